@@ -1,0 +1,147 @@
+import hashlib
+import io
+import json
+import random
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from PIL import Image, ImageDraw
+
+from articles.models import Article, ArticleImage, Channel
+
+DEMO_DIR = Path(settings.BASE_DIR) / "demo"
+
+CHANNELS = [
+    ("援阿概况", "overview", "杭州对口支援阿克苏的历程、规划与工作机制。"),
+    ("地理区位", "geography", "阿克苏的地理位置、自然条件与交通。"),
+    ("前沿动态", "frontline", "援疆一线的最新消息。"),
+    ("杭网追踪", "tracking", "杭州网对援疆工作的持续报道。"),
+    ("援建成果", "achievements", "项目援助、智力援助、产业援助取得的成果。"),
+    ("援建故事", "stories", "援疆干部人才的工作与生活。"),
+    ("阿克苏特产", "specialties", "苹果、核桃、红枣等阿克苏特色农产品。"),
+    ("阿克苏风光", "scenery", "阿克苏的山川、河流与城市风貌。"),
+]
+
+
+def demo_photo(seed_text, palette, size=(1200, 675)):
+    """A JPEG placeholder photo: a sky-to-ground gradient with ridges and a sun.
+
+    Seeded by the text, so the same article always gets the same picture.
+    """
+    rng = random.Random(hashlib.sha256(seed_text.encode()).hexdigest())
+    width, height = size
+    top = Image.new("RGB", (1, 1), palette[0]).getpixel((0, 0))
+    bottom = Image.new("RGB", (1, 1), palette[1]).getpixel((0, 0))
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        t = y / (height - 1)
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(
+                round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)
+            ),
+        )
+    sun_x, sun_y = rng.randint(100, width - 100), rng.randint(60, height // 3)
+    draw.ellipse([sun_x - 50, sun_y - 50, sun_x + 50, sun_y + 50], fill=(255, 244, 214))
+    for layer in range(3):
+        base = height * (0.55 + 0.13 * layer)
+        points = [(0, height)]
+        for x in range(0, width + 100, 100):
+            points.append((x, base - rng.randint(0, 120 - 30 * layer)))
+        points.append((width, height))
+        shade = tuple(max(0, round(c * (0.75 - 0.18 * layer))) for c in bottom)
+        draw.polygon(points, fill=shade)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=82, optimize=True)
+    return ContentFile(buffer.getvalue())
+
+
+class Command(BaseCommand):
+    help = "Loads the demo content (channels and articles). Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds content.",
+        )
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and (Channel.objects.exists() or Article.objects.exists()):
+            self.stdout.write("The database already holds content: demo not loaded.")
+            return
+        with transaction.atomic():
+            channels = self.load_channels()
+            created = self.load_articles(channels)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content: {len(channels)} channels, {created} new articles."
+            )
+        )
+
+    def load_channels(self):
+        channels = {}
+        for position, (name, slug, description) in enumerate(CHANNELS, start=1):
+            channels[slug], _ = Channel.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "description": description,
+                    "position": position,
+                },
+            )
+        return channels
+
+    def load_articles(self, channels):
+        entries = json.loads((DEMO_DIR / "articles.json").read_text(encoding="utf-8"))
+        created = 0
+        for index, entry in enumerate(entries, start=1):
+            channel = channels[entry["channel"]]
+            if Article.objects.filter(channel=channel, title=entry["title"]).exists():
+                continue
+            article = Article(
+                channel=channel,
+                status=Article.Status.PUBLISHED,
+                published_at=datetime.fromisoformat(entry["published_at"]),
+                **{
+                    field: entry[field]
+                    for field in (
+                        "title",
+                        "subtitle",
+                        "summary",
+                        "body",
+                        "source",
+                        "author",
+                        "editor",
+                        "featured",
+                        "cover_alt",
+                        "cover_caption",
+                    )
+                },
+            )
+            article.cover.save(
+                f"demo-{index}.jpg",
+                demo_photo(entry["title"], entry["palette"]),
+                save=False,
+            )
+            article.save()
+            for position, picture in enumerate(entry["gallery"], start=1):
+                gallery_image = ArticleImage(
+                    article=article,
+                    alt=picture["alt"],
+                    caption=picture["caption"],
+                    position=position,
+                )
+                gallery_image.image.save(
+                    f"demo-{index}-{position}.jpg",
+                    demo_photo(picture["caption"], entry["palette"][::-1]),
+                    save=False,
+                )
+                gallery_image.save()
+            created += 1
+        return created

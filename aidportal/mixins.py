@@ -1,0 +1,38 @@
+from django.shortcuts import render
+
+
+class FilteredListMixin:
+    """A ListView narrowed by a django-filter FilterSet from the query string.
+
+    A value the FilterSet cannot read (an unknown channel, a malformed date) is
+    answered with a 400 page naming the parameter, not with an empty list that
+    looks like "no results".
+    """
+
+    filterset_class = None
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.filterset_class(
+            request.GET, queryset=self.get_base_queryset(), request=request
+        )
+        if not self.filterset.is_valid():
+            return render(
+                request,
+                "400.html",
+                {"form_errors": self.filterset.form.errors},
+                status=400,
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter=self.filterset, query_without_page=query.urlencode(), **kwargs
+        )

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path, register_converter
+
+from aidportal import views
+from aidportal.converters import IdConverter
+
+register_converter(IdConverter, "id")
+
+admin.site.site_header = "杭州援疆门户 · 管理后台"
+admin.site.site_title = "杭州援疆门户管理"
+admin.site.index_title = "内容管理"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("articles.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from aidportal.mixins import FilteredListMixin
+from articles.filters import ArticleFilter
+from articles.models import Article, Channel
+
+RELATED_ARTICLES = 5
+
+
+class ArticleListView(FilteredListMixin, ListView):
+    filterset_class = ArticleFilter
+    paginate_by = settings.ARTICLES_PER_PAGE
+    template_name = "articles/article_list.html"
+
+    def get_base_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class ChannelDetailView(ListView):
+    """One channel: its description and its published articles, newest first."""
+
+    paginate_by = settings.ARTICLES_PER_PAGE
+    template_name = "articles/channel_detail.html"
+
+    def get_queryset(self):
+        self.channel = get_object_or_404(Channel, slug=self.kwargs["slug"])
+        return Article.objects.published().for_listing().filter(channel=self.channel)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            channel=self.channel, current_channel=self.channel, **kwargs
+        )
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        return Article.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        siblings = (
+            Article.objects.published()
+            .for_listing()
+            .filter(channel_id=article.channel_id)
+        )
+        older = Q(published_at__lt=article.published_at) | Q(
+            published_at=article.published_at, pk__lt=article.pk
+        )
+        newer = Q(published_at__gt=article.published_at) | Q(
+            published_at=article.published_at, pk__gt=article.pk
+        )
+        return super().get_context_data(
+            previous_article=siblings.filter(older).first(),
+            next_article=siblings.filter(newer).order_by("published_at", "pk").first(),
+            related_articles=list(siblings.exclude(pk=article.pk)[:RELATED_ARTICLES]),
+            current_channel=article.channel,
+            **kwargs,
+        )

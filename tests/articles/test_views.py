@@ -1,0 +1,193 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.builders import image_file, make_article, make_article_image, make_channel
+
+pytestmark = pytest.mark.django_db
+
+NON_PUBLIC = {
+    "draft": {"status": Article.Status.DRAFT},
+    "archived": {"status": Article.Status.ARCHIVED},
+    "scheduled": {"published_at": timezone.now() + timedelta(days=1)},
+    "expired": {
+        "published_at": timezone.now() - timedelta(days=2),
+        "expires_at": timezone.now() - timedelta(days=1),
+    },
+}
+
+
+# Article list
+
+
+def test_article_list_shows_published_articles_newest_first(client):
+    make_article(title="旧闻", published_at=timezone.now() - timedelta(days=2))
+    make_article(title="新闻", published_at=timezone.now() - timedelta(hours=1))
+    html = client.get(reverse("articles:list")).content.decode()
+    assert html.index("新闻") < html.index("旧闻")
+
+
+@pytest.mark.parametrize("kind", NON_PUBLIC)
+def test_article_list_hides_non_public_articles(client, kind):
+    make_article(title=f"哨兵{kind}", **NON_PUBLIC[kind])
+    assert f"哨兵{kind}" not in client.get(reverse("articles:list")).content.decode()
+
+
+def test_article_list_filters_by_channel_slug(client):
+    news = make_channel(slug="news")
+    make_article(channel=news, title="栏目内")
+    make_article(title="栏目外")
+    html = client.get(reverse("articles:list"), {"channel": "news"}).content.decode()
+    assert "栏目内" in html
+    assert "栏目外" not in html
+
+
+def test_unknown_channel_filter_is_a_clear_400(client):
+    response = client.get(reverse("articles:list"), {"channel": "no-such"})
+    assert response.status_code == 400
+    assert "channel" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1.5", "10" * 13])
+def test_article_list_bad_page_is_404_not_500(client, page):
+    make_article()
+    response = client.get(reverse("articles:list"), {"page": page})
+    assert response.status_code == 404
+
+
+def test_article_list_paginates(client, settings):
+    channel = make_channel()
+    for number in range(settings.ARTICLES_PER_PAGE + 1):
+        make_article(
+            channel=channel,
+            title=f"第{number}篇",
+            published_at=timezone.now() - timedelta(minutes=number + 1),
+        )
+    second = client.get(reverse("articles:list"), {"page": "2"})
+    assert second.status_code == 200
+    assert list(second.context["page_obj"]) == [
+        Article.objects.order_by("published_at").first()
+    ]
+
+
+# Channel page
+
+
+def test_channel_page_shows_only_its_published_articles(client):
+    channel = make_channel(slug="stories", name="援建故事")
+    make_article(channel=channel, title="本栏目")
+    make_article(channel=channel, title="草稿稿", status=Article.Status.DRAFT)
+    make_article(title="别的栏目")
+    response = client.get(reverse("articles:channel", kwargs={"slug": "stories"}))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "援建故事" in html
+    assert "本栏目" in html
+    assert "草稿稿" not in html
+    assert "别的栏目" not in html
+
+
+def test_unknown_channel_page_is_404(client):
+    assert client.get("/channels/no-such/").status_code == 404
+
+
+# Article page
+
+
+def test_article_page_shows_the_reference_page_parts(client):
+    article = make_article(
+        title="西湖水来 天山花开",
+        subtitle="第十批援疆工作综述",
+        source="杭州日报",
+        author="林尧",
+        editor="高婷婷",
+        cover_alt="果品首发仪式",
+        cover_caption="核桃十车首发。",
+        cover=image_file(),
+        body="<h2>产业</h2><p>段落</p>",
+    )
+    make_article_image(article, caption="医生查房照片", alt="查房")
+    html = client.get(article.get_absolute_url()).content.decode()
+    for fragment in (
+        "西湖水来 天山花开",
+        "第十批援疆工作综述",
+        "来源:杭州日报",
+        "作者:林尧",
+        "编辑:高婷婷",
+        'alt="果品首发仪式"',
+        "<figcaption>核桃十车首发。</figcaption>",
+        "<figcaption>医生查房照片</figcaption>",
+        "<h2>产业</h2>",
+        "您现在的位置",
+    ):
+        assert fragment in html
+
+
+@pytest.mark.parametrize("kind", NON_PUBLIC)
+def test_non_public_article_is_404_for_anonymous(client, kind):
+    article = make_article(**NON_PUBLIC[kind])
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/articles/0/", "/articles/99999999999999999999/"])
+def test_missing_or_oversized_article_id_is_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_article_page_links_previous_and_next_in_channel(client):
+    channel = make_channel()
+    now = timezone.now()
+    older = make_article(channel=channel, published_at=now - timedelta(days=3))
+    current = make_article(channel=channel, published_at=now - timedelta(days=2))
+    newer = make_article(channel=channel, published_at=now - timedelta(days=1))
+    make_article(channel=channel, status=Article.Status.DRAFT, published_at=now)
+    make_article(published_at=now - timedelta(days=1, hours=12))  # other channel
+
+    context = client.get(current.get_absolute_url()).context
+
+    assert context["previous_article"] == older
+    assert context["next_article"] == newer
+    assert set(context["related_articles"]) == {older, newer}
+
+
+# Query counts: the same for 1 and for 30 rows.
+
+
+def _fill(channel, count):
+    for number in range(count):
+        article = make_article(
+            channel=channel,
+            featured=True,
+            published_at=timezone.now() - timedelta(minutes=number + 1),
+        )
+        make_article_image(article)
+    return article
+
+
+@pytest.mark.parametrize(
+    ("url_for", "expected"),
+    [
+        # navigation, featured, latest, newest per channel
+        (lambda channel, article: reverse("home"), 4),
+        # navigation, count, page, channel choices of the filter form
+        (lambda channel, article: reverse("articles:list"), 4),
+        # ... and the channel named in the query string
+        (lambda c, a: reverse("articles:list") + f"?channel={c.slug}", 5),
+        # navigation, channel, count, page
+        (lambda channel, article: channel.get_absolute_url(), 4),
+        # navigation, article, gallery, previous, next, related
+        (lambda channel, article: article.get_absolute_url(), 6),
+    ],
+    ids=["home", "list", "list-filtered", "channel", "detail"],
+)
+def test_public_pages_run_a_fixed_number_of_queries(count_queries, url_for, expected):
+    for rows in (1, 30):
+        Article.objects.all().delete()
+        channel = make_channel()
+        article = _fill(channel, rows)
+        response, queries = count_queries(url_for(channel, article))
+        assert response.status_code == 200
+        assert queries == expected, f"{rows} rows"

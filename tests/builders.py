@@ -1,0 +1,50 @@
+"""Builders with good defaults: say only what the test is about."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, ArticleImage, Channel
+
+_sequence = itertools.count(1)
+
+
+def image_file(name="photo.jpg", size=(64, 48), color="#2a6f97", format="JPEG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format=format)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def make_channel(**fields):
+    number = next(_sequence)
+    fields.setdefault("name", f"栏目{number}")
+    fields.setdefault("slug", f"channel-{number}")
+    fields.setdefault("position", number)
+    return Channel.objects.create(**fields)
+
+
+def make_article(**fields):
+    """A published article, an hour old, in a new channel unless one is given."""
+    number = next(_sequence)
+    if "channel" not in fields:
+        fields["channel"] = make_channel()
+    fields.setdefault("title", f"援疆医生在阿克苏开展新技术第{number}项")
+    fields.setdefault("summary", "杭州援疆医生把新技术带到阿克苏。")
+    fields.setdefault("body", "<p>正文第一段。</p>")
+    fields.setdefault("status", Article.Status.PUBLISHED)
+    fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
+    fields.setdefault("source", "杭州日报")
+    fields.setdefault("author", "林尧")
+    fields.setdefault("editor", "高婷婷")
+    return Article.objects.create(**fields)
+
+
+def make_article_image(article, **fields):
+    fields.setdefault("image", image_file())
+    fields.setdefault("alt", "医生查房")
+    fields.setdefault("caption", "援疆医生在病房查房。")
+    return ArticleImage.objects.create(article=article, **fields)
