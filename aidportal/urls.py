@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django.views.generic import RedirectView
 
 from aidportal import views
 from aidportal.converters import IdConverter
@@ -15,6 +16,11 @@ admin.site.index_title = "内容管理"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on every page, including the admin's.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=f"/{settings.STATIC_URL}img/favicon.svg"),
+    ),
     path("", include("articles.urls")),
     path("admin/", admin.site.urls),
 ]

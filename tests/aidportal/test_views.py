@@ -81,3 +81,9 @@ def test_server_error_gets_the_portal_500_page(client):
     response = client.get("/boom/")
     assert response.status_code == 500
     assert "服务器暂时出错" in response.content.decode()
+
+
+def test_favicon_ico_points_at_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.svg"
