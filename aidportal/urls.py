@@ -19,7 +19,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on every page, including the admin's.
     path(
         "favicon.ico",
-        RedirectView.as_view(url=f"/{settings.STATIC_URL}img/favicon.svg"),
+        RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg"),
     ),
     path("", include("articles.urls")),
     path("admin/", admin.site.urls),
