@@ -2,11 +2,11 @@ from django.shortcuts import render
 
 
 class FilteredListMixin:
-    """A ListView narrowed by a django-filter FilterSet from the query string.
+    """A view narrowed by a django-filter FilterSet from the query string.
 
-    A value the FilterSet cannot read (an unknown channel, a malformed date) is
-    answered with a 400 page naming the parameter, not with an empty list that
-    looks like "no results".
+    A value the FilterSet cannot read (an unknown channel, a malformed date, a
+    NUL byte) is answered with a 400 page naming the parameter, not with an
+    empty list that looks like "no results". Works for list and export views.
     """
 
     filterset_class = None
@@ -14,18 +14,19 @@ class FilteredListMixin:
     def get_base_queryset(self):
         raise NotImplementedError
 
-    def get(self, request, *args, **kwargs):
-        self.filterset = self.filterset_class(
-            request.GET, queryset=self.get_base_queryset(), request=request
-        )
-        if not self.filterset.is_valid():
-            return render(
-                request,
-                "400.html",
-                {"form_errors": self.filterset.form.errors},
-                status=400,
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            self.filterset = self.filterset_class(
+                request.GET, queryset=self.get_base_queryset(), request=request
             )
-        return super().get(request, *args, **kwargs)
+            if not self.filterset.is_valid():
+                return render(
+                    request,
+                    "400.html",
+                    {"form_errors": self.filterset.form.errors},
+                    status=400,
+                )
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.filterset.qs

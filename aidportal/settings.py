@@ -66,10 +66,13 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "django_filters",
     "django_prose_editor",
+    "import_export",
+    "simple_history",
 ]
 LOCAL_APPS = [
     "aidportal",
     "articles",
+    "personnel",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -81,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change in the history tables.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -213,3 +218,10 @@ SITE_DESCRIPTION = (
     "杭州市对口支援新疆阿克苏市工作门户:援建动态、援建项目与援疆干部人才名录。"
 )
 ARTICLES_PER_PAGE = 20
+ROSTER_PER_PAGE = 50
+# An XLSX export is built in memory; larger selections are refused with a hint.
+ROSTER_XLSX_MAX_ROWS = 50_000
+
+# django-import-export: every admin import runs in one transaction.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False

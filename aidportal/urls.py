@@ -22,6 +22,7 @@ urlpatterns = [
         RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg"),
     ),
     path("", include("articles.urls")),
+    path("personnel/", include("personnel.urls")),
     path("admin/", admin.site.urls),
 ]
 

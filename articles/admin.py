@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article, ArticleImage, Channel
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "position", "in_navigation"]
     list_editable = ["position", "in_navigation"]
     search_fields = ["name", "slug"]
@@ -19,7 +20,7 @@ class ArticleImageInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SimpleHistoryAdmin):
     list_display = [
         "cover_thumbnail",
         "title",

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
 
 # What editors can put into an article body; the sanitiser allows exactly this.
 BODY_EXTENSIONS = {
@@ -39,6 +40,8 @@ class Channel(models.Model):
         _("排序"), default=0, help_text=_("数字小的排在导航前面。")
     )
     in_navigation = models.BooleanField(_("显示在导航"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -168,6 +171,7 @@ class Article(models.Model):
         related_name="+",
     )
 
+    history = HistoricalRecords()
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -227,6 +231,8 @@ class ArticleImage(models.Model):
     )
     caption = models.CharField(_("图片说明"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]

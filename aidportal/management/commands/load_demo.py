@@ -12,6 +12,9 @@ from django.db import transaction
 from PIL import Image, ImageDraw
 
 from articles.models import Article, ArticleImage, Channel
+from personnel.importers import read_roster
+from personnel.models import Assignment, Batch, Unit
+from personnel.services import roster_import
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 
@@ -25,6 +28,22 @@ CHANNELS = [
     ("阿克苏特产", "specialties", "苹果、核桃、红枣等阿克苏特色农产品。"),
     ("阿克苏风光", "scenery", "阿克苏的山川、河流与城市风貌。"),
 ]
+
+
+ROSTER_FILE = DEMO_DIR / "roster-batch10-term1.txt"
+BATCHES = [(10, 2020, 2022)]
+# Short names and aliases reporters type for units of the demo roster.
+UNIT_NAMES = {
+    "杭州市第一人民医院": ("杭州市一医院", "市一医院、杭一医"),
+    "阿克苏市人民医院": ("", "阿克苏市医院"),
+    "浙江大学附属中学": ("浙大附中", ""),
+    "杭州师范大学附属医院": ("杭师大附属医院", "杭师附院"),
+    "杭州师范大学附属阿克苏市高级中学": ("杭师大阿克苏高中", "阿克苏市高级中学"),
+    "阿克苏市教科局教研室": ("教研室", "阿克苏市教育科学研究室"),
+    "杭州第十四中学": ("杭十四中", ""),
+    "杭州第九中学": ("杭九中", ""),
+    "杭州第七中学": ("杭七中", ""),
+}
 
 
 def demo_photo(seed_text, palette, size=(1200, 675)):
@@ -78,9 +97,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             channels = self.load_channels()
             created = self.load_articles(channels)
+            roster = self.load_roster()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo content: {len(channels)} channels, {created} new articles."
+                f"Demo content: {len(channels)} channels, {created} new articles; "
+                f"roster: {roster}."
             )
         )
 
@@ -96,6 +117,22 @@ class Command(BaseCommand):
                 },
             )
         return channels
+
+    def load_roster(self):
+        for number, start_year, end_year in BATCHES:
+            Batch.objects.get_or_create(
+                number=number,
+                defaults={"start_year": start_year, "end_year": end_year},
+            )
+        if Assignment.objects.filter(batch__number=10, term="首期").exists():
+            return "already loaded"
+        report = roster_import(
+            rows=read_roster(ROSTER_FILE), batch_number=10, term="首期"
+        )
+        for unit in Unit.objects.filter(name__in=UNIT_NAMES, short_name="", aliases=""):
+            unit.short_name, unit.aliases = UNIT_NAMES[unit.name]
+            unit.save()
+        return report
 
     def load_articles(self, channels):
         entries = json.loads((DEMO_DIR / "articles.json").read_text(encoding="utf-8"))

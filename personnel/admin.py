@@ -1,0 +1,250 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminDateWidget
+from django.db.models import Prefetch, Q
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from aidportal.chinese import normalize
+from personnel.models import Assignment, Batch, Person, Unit
+from personnel.resources import (
+    RosterConfirmImportForm,
+    RosterImportForm,
+    RosterResource,
+)
+from personnel.services import assignments_mark_returned
+
+
+class NormalizedSearchMixin:
+    """Admin search on normalised text: "季 成", "季\u3000成" and "季成" are alike,
+    and pinyin and initials match too."""
+
+    search_lookups = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        key = normalize(search_term)
+        if not key:
+            return queryset, False
+        condition = Q()
+        for lookup in self.search_lookups:
+            condition |= Q(**{f"{lookup}__contains": key})
+        return queryset.filter(condition), False
+
+
+class InPostFilter(admin.SimpleListFilter):
+    title = _("在岗情况")
+    parameter_name = "in_post"
+    lookup_prefix = ""
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("在岗")), ("no", _("已返回"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        prefix = self.lookup_prefix
+        returned = Q(**{f"{prefix}left_on__lt": today})
+        if self.value() == "yes":
+            return queryset.exclude(returned).distinct()
+        if self.value() == "no":
+            return queryset.filter(returned).distinct()
+        return queryset
+
+
+class PersonInPostFilter(InPostFilter):
+    lookup_prefix = "assignments__"
+
+
+class MarkReturnedForm(forms.Form):
+    left_on = forms.DateField(label=_("离岗日期"), widget=AdminDateWidget)
+
+
+class MarkReturnedMixin:
+    """Bulk action: set the leaving date of open assignments, after asking it."""
+
+    def open_assignments(self, queryset):
+        raise NotImplementedError
+
+    @admin.action(description=_("标记为已返回(填写离岗日期)"))
+    def mark_returned(self, request, queryset):
+        if "apply" in request.POST:
+            form = MarkReturnedForm(request.POST)
+            if form.is_valid():
+                changed, skipped = assignments_mark_returned(
+                    assignments=self.open_assignments(queryset),
+                    left_on=form.cleaned_data["left_on"],
+                )
+                self.message_user(
+                    request,
+                    _("已标记 %(changed)d 条任职为已返回。") % {"changed": changed},
+                    messages.SUCCESS,
+                )
+                if skipped:
+                    self.message_user(
+                        request,
+                        _("%(skipped)d 条任职的到岗日期晚于所填日期,未修改。")
+                        % {"skipped": skipped},
+                        messages.WARNING,
+                    )
+                return None
+        else:
+            form = MarkReturnedForm(initial={"left_on": timezone.localdate()})
+        return TemplateResponse(
+            request,
+            "admin/personnel/mark_returned.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("标记为已返回"),
+                "opts": self.model._meta,
+                "form": form,
+                "media": self.media + form.media,
+                "queryset": queryset,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(Unit)
+class UnitAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "aliases", "kind", "region"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name"]
+    search_lookups = ["search_text"]
+    fields = ["name", "short_name", "aliases", "kind", "region"]
+
+
+@admin.register(Batch)
+class BatchAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "number", "start_year", "end_year"]
+    search_fields = ["label", "number"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 1
+    autocomplete_fields = ["batch", "sending_unit", "receiving_unit"]
+    fields = [
+        "batch",
+        "term",
+        "sending_unit",
+        "receiving_unit",
+        "position",
+        "arrived_on",
+        "left_on",
+    ]
+
+
+@admin.register(Person)
+class PersonAdmin(MarkReturnedMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
+    list_display = ["name", "category", "assignment_summary", "is_public", "updated_at"]
+    list_filter = [
+        "category",
+        "is_public",
+        ("assignments__batch", admin.RelatedOnlyFieldListFilter),
+        ("assignments__receiving_unit", admin.RelatedOnlyFieldListFilter),
+        ("assignments__sending_unit", admin.RelatedOnlyFieldListFilter),
+        PersonInPostFilter,
+    ]
+    search_fields = ["name"]
+    search_lookups = ["name_key", "pinyin", "initials"]
+    readonly_fields = ["pinyin", "initials", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "category", "is_public", "bio"]}),
+        (_("照片"), {"fields": ["photo", "photo_alt"]}),
+        (
+            _("检索与记录"),
+            {
+                "classes": ["collapse"],
+                "fields": ["pinyin", "initials", "created_at", "updated_at"],
+            },
+        ),
+    ]
+    inlines = [AssignmentInline]
+    actions = ["mark_returned"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "assignments",
+                    queryset=Assignment.objects.select_related(
+                        "batch", "receiving_unit"
+                    ),
+                )
+            )
+        )
+
+    @admin.display(description=_("任职"))
+    def assignment_summary(self, person):
+        return ";".join(
+            f"{a.batch} · {a.receiving_unit.display_name}"
+            for a in person.assignments.all()
+        )
+
+    def open_assignments(self, queryset):
+        return Assignment.objects.filter(person__in=queryset, left_on__isnull=True)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(
+    ImportMixin, MarkReturnedMixin, NormalizedSearchMixin, SimpleHistoryAdmin
+):
+    list_display = [
+        "person",
+        "batch",
+        "term",
+        "sending_unit",
+        "receiving_unit",
+        "position",
+        "arrived_on",
+        "left_on",
+    ]
+    list_filter = [
+        "batch",
+        "person__category",
+        ("receiving_unit", admin.RelatedOnlyFieldListFilter),
+        ("sending_unit", admin.RelatedOnlyFieldListFilter),
+        InPostFilter,
+    ]
+    list_select_related = ["person", "batch", "sending_unit", "receiving_unit"]
+    search_fields = ["position"]
+    search_lookups = ["search_text"]
+    autocomplete_fields = ["person", "batch", "sending_unit", "receiving_unit"]
+    actions = ["mark_returned"]
+    resource_classes = [RosterResource]
+    import_form_class = RosterImportForm
+    confirm_form_class = RosterConfirmImportForm
+
+    def open_assignments(self, queryset):
+        return queryset.filter(left_on__isnull=True)
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            for name in ("batch", "term", "category"):
+                initial[name] = import_form.cleaned_data.get(name)
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        options = {}
+        if form is not None and form.is_valid():
+            options = {
+                "batch_number": form.cleaned_data.get("batch"),
+                "term": (form.cleaned_data.get("term") or "").strip(),
+                "category": form.cleaned_data.get("category") or "",
+            }
+        return {**super().get_import_resource_kwargs(request, **kwargs), **options}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing: a row that fails validation rolls the whole file back,
+        # on the confirm step too.
+        return {
+            **super().get_import_data_kwargs(**kwargs),
+            "rollback_on_validation_errors": True,
+        }

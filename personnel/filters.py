@@ -1,0 +1,69 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from personnel.models import Batch, Category, Unit
+
+DEFAULT_SORT = "unit"
+SORT_ORDERS = {
+    "unit": ["receiving_unit__name", "-batch__number", "id"],
+    "name": ["person__pinyin", "id"],
+    "batch": ["-batch__number", "receiving_unit__name", "id"],
+}
+
+
+class RosterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("姓名、拼音、单位或职务"),
+        method="filter_query",
+        max_length=50,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "如:季成、jicheng、浙大一院"}
+        ),
+    )
+    batch = django_filters.ModelChoiceFilter(
+        label=_("批次"),
+        queryset=Batch.objects.all(),
+        to_field_name="number",
+        empty_label=_("全部批次"),
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("类别"),
+        field_name="person__category",
+        choices=Category.choices,
+        empty_label=_("全部类别"),
+    )
+    sending_unit = django_filters.ModelChoiceFilter(
+        label=_("派出单位"), queryset=Unit.objects.all(), widget=forms.HiddenInput
+    )
+    receiving_unit = django_filters.ModelChoiceFilter(
+        label=_("对口支援单位"), queryset=Unit.objects.all(), widget=forms.HiddenInput
+    )
+    on = django_filters.DateFilter(
+        label=_("在岗日期"),
+        method="filter_in_post",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("排序"),
+        method="filter_sort",
+        choices=[
+            ("unit", _("按受援单位")),
+            ("name", _("按姓名拼音")),
+            ("batch", _("按批次")),
+        ],
+        empty_label=None,
+    )
+
+    def filter_query(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_in_post(self, queryset, name, value):
+        return queryset.in_post_on(value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORT_ORDERS[value])
+
+    @property
+    def sort_key(self):
+        return self.form.cleaned_data.get("sort") or DEFAULT_SORT

@@ -1,0 +1,335 @@
+import re
+
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from aidportal.chinese import chinese_number, name_pinyin, normalize
+
+# Parts of a search text are joined by a character no normalised query holds,
+# so that a match never spans two parts.
+SEARCH_SEPARATOR = "\n"
+ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
+
+
+class Category(models.TextChoices):
+    MEDICAL = "medical", _("医疗")
+    EDUCATION = "education", _("教育")
+    CADRE = "cadre", _("干部")
+    OTHER = "other", _("其他")
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        HOSPITAL = "hospital", _("医院")
+        SCHOOL = "school", _("学校")
+        GOVERNMENT = "government", _("机关")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=100)
+    name_key = models.CharField(max_length=100, unique=True, editable=False)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    aliases = models.CharField(
+        _("别名"),
+        max_length=300,
+        blank=True,
+        help_text=_("其他常用叫法,用逗号或顿号分隔,例如:浙大一院、浙一医院。"),
+    )
+    kind = models.CharField(
+        _("类型"), max_length=12, choices=Kind.choices, default=Kind.OTHER
+    )
+    region = models.CharField(
+        _("所在地区"), max_length=50, blank=True, help_text=_("例如:萧山区、阿克苏市。")
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = self.name.strip()
+        self.name_key = normalize(self.name)
+        self.search_text = SEARCH_SEPARATOR.join(
+            filter(None, [self.name_key, normalize(self.short_name), *self.alias_keys])
+        )
+        super().save(*args, **kwargs)
+        Assignment.objects.filter(
+            Q(sending_unit=self) | Q(receiving_unit=self)
+        ).refresh_search_text()
+
+    @property
+    def alias_keys(self):
+        return [normalize(alias) for alias in ALIAS_SEPARATORS.split(self.aliases)]
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Batch(models.Model):
+    number = models.PositiveSmallIntegerField(_("批次"), unique=True)
+    label = models.CharField(
+        _("名称"), max_length=30, blank=True, help_text=_("留空则自动生成,如“第十批”。")
+    )
+    start_year = models.PositiveSmallIntegerField(_("开始年份"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("结束年份"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("批次")
+        verbose_name_plural = _("批次")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="batch_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=F("start_year")),
+                name="batch_years_in_order",
+                violation_error_message=_("结束年份不能早于开始年份。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        if not self.label:
+            self.label = f"第{chinese_number(self.number)}批"
+        super().save(*args, **kwargs)
+
+    @property
+    def years(self):
+        if self.start_year and self.end_year and self.start_year != self.end_year:
+            return f"{self.start_year}—{self.end_year}年"
+        return f"{self.start_year}年" if self.start_year else ""
+
+
+class PersonQuerySet(models.QuerySet):
+    def published(self):
+        """People the public may see."""
+        return self.filter(is_public=True)
+
+
+class Person(models.Model):
+    name = models.CharField(
+        _("姓名"),
+        max_length=50,
+        help_text=_("按公开发布的写法填写;空格、全角空格不影响检索。"),
+    )
+    name_key = models.CharField(max_length=50, db_index=True, editable=False)
+    pinyin = models.CharField(_("拼音"), max_length=200, editable=False)
+    initials = models.CharField(_("拼音首字母"), max_length=100, editable=False)
+    category = models.CharField(
+        _("类别"), max_length=10, choices=Category.choices, default=Category.OTHER
+    )
+    bio = models.TextField(_("简介"), blank=True)
+    photo = models.ImageField(_("照片"), upload_to="personnel/%Y/", blank=True)
+    photo_alt = models.CharField(_("照片替代文字"), max_length=200, blank=True)
+    is_public = models.BooleanField(
+        _("公开"), default=True, help_text=_("取消勾选后,此人不出现在网站和导出中。")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_key", "id"]
+        verbose_name = _("援疆人员")
+        verbose_name_plural = _("援疆人员")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name_key=""),
+                name="person_name_not_blank",
+                violation_error_message=_("姓名不能为空。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = self.name.strip()
+        self.name_key = normalize(self.name)
+        full, initials = name_pinyin(self.name)
+        self.pinyin = " ".join(full)
+        self.initials = " ".join(initials)
+        super().save(*args, **kwargs)
+        self.assignments.refresh_search_text()
+
+    def get_absolute_url(self):
+        return reverse("personnel:detail", kwargs={"pk": self.pk})
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(person__is_public=True)
+
+    def for_listing(self):
+        return self.select_related("person", "batch", "sending_unit", "receiving_unit")
+
+    def in_post_on(self, day):
+        return self.filter(
+            Q(arrived_on__isnull=True) | Q(arrived_on__lte=day),
+            Q(left_on__isnull=True) | Q(left_on__gte=day),
+        )
+
+    def search(self, query):
+        """Rows whose name, pinyin, initials, units or position contain the query."""
+        key = normalize(query)
+        return self.filter(search_text__contains=key) if key else self
+
+    def facets(self, *, units=20):
+        """Counts of the rows by batch, category, receiving and sending unit,
+        and how many are in post today (five grouped queries). Each facet is a
+        list of {"value", "label", "count"}, largest first."""
+        plain = self.order_by()
+
+        def counted(value, label, *, limit=None, order=None):
+            rows = plain.values(value, label).annotate(count=Count("id"))
+            rows = rows.order_by(*(order or ["-count", label]))
+            return [
+                {"value": row[value], "label": row[label], "count": row["count"]}
+                for row in (rows[:limit] if limit else rows)
+            ]
+
+        categories = plain.values("person__category").annotate(count=Count("id"))
+        return {
+            "batch": counted("batch__number", "batch__label", order=["-batch__number"]),
+            "category": [
+                {
+                    "value": row["person__category"],
+                    "label": Category(row["person__category"]).label,
+                    "count": row["count"],
+                }
+                for row in categories.order_by("-count", "person__category")
+            ],
+            "receiving_unit": counted(
+                "receiving_unit_id", "receiving_unit__name", limit=units
+            ),
+            "sending_unit": counted(
+                "sending_unit_id", "sending_unit__name", limit=units
+            ),
+            "in_post_today": plain.in_post_on(timezone.localdate()).count(),
+        }
+
+    def refresh_search_text(self):
+        rows = list(
+            self.select_related("person", "sending_unit", "receiving_unit").only(
+                "search_text",
+                "position",
+                "person__name_key",
+                "person__pinyin",
+                "person__initials",
+                "sending_unit__search_text",
+                "receiving_unit__search_text",
+            )
+        )
+        for row in rows:
+            row.search_text = row.build_search_text()
+        self.model.objects.bulk_update(rows, ["search_text"], batch_size=500)
+
+
+class Assignment(models.Model):
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("人员"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    batch = models.ForeignKey(
+        Batch,
+        verbose_name=_("批次"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    term = models.CharField(
+        _("期"), max_length=20, blank=True, help_text=_("例如:首期、二期。")
+    )
+    sending_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("派出单位"),
+        on_delete=models.PROTECT,
+        related_name="sent_assignments",
+    )
+    receiving_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("对口支援单位"),
+        on_delete=models.PROTECT,
+        related_name="received_assignments",
+    )
+    position = models.CharField(
+        _("对口支援单位职务"), max_length=200, blank=True, help_text=_("例如:副院长。")
+    )
+    arrived_on = models.DateField(_("到岗日期"), null=True, blank=True)
+    left_on = models.DateField(
+        _("离岗日期"), null=True, blank=True, help_text=_("留空表示仍在岗。")
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords()
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("援疆任职")
+        verbose_name_plural = _("援疆任职")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "batch", "receiving_unit"],
+                name="assignment_unique_person_batch_unit",
+                violation_error_message=_("此人在该批次已有同一受援单位的任职。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(arrived_on__isnull=True)
+                | Q(left_on__gte=F("arrived_on")),
+                name="assignment_left_after_arrived",
+                violation_error_message=_("离岗日期不能早于到岗日期。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.receiving_unit} · {self.batch}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        super().save(*args, **kwargs)
+
+    def build_search_text(self):
+        person = self.person
+        return SEARCH_SEPARATOR.join(
+            filter(
+                None,
+                [
+                    person.name_key,
+                    person.pinyin,
+                    person.initials,
+                    self.sending_unit.search_text,
+                    self.receiving_unit.search_text,
+                    normalize(self.position),
+                ],
+            )
+        )
+
+    @property
+    def in_post(self):
+        today = timezone.localdate()
+        return (self.arrived_on is None or self.arrived_on <= today) and (
+            self.left_on is None or self.left_on >= today
+        )

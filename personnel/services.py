@@ -1,0 +1,217 @@
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from aidportal.chinese import normalize
+from personnel.importers import RosterFileError, RowError
+from personnel.models import Assignment, Batch, Category, Person, Unit
+
+# Receiving-unit words → the category of the people sent there.
+CATEGORY_HINTS = [
+    (("医院", "卫生院", "保健院", "卫健委", "疾控"), Category.MEDICAL),
+    (
+        ("学校", "中学", "小学", "教研室", "教科局", "幼儿园", "学院", "大学"),
+        Category.EDUCATION,
+    ),
+]
+UNIT_KIND_HINTS = [
+    (("医院", "卫生院", "保健院"), Unit.Kind.HOSPITAL),
+    (
+        ("学校", "中学", "小学", "幼儿园", "学院", "大学", "教研室", "辅导站"),
+        Unit.Kind.SCHOOL,
+    ),
+    (
+        ("局", "委员会", "政府", "办公室", "指挥部", "街道", "管委会"),
+        Unit.Kind.GOVERNMENT,
+    ),
+]
+
+
+def _first_hint(name, hints, default):
+    return next(
+        (value for words, value in hints if any(w in name for w in words)), default
+    )
+
+
+def category_infer(*, receiving_unit_name):
+    return _first_hint(receiving_unit_name, CATEGORY_HINTS, Category.OTHER)
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    units_created: list = field(default_factory=list)
+    people_created: int = 0
+    people_reused: int = 0
+    assignments_created: int = 0
+    assignments_updated: int = 0
+
+    def __str__(self):
+        return (
+            f"{self.rows} 行:新增人员 {self.people_created},沿用已有人员 "
+            f"{self.people_reused};新增任职 {self.assignments_created},更新任职 "
+            f"{self.assignments_updated};新增单位 {len(self.units_created)}"
+        )
+
+
+class RosterWriter:
+    """Saves checked roster rows, reusing units, batches and people.
+
+    A unit is one row per normalised name; a person already on the roster with
+    the same normalised name and sending unit is reused; an assignment is one
+    per (person, batch, receiving unit) and is updated when imported again.
+    Shared by ``import_roster`` and the admin import.
+    """
+
+    def __init__(self, *, report=None):
+        self.report = report or ImportReport()
+        self.units, self.batches, self.people = {}, {}, {}
+
+    def unit(self, name):
+        key = normalize(name)
+        if key not in self.units:
+            unit = Unit.objects.filter(name_key=key).first()
+            if unit is None:
+                unit = Unit.objects.create(
+                    name=name, kind=_first_hint(name, UNIT_KIND_HINTS, Unit.Kind.OTHER)
+                )
+                self.report.units_created.append(unit.name)
+            self.units[key] = unit
+        return self.units[key]
+
+    def batch(self, number):
+        if number not in self.batches:
+            self.batches[number], _ = Batch.objects.get_or_create(number=number)
+        return self.batches[number]
+
+    def person(self, *, name, sending_unit, category):
+        key = (normalize(name), sending_unit.pk)
+        if key in self.people:
+            return self.people[key]
+        person = (
+            Person.objects.filter(
+                name_key=key[0], assignments__sending_unit=sending_unit
+            )
+            .order_by("pk")
+            .first()
+        )
+        if person is None:
+            person = Person.objects.create(name=name, category=category)
+            self.report.people_created += 1
+        else:
+            self.report.people_reused += 1
+        self.people[key] = person
+        return person
+
+    def resolve(self, row, *, batch_number=None, term="", category=""):
+        """The assignment a row names, and the values the row gives it.
+
+        Units, the batch and the person are found or created; the assignment is
+        the existing one for (person, batch, receiving unit) or a new, unsaved
+        one. Returns (assignment, created, values).
+        """
+        sending_unit = self.unit(row.sending_unit)
+        receiving_unit = self.unit(row.receiving_unit)
+        chosen_category = (
+            row.category
+            or category
+            or category_infer(receiving_unit_name=receiving_unit.name)
+        )
+        person = self.person(
+            name=row.name, sending_unit=sending_unit, category=chosen_category
+        )
+        if (row.category or category) and person.category != chosen_category:
+            person.category = chosen_category
+            person.save()
+        keys = {
+            "person": person,
+            "batch": self.batch(row.batch or batch_number),
+            "receiving_unit": receiving_unit,
+        }
+        assignment = Assignment.objects.filter(**keys).first()
+        created = assignment is None
+        if created:
+            assignment = Assignment(**keys)
+        values = {
+            "sending_unit": sending_unit,
+            "position": row.position,
+            "term": row.term or term,
+            "arrived_on": row.arrived_on,
+            "left_on": row.left_on,
+        }
+        self.report.rows += 1
+        if created:
+            self.report.assignments_created += 1
+        else:
+            self.report.assignments_updated += 1
+        return assignment, created, values
+
+    def save(self, row, **options):
+        assignment, _, values = self.resolve(row, **options)
+        for name, value in values.items():
+            setattr(assignment, name, value)
+        assignment.save()
+        return assignment
+
+
+def roster_check(*, rows, batch_number=None):
+    """Errors no single row shows: a missing batch, the same person twice."""
+    errors, seen = [], {}
+    for row in rows:
+        if not (row.batch or batch_number):
+            errors.append(
+                RowError(row.row, "batch", "未指定批次(用 --batch 或“批次”列)")
+            )
+            continue
+        key = (
+            normalize(row.name),
+            normalize(row.sending_unit),
+            normalize(row.receiving_unit),
+            row.batch or batch_number,
+        )
+        if key in seen:
+            errors.append(RowError(row.row, "name", f"与第{seen[key]}行重复"))
+        else:
+            seen[key] = row.row
+    return errors
+
+
+def roster_import(
+    *, rows, batch_number=None, term="", category="", dry_run=False, progress=None
+):
+    """Save checked rows all-or-nothing; with dry_run, report and roll back.
+
+    Raises RosterFileError (and writes nothing) when any row is bad.
+    """
+    errors = roster_check(rows=rows, batch_number=batch_number)
+    if errors:
+        raise RosterFileError(errors)
+    writer = RosterWriter()
+    with transaction.atomic():
+        for index, row in enumerate(rows, start=1):
+            writer.save(row, batch_number=batch_number, term=term, category=category)
+            if progress and index % 1000 == 0:
+                progress(index, len(rows))
+        if dry_run:
+            transaction.set_rollback(True)
+    return writer.report
+
+
+def assignments_mark_returned(*, assignments, left_on):
+    """Set ``left_on`` on open assignments; returns (changed, skipped).
+
+    An assignment that began after ``left_on`` is skipped rather than given an
+    impossible date.
+    """
+    changed = skipped = 0
+    with transaction.atomic():
+        for assignment in assignments.filter(left_on__isnull=True).select_related(
+            "person", "sending_unit", "receiving_unit"
+        ):
+            if assignment.arrived_on and assignment.arrived_on > left_on:
+                skipped += 1
+                continue
+            assignment.left_on = left_on
+            assignment.save()
+            changed += 1
+    return changed, skipped

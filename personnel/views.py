@@ -1,0 +1,95 @@
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, View
+
+from aidportal.mixins import FilteredListMixin
+from personnel.exports import roster_csv_lines, roster_xlsx
+from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter
+from personnel.models import Assignment, Category, Person
+
+
+class RosterMixin(FilteredListMixin):
+    filterset_class = RosterFilter
+
+    def get_base_queryset(self):
+        return (
+            Assignment.objects.published()
+            .for_listing()
+            .order_by(*SORT_ORDERS[DEFAULT_SORT])
+        )
+
+
+class RosterView(RosterMixin, ListView):
+    """The roster: search, facets with counts, grouped by receiving unit."""
+
+    paginate_by = settings.ROSTER_PER_PAGE
+    template_name = "personnel/roster.html"
+
+    def get_context_data(self, **kwargs):
+        selected = self.filterset.form.cleaned_data
+        return super().get_context_data(
+            facets=self.filterset.qs.facets(),
+            sort=self.filterset.sort_key,
+            selected=selected,
+            category_label=Category(selected["category"]).label
+            if selected.get("category")
+            else "",
+            today_iso=timezone.localdate().isoformat(),
+            **kwargs,
+        )
+
+
+def _attachment(response, filename):
+    response["Content-Disposition"] = (
+        f'attachment; filename="roster.{filename.rsplit(".", 1)[1]}"; '
+        f"filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+class RosterCsvView(RosterMixin, View):
+    def get(self, request, *args, **kwargs):
+        rows = self.get_queryset().iterator(chunk_size=2000)
+        response = StreamingHttpResponse(
+            roster_csv_lines(rows), content_type="text/csv; charset=utf-8"
+        )
+        return _attachment(response, "援疆人员名单.csv")
+
+
+class RosterXlsxView(RosterMixin, View):
+    def get(self, request, *args, **kwargs):
+        limit = settings.ROSTER_XLSX_MAX_ROWS
+        rows = list(self.get_queryset()[: limit + 1])
+        if len(rows) > limit:
+            return render(
+                request,
+                "400.html",
+                {"message": f"所选名单超过 {limit} 行;请缩小筛选范围,或下载 CSV。"},
+                status=400,
+            )
+        response = HttpResponse(
+            roster_xlsx(rows),
+            content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ),
+        )
+        return _attachment(response, "援疆人员名单.xlsx")
+
+
+class PersonDetailView(DetailView):
+    template_name = "personnel/person_detail.html"
+
+    def get_queryset(self):
+        return Person.objects.published().prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related(
+                    "batch", "sending_unit", "receiving_unit"
+                ).order_by("-batch__number", "id"),
+            )
+        )
