@@ -256,7 +256,8 @@ def read_press_release(content):
     """
     text = decode_text(content)
     if "\x00" in text:
-        raise RosterFileError([RowError(1, "file", "含有 NUL 字符,不是文本文件")])
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise RosterFileError([RowError(line, "file", "含有 NUL 字符,不是文本文件")])
     rows, errors, cells, receiving_unit = [], [], [], None
 
     def flush(line_number):
@@ -325,8 +326,6 @@ def _numbered_rows(header, body):
 
 def read_csv(content):
     text = decode_text(content)
-    if "\x00" in text:
-        raise RosterFileError([RowError(1, "file", "含有 NUL 字符,不是文本文件")])
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

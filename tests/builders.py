@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, ArticleImage, Channel
+from personnel.models import Assignment, Batch, Category, Person, Unit
 
 _sequence = itertools.count(1)
 
@@ -48,3 +49,29 @@ def make_article_image(article, **fields):
     fields.setdefault("alt", "医生查房")
     fields.setdefault("caption", "援疆医生在病房查房。")
     return ArticleImage.objects.create(article=article, **fields)
+
+
+def make_unit(name=None, **fields):
+    """The unit of that name, created if new (units are one row per name)."""
+    name = name or f"杭州市第{next(_sequence)}中学"
+    unit = Unit.objects.filter(name=name).first()
+    return unit or Unit.objects.create(name=name, **fields)
+
+
+def make_batch(number=10, **fields):
+    return Batch.objects.get_or_create(number=number, defaults=fields)[0]
+
+
+def make_assignment(person=None, **fields):
+    """An assignment of batch 10, with a new person and new units unless given."""
+    if person is None:
+        person = Person.objects.create(
+            name=fields.pop("name", f"测试{next(_sequence)}"),
+            category=fields.pop("category", Category.EDUCATION),
+            is_public=fields.pop("is_public", True),
+        )
+    fields.setdefault("batch", make_batch())
+    fields.setdefault("sending_unit", make_unit())
+    fields.setdefault("receiving_unit", make_unit("阿克苏市实验中学"))
+    fields.setdefault("position", "数学教师")
+    return Assignment.objects.create(person=person, **fields)

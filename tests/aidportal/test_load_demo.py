@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article, ArticleImage, Channel
+from personnel.models import Assignment, Person, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,9 @@ def counts():
         Article.objects.count(),
         Article.objects.published().count(),
         ArticleImage.objects.count(),
+        Unit.objects.count(),
+        Person.objects.count(),
+        Assignment.objects.count(),
     )
 
 
@@ -49,4 +53,11 @@ def test_every_demo_article_has_a_cover_with_alt_text_and_credits():
 def test_load_demo_if_empty_leaves_existing_content_alone():
     Channel.objects.create(name="自建栏目", slug="own")
     call_command("load_demo", if_empty=True)
-    assert counts() == (1, 0, 0, 0)
+    assert counts() == (1, 0, 0, 0, 0, 0, 0)
+
+
+def test_load_demo_imports_the_reference_roster():
+    call_command("load_demo")
+    assert Assignment.objects.filter(batch__number=10, term="首期").count() == 43
+    assert Unit.objects.get(name="浙江大学附属中学").short_name == "浙大附中"
+    assert Assignment.objects.search("浙大附中").get().person.name == "李 鸣"
