@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidportal.chinese import normalize
@@ -217,6 +218,8 @@ class AssignmentAdmin(
     autocomplete_fields = ["person", "batch", "sending_unit", "receiving_unit"]
     actions = ["mark_returned"]
     resource_classes = [RosterResource]
+    import_formats = [CSV, XLSX]
+    from_encoding = "utf-8-sig"
     import_form_class = RosterImportForm
     confirm_form_class = RosterConfirmImportForm
 
