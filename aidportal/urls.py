@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from aidportal import views
 from aidportal.converters import IdConverter
+from aidportal.sitemaps import SITEMAPS
+from articles.feeds import ChannelFeed, LatestArticlesFeed
 
 register_converter(IdConverter, "id")
 
@@ -16,6 +19,16 @@ admin.site.index_title = "内容管理"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("feeds/articles/", LatestArticlesFeed(), name="feed"),
+    path("feeds/channels/<slug:slug>/", ChannelFeed(), name="channel-feed"),
     # Browsers ask for /favicon.ico on every page, including the admin's.
     path(
         "favicon.ico",
@@ -23,6 +36,7 @@ urlpatterns = [
     ),
     path("", include("articles.urls")),
     path("personnel/", include("personnel.urls")),
+    path("projects/", include("projects.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,12 +1,21 @@
 from itertools import groupby
 
+from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.db.models import Count
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from aidportal.chinese import normalize
+from aidportal.forms import SEARCH_TYPES, SearchForm
+from aidportal.search import site_search
 from articles.models import Article
+from personnel.models import Assignment, Category
+from projects.models import Project
 
 FEATURED_ARTICLES = 4
 LATEST_ARTICLES = 8
@@ -29,8 +38,115 @@ class HomeView(TemplateView):
             featured_articles=list(published.filter(featured=True)[:FEATURED_ARTICLES]),
             latest_articles=list(published[:LATEST_ARTICLES]),
             channel_blocks=channel_blocks,
+            project_totals=Project.objects.published().totals(),
+            roster_figures=roster_figures(),
             **kwargs,
         )
+
+
+def roster_figures():
+    """People on the public roster by batch and category: one grouped query.
+
+    [{"label": "第十批", "number": 10, "total": 43, "by_category": [(label, n)…]}]
+    """
+    rows = (
+        Assignment.objects.published()
+        .order_by()
+        .values("batch__number", "batch__label", "person__category")
+        .annotate(people=Count("person", distinct=True))
+        .order_by("-batch__number", "person__category")
+    )
+    labels = dict(Category.choices)
+    batches = {}
+    for row in rows:
+        batch = batches.setdefault(
+            row["batch__number"],
+            {
+                "label": row["batch__label"],
+                "number": row["batch__number"],
+                "total": 0,
+                "by_category": [],
+            },
+        )
+        batch["total"] += row["people"]
+        batch["by_category"].append((labels[row["person__category"]], row["people"]))
+    return list(batches.values())
+
+
+class SearchView(TemplateView):
+    """/search/?q=…: every type's count and first results, or one type paged."""
+
+    template_name = "search.html"
+    per_group = 5
+    per_page = 20
+
+    def get(self, request, *args, **kwargs):
+        self.form = SearchForm(request.GET)
+        if not self.form.is_valid():
+            return render(
+                request, "400.html", {"form_errors": self.form.errors}, status=400
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        query = self.form.cleaned_data["q"]
+        chosen = self.form.cleaned_data["type"]
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context = super().get_context_data(
+            form=self.form, query=query, query_without_page=params.urlencode(), **kwargs
+        )
+        if not normalize(query):
+            return context
+        results = site_search(query)
+        groups = []
+        for name, label in SEARCH_TYPES:
+            if chosen and name != chosen:
+                continue
+            rows = results[name]
+            if chosen:
+                page = self.get_page(rows)
+                groups.append(
+                    {
+                        "name": name,
+                        "label": label,
+                        "page": page,
+                        "count": page.paginator.count,
+                        "items": list(page),
+                    }
+                )
+            else:
+                groups.append(
+                    {
+                        "name": name,
+                        "label": label,
+                        "count": rows.count(),
+                        "items": list(rows[: self.per_group]),
+                    }
+                )
+        return {**context, "groups": groups, "chosen": chosen}
+
+    def get_page(self, rows):
+        try:
+            return Paginator(rows, self.per_page).page(self.request.GET.get("page", 1))
+        except InvalidPage:
+            raise Http404("页码无效") from None
+
+
+@require_safe
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(
+        reverse("django.contrib.sitemaps.views.sitemap")
+    )
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {sitemap_url}",
+    ]
+    return HttpResponse(
+        "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
+    )
 
 
 @never_cache

@@ -59,5 +59,7 @@ class ArticleDetailView(DetailView):
             next_article=siblings.filter(newer).order_by("published_at", "pk").first(),
             related_articles=list(siblings.exclude(pk=article.pk)[:RELATED_ARTICLES]),
             current_channel=article.channel,
+            related_projects=list(article.projects.published()),
+            related_people=list(article.people.published()),
             **kwargs,
         )

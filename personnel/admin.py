@@ -47,11 +47,19 @@ class InPostFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         prefix = self.lookup_prefix
-        returned = Q(**{f"{prefix}left_on__lt": today})
+        in_post = (
+            Q(**{f"{prefix}arrived_on__isnull": True})
+            | Q(**{f"{prefix}arrived_on__lte": today})
+        ) & (
+            Q(**{f"{prefix}left_on__isnull": True})
+            | Q(**{f"{prefix}left_on__gte": today})
+        )
         if self.value() == "yes":
-            return queryset.exclude(returned).distinct()
+            return queryset.filter(in_post).distinct()
         if self.value() == "no":
-            return queryset.filter(returned).distinct()
+            # Nobody of whom any assignment is current: for a person, every
+            # assignment has ended.
+            return queryset.exclude(in_post)
         return queryset
 
 

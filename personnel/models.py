@@ -1,17 +1,16 @@
 import re
 
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aidportal.chinese import chinese_number, name_pinyin, normalize
+from aidportal.facets import count_by
+from aidportal.models import SEARCH_SEPARATOR
 
-# Parts of a search text are joined by a character no normalised query holds,
-# so that a match never spans two parts.
-SEARCH_SEPARATOR = "\n"
 ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
 
 
@@ -196,41 +195,26 @@ class AssignmentQuerySet(models.QuerySet):
 
     def facets(self, *, units=20):
         """Counts of the rows by batch, category, receiving and sending unit,
-        and how many are in post today (five grouped queries). Each facet is a
-        list of {"value", "label", "count"}, largest first."""
-        plain = self.order_by()
-
-        def counted(value, label, *, limit=None, order=None):
-            rows = plain.values(value, label).annotate(count=Count("id"))
-            rows = rows.order_by(*(order or ["-count", label]))
-            return [
-                {"value": row[value], "label": row[label], "count": row["count"]}
-                for row in (rows[:limit] if limit else rows)
-            ]
-
-        categories = plain.values("person__category").annotate(count=Count("id"))
+        and how many are in post today: five grouped queries."""
         return {
-            "batch": counted("batch__number", "batch__label", order=["-batch__number"]),
-            "category": [
-                {
-                    "value": row["person__category"],
-                    "label": Category(row["person__category"]).label,
-                    "count": row["count"],
-                }
-                for row in categories.order_by("-count", "person__category")
-            ],
-            "receiving_unit": counted(
-                "receiving_unit_id", "receiving_unit__name", limit=units
+            "batch": count_by(
+                self, "batch__number", label="batch__label", order=["-batch__number"]
             ),
-            "sending_unit": counted(
-                "sending_unit_id", "sending_unit__name", limit=units
+            "category": count_by(self, "person__category", choices=Category.choices),
+            "receiving_unit": count_by(
+                self, "receiving_unit_id", label="receiving_unit__name", limit=units
             ),
-            "in_post_today": plain.in_post_on(timezone.localdate()).count(),
+            "sending_unit": count_by(
+                self, "sending_unit_id", label="sending_unit__name", limit=units
+            ),
+            "in_post_today": self.order_by().in_post_on(timezone.localdate()).count(),
         }
 
     def refresh_search_text(self):
         rows = list(
-            self.select_related("person", "sending_unit", "receiving_unit").only(
+            self.select_related(None)
+            .select_related("person", "sending_unit", "receiving_unit")
+            .only(
                 "search_text",
                 "position",
                 "person__name_key",

@@ -84,6 +84,14 @@ class RosterXlsxView(RosterMixin, View):
 class PersonDetailView(DetailView):
     template_name = "personnel/person_detail.html"
 
+    def get_context_data(self, **kwargs):
+        person = self.object
+        return super().get_context_data(
+            related_articles=list(person.articles.published().for_listing()[:10]),
+            related_projects=list(person.projects.published()),
+            **kwargs,
+        )
+
     def get_queryset(self):
         return Person.objects.published().prefetch_related(
             Prefetch(

@@ -1,12 +1,18 @@
+from decimal import Decimal
+
 from django import template
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **changes):
+def query_with(context, *pairs, **changes):
     """The current query string with some parameters set (None or "" removes
-    them) and the page reset: links that keep the rest of the search."""
+    them) and the page reset: links that keep the rest of the search.
+
+    ``{% query_with batch=10 %}``, or ``{% query_with name value %}`` when the
+    parameter's name is itself a variable."""
+    changes.update(zip(pairs[::2], pairs[1::2], strict=True))
     query = context["request"].GET.copy()
     query.pop("page", None)
     for key, value in changes.items():
@@ -16,3 +22,36 @@ def query_with(context, **changes):
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+def _trimmed(value, places=2):
+    """2791.00 → "2791", 35.30 → "35.3"."""
+    text = f"{Decimal(value):.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def wan_yuan(value):
+    """An amount in 万元 as people read it: 2791万元, 35.3亿元."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    if abs(value) >= 10000:
+        return f"{_trimmed(value / 10000)}亿元"
+    return f"{_trimmed(value)}万元"
+
+
+@register.filter
+def square_metres(value):
+    """6794平方米; 12.5万平方米 from 10,000 m² on."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    if abs(value) >= 10000:
+        return f"{_trimmed(value / 10000)}万平方米"
+    return f"{_trimmed(value)}平方米"
+
+
+@register.filter
+def people_count(value):
+    return "—" if value is None else f"{value}人"

@@ -72,7 +72,8 @@ def test_parse_date_rejects_other_text(text):
 
 
 @pytest.mark.parametrize(
-    ("number", "text"), [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (35, "三十五")]
+    ("number", "text"),
+    [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (35, "三十五")],
 )
 def test_chinese_numbers(number, text):
     assert chinese_number(number) == text

@@ -170,16 +170,18 @@ def _fill(channel, count):
 @pytest.mark.parametrize(
     ("url_for", "expected"),
     [
-        # navigation, featured, latest, newest per channel
-        (lambda channel, article: reverse("home"), 4),
+        # navigation, featured, latest, newest per channel, project totals,
+        # roster figures
+        (lambda channel, article: reverse("home"), 6),
         # navigation, count, page, channel choices of the filter form
         (lambda channel, article: reverse("articles:list"), 4),
         # ... and the channel named in the query string
         (lambda c, a: reverse("articles:list") + f"?channel={c.slug}", 5),
         # navigation, channel, count, page
         (lambda channel, article: channel.get_absolute_url(), 4),
-        # navigation, article, gallery, previous, next, related
-        (lambda channel, article: article.get_absolute_url(), 6),
+        # navigation, article, gallery, previous, next, related articles,
+        # related projects, related people
+        (lambda channel, article: article.get_absolute_url(), 8),
     ],
     ids=["home", "list", "list-filtered", "channel", "detail"],
 )

@@ -104,7 +104,10 @@ def test_press_release_quirks_are_read():
 
 
 def test_press_release_with_an_incomplete_entry_names_its_line():
-    content = "对口支援单位:阿克苏市人民医院\n季成\n杭州市第一人民医院\n对口支援单位:阿克苏市实验中学\n方林\n建德市寿昌中学\n数学教师\n"
+    content = (
+        "对口支援单位:阿克苏市人民医院\n季成\n杭州市第一人民医院\n"
+        "对口支援单位:阿克苏市实验中学\n方林\n建德市寿昌中学\n数学教师\n"
+    )
     with pytest.raises(RosterFileError) as caught:
         read_press_release(content.encode())
     assert [(e.row, e.field) for e in caught.value.errors] == [(2, "position")]
@@ -112,7 +115,8 @@ def test_press_release_with_an_incomplete_entry_names_its_line():
 
 CSV_CHINESE = (
     "姓名,派出单位,对口支援单位,职务,类别,批次,期,到岗日期,离岗日期\n"
-    "季 成,杭州市第一人民医院,阿克苏市人民医院,副院长,医疗,10,首期,2020年3月1日,2021/6/28\n"
+    "季 成,杭州市第一人民医院,阿克苏市人民医院,副院长,医疗,10,首期,"
+    "2020年3月1日,2021/6/28\n"
     "方林,建德市寿昌中学,阿克苏市实验中学,地理教师,,第十批,,2020.3.1,\n"
 )
 CSV_ENGLISH = (

@@ -9,12 +9,14 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from articles.models import Article, ArticleImage, Channel
 from personnel.importers import read_roster
-from personnel.models import Assignment, Batch, Unit
+from personnel.models import Assignment, Batch, Person, Unit
 from personnel.services import roster_import
+from projects.models import Project
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 
@@ -98,10 +100,11 @@ class Command(BaseCommand):
             channels = self.load_channels()
             created = self.load_articles(channels)
             roster = self.load_roster()
+            projects = self.load_projects()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {len(channels)} channels, {created} new articles; "
-                f"roster: {roster}."
+                f"roster: {roster}; {projects} new projects."
             )
         )
 
@@ -133,6 +136,52 @@ class Command(BaseCommand):
             unit.short_name, unit.aliases = UNIT_NAMES[unit.name]
             unit.save()
         return report
+
+    def load_projects(self):
+        """The reference page's projects, linked to demo articles and people."""
+        entries = json.loads((DEMO_DIR / "projects.json").read_text(encoding="utf-8"))
+        created = 0
+        for index, entry in enumerate(entries, start=1):
+            if Project.objects.filter(name=entry["name"]).exists():
+                continue
+            project = Project(
+                status=Project.Status.PUBLISHED,
+                published_at=timezone.now(),
+                **{
+                    field: entry[field]
+                    for field in (
+                        "name",
+                        "category",
+                        "sector",
+                        "stage",
+                        "location",
+                        "start_date",
+                        "completion_date",
+                        "investment",
+                        "floor_area",
+                        "jobs_created",
+                        "partner",
+                        "summary",
+                        "body",
+                        "cover_alt",
+                        "cover_caption",
+                    )
+                },
+            )
+            project.cover.save(
+                f"demo-project-{index}.jpg",
+                demo_photo(entry["name"], entry["palette"]),
+                save=False,
+            )
+            project.save()
+            project.people.set(
+                Person.objects.filter(name__in=entry["people"], is_public=True)
+            )
+            for article in Article.objects.filter(channel__slug__in=entry["articles"]):
+                article.projects.add(project)
+                article.people.add(*project.people.all())
+            created += 1
+        return created
 
     def load_articles(self, channels):
         entries = json.loads((DEMO_DIR / "articles.json").read_text(encoding="utf-8"))

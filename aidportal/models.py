@@ -1,0 +1,215 @@
+"""What articles and projects share: the publishing rule and its fields."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import StrIndex
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from aidportal.chinese import normalize
+
+# Parts of a search text are joined by a character no normalised query holds.
+SEARCH_SEPARATOR = "\n"
+
+
+class PublishStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    ARCHIVED = "archived", _("已归档")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self, *, now=None):
+        """What the public may see: the one definition every public view,
+        feed, sitemap and search starts from. Scheduling and expiry are
+        decided here, at query time: no cron job."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status=PublishStatus.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def search(self, query):
+        """Rows whose normalised text contains the query, title matches first
+        and then newest. An empty query matches nothing."""
+        key = normalize(query)
+        if not key:
+            return self.none()
+        return (
+            self.filter(search_text__contains=key)
+            .annotate(match_at=StrIndex("search_text", Value(key)))
+            .order_by(
+                # The title is the first part of the search text.
+                models.Case(
+                    models.When(match_at__lte=F("title_length"), then=0),
+                    default=1,
+                ),
+                "-published_at",
+                "-id",
+            )
+        )
+
+
+# What editors can put into a rich-text body; the sanitiser allows exactly this.
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "HorizontalRule": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+    "History": True,
+}
+
+
+def upload_folder(instance, filename):
+    """media/<app>/<model>/<year>/<month>/<filename>"""
+    meta = instance._meta
+    return f"{meta.app_label}/{meta.model_name}/{timezone.now():%Y/%m}/{filename}"
+
+
+class Publishable(models.Model):
+    """Status, schedule, summary, body, cover, authorship and search text of
+    public content (articles and projects)."""
+
+    Status = PublishStatus
+
+    summary = models.TextField(
+        _("摘要"),
+        max_length=500,
+        blank=True,
+        help_text=_("一两句话,显示在列表和搜索结果中。"),
+    )
+    body = ProseEditorField(
+        _("正文"), extensions=BODY_EXTENSIONS, sanitize=True, blank=True
+    )
+    cover = models.ImageField(
+        _("题图"),
+        upload_to=upload_folder,
+        blank=True,
+        width_field="cover_width",
+        height_field="cover_height",
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_alt = models.CharField(
+        _("题图替代文字"),
+        max_length=200,
+        blank=True,
+        help_text=_("图片内容的简短描述,供读屏软件朗读。"),
+    )
+    cover_caption = models.CharField(_("题图说明"), max_length=300, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=PublishStatus.choices,
+        default=PublishStatus.DRAFT,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(
+        _("发布时间"),
+        default=timezone.now,
+        help_text=_("设为将来的时间即定时发布:到时自动出现在网站上。"),
+    )
+    expires_at = models.DateTimeField(
+        _("下线时间"),
+        null=True,
+        blank=True,
+        help_text=_("可选;到时自动从网站上撤下。"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    search_text = models.TextField(editable=False, default="")
+    title_length = models.PositiveIntegerField(editable=False, default=0)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True)
+                | Q(expires_at__gt=F("published_at")),
+                name="%(app_label)s_%(class)s_expires_after_published",
+                violation_error_message=_("下线时间必须晚于发布时间。"),
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        # The admin form sanitises rich text through full_clean(); code that
+        # saves directly (imports, demo data, shell) must not bypass it.
+        for field in self._meta.concrete_fields:
+            if isinstance(field, ProseEditorField):
+                setattr(
+                    self,
+                    field.attname,
+                    field.sanitize(getattr(self, field.attname) or ""),
+                )
+        title, *rest = self.search_parts()
+        title_key = normalize(title)
+        self.title_length = len(title_key)
+        self.search_text = SEARCH_SEPARATOR.join(
+            [title_key, *filter(None, (normalize(strip_tags(part)) for part in rest))]
+        )
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "search_text",
+                "title_length",
+            }
+        super().save(*args, **kwargs)
+
+    def search_parts(self):
+        """The texts search looks in, the title first."""
+        raise NotImplementedError
+
+
+class GalleryImage(models.Model):
+    """A picture of a gallery: subclasses add the foreign key to their owner."""
+
+    image = models.ImageField(
+        _("图片"), upload_to=upload_folder, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt = models.CharField(
+        _("替代文字"),
+        max_length=200,
+        help_text=_("图片内容的简短描述,供读屏软件朗读。"),
+    )
+    caption = models.CharField(_("图片说明"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.caption or self.alt

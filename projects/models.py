@@ -1,0 +1,184 @@
+from django.db import models
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from aidportal.facets import count_by
+from aidportal.models import GalleryImage, Publishable, PublishableQuerySet
+
+
+def _total_expressions():
+    return {
+        "investment": Sum("investment"),
+        "floor_area": Sum("floor_area"),
+        "jobs": Sum("jobs_created"),
+        "count": Count("pk"),
+    }
+
+
+class ProjectQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.defer("body", "search_text")
+
+    def for_detail(self):
+        return self.prefetch_related("images")
+
+    def with_year(self):
+        """Annotate ``year``: the start year, or the completion year when the
+        start is unknown."""
+        return self.annotate(
+            year=ExtractYear(Coalesce("start_date", "completion_date"))
+        )
+
+    def totals(self):
+        """Investment (万元), floor area (m²), jobs and count: one query."""
+        return self.order_by().aggregate(**_total_expressions())
+
+    def statistics(self):
+        """Totals overall, by category and by start year, and the sector and
+        stage facets, in four grouped queries."""
+        totals = _total_expressions()
+        plain = self.order_by()
+        by_category = list(
+            plain.values("category").annotate(**totals).order_by("category")
+        )
+        labels = dict(Project.Category.choices)
+        for row in by_category:
+            row["label"] = labels[row["category"]]
+        by_year = list(
+            plain.exclude(start_date=None, completion_date=None)
+            .with_year()
+            .values("year")
+            .annotate(**totals)
+            .order_by("year")
+        )
+        overall = {key: sum((row[key] or 0) for row in by_category) for key in totals}
+        return {
+            "overall": overall,
+            "by_category": by_category,
+            "by_year": by_year,
+            "facets": {
+                "category": [
+                    {"value": r["category"], "label": r["label"], "count": r["count"]}
+                    for r in sorted(by_category, key=lambda r: -r["count"])
+                ],
+                "year": [
+                    {"value": r["year"], "label": r["year"], "count": r["count"]}
+                    for r in reversed(by_year)
+                ],
+                "sector": count_by(plain, "sector", choices=Project.Sector.choices),
+                "stage": count_by(plain, "stage", choices=Project.Stage.choices),
+            },
+        }
+
+
+class Project(Publishable):
+    class Category(models.TextChoices):
+        PROJECT = "project", _("项目援助")
+        TALENT = "talent", _("智力援助")
+        INDUSTRY = "industry", _("产业援助")
+
+    class Sector(models.TextChoices):
+        HEALTH = "health", _("卫生健康")
+        EDUCATION = "education", _("教育")
+        INDUSTRY = "industry", _("产业")
+        INFRASTRUCTURE = "infrastructure", _("基础设施")
+        AGRICULTURE = "agriculture", _("农业")
+        HOUSING = "housing", _("民生安居")
+        CULTURE = "culture", _("文化旅游")
+        OTHER = "other", _("其他")
+
+    class Stage(models.TextChoices):
+        PLANNED = "planned", _("规划中")
+        UNDER_CONSTRUCTION = "construction", _("在建")
+        COMPLETED = "completed", _("已建成")
+        IN_OPERATION = "operation", _("运营中")
+
+    name = models.CharField(_("项目名称"), max_length=200)
+    category = models.CharField(
+        _("援助类型"), max_length=10, choices=Category.choices, db_index=True
+    )
+    sector = models.CharField(
+        _("领域"), max_length=16, choices=Sector.choices, default=Sector.OTHER
+    )
+    stage = models.CharField(
+        _("建设状态"), max_length=12, choices=Stage.choices, default=Stage.PLANNED
+    )
+    location = models.CharField(
+        _("地点"), max_length=100, blank=True, help_text=_("例如:阿克苏市阿依库勒镇。")
+    )
+    start_date = models.DateField(_("开工日期"), null=True, blank=True)
+    completion_date = models.DateField(_("竣工日期"), null=True, blank=True)
+    investment = models.DecimalField(
+        _("投资(万元)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("以万元为单位,例如 2791;35.3亿元填 353000。"),
+    )
+    floor_area = models.DecimalField(
+        _("建筑面积(平方米)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    jobs_created = models.PositiveIntegerField(_("带动就业(人)"), null=True, blank=True)
+    partner = models.CharField(_("合作企业"), max_length=100, blank=True)
+    people = models.ManyToManyField(
+        "personnel.Person",
+        verbose_name=_("相关人员"),
+        blank=True,
+        related_name="projects",
+    )
+
+    history = HistoricalRecords(m2m_fields=[people])
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta(Publishable.Meta):
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("援建项目")
+        verbose_name_plural = _("援建项目")
+        constraints = [
+            *Publishable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(investment__isnull=True) | Q(investment__gte=0),
+                name="project_investment_not_negative",
+                violation_error_message=_("投资不能为负数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(floor_area__isnull=True) | Q(floor_area__gte=0),
+                name="project_floor_area_not_negative",
+                violation_error_message=_("建筑面积不能为负数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(completion_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(completion_date__gte=F("start_date")),
+                name="project_completed_after_start",
+                violation_error_message=_("竣工日期不能早于开工日期。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"pk": self.pk})
+
+    def search_parts(self):
+        return [self.name, self.summary, self.location, self.partner, self.body]
+
+
+class ProjectImage(GalleryImage):
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.CASCADE,
+        related_name="images",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(GalleryImage.Meta):
+        verbose_name = _("项目图片")
+        verbose_name_plural = _("项目组图")

@@ -1,0 +1,51 @@
+from django.views.generic import DetailView, ListView
+
+from aidportal.mixins import FilteredListMixin
+from projects.filters import ProjectFilter
+from projects.models import Project
+
+PROJECTS_PER_PAGE = 20
+
+
+def chart_rows(rows, key):
+    """Rows with ``percent``: their share of the largest ``key``, for bar charts."""
+    largest = max((row[key] or 0 for row in rows), default=0)
+    return [
+        {**row, "percent": round(100 * (row[key] or 0) / largest, 1) if largest else 0}
+        for row in rows
+    ]
+
+
+class ProjectListView(FilteredListMixin, ListView):
+    filterset_class = ProjectFilter
+    paginate_by = PROJECTS_PER_PAGE
+    template_name = "projects/project_list.html"
+
+    def get_base_queryset(self):
+        return Project.objects.published().for_listing()
+
+    def get_context_data(self, **kwargs):
+        statistics = self.filterset.qs.statistics()
+        return super().get_context_data(
+            statistics=statistics,
+            facets=statistics["facets"],
+            by_year=chart_rows(statistics["by_year"], "investment"),
+            by_category=chart_rows(statistics["by_category"], "investment"),
+            selected=self.filterset.form.cleaned_data,
+            **kwargs,
+        )
+
+
+class ProjectDetailView(DetailView):
+    template_name = "projects/project_detail.html"
+
+    def get_queryset(self):
+        return Project.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        project = self.object
+        return super().get_context_data(
+            related_articles=list(project.articles.published().for_listing()[:10]),
+            people=list(project.people.published()),
+            **kwargs,
+        )

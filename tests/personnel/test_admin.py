@@ -1,0 +1,419 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from personnel.models import Assignment, Batch, Category, Person, Unit
+from tests.builders import make_assignment, make_batch, make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+def changelist(admin_client, model="person", **params):
+    return admin_client.get(reverse(f"admin:personnel_{model}_changelist"), params)
+
+
+def listed(response):
+    """Names of the people on a Person changelist, and the count it shows."""
+    cl = response.context["cl"]
+    assert cl.result_count == len(cl.result_list)
+    return {str(person) for person in cl.result_list}
+
+
+# Pages
+
+
+@pytest.fixture
+def assignment():
+    return make_assignment(
+        name="季 成",
+        category=Category.MEDICAL,
+        sending_unit=make_unit("浙江大学医学院附属第一医院", aliases="浙大一院、浙一"),
+        receiving_unit=make_unit("阿克苏地区第一人民医院"),
+        position="副院长",
+        arrived_on=date(2021, 7, 1),
+    )
+
+
+OBJECTS = {
+    "unit": lambda a: a.sending_unit,
+    "batch": lambda a: a.batch,
+    "person": lambda a: a.person,
+    "assignment": lambda a: a,
+}
+
+
+@pytest.mark.parametrize("model", OBJECTS)
+@pytest.mark.parametrize("view", ["changelist", "add", "change", "history"])
+def test_admin_pages_render(admin_client, assignment, model, view):
+    obj = OBJECTS[model](assignment)
+    args = [obj.pk] if view in ("change", "history") else []
+    response = admin_client.get(reverse(f"admin:personnel_{model}_{view}", args=args))
+    assert response.status_code == 200
+    if view != "add":
+        assert str(obj) in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["季 成", "季成", "季\u3000成", "季\u00a0成", "jicheng", "JC"]
+)
+def test_person_search_ignores_padding_and_knows_pinyin(admin_client, query):
+    make_assignment(name="季 成")
+    make_assignment(name="王芳")
+    assert listed(changelist(admin_client, q=query)) == {"季 成"}
+
+
+@pytest.mark.parametrize(
+    "term", ["浙大一院", "浙一", "浙江大学医学院附属第一医院", "浙江 大学"]
+)
+def test_unit_autocomplete_finds_a_unit_by_alias_or_name(admin_client, term):
+    unit = make_unit("浙江大学医学院附属第一医院", aliases="浙大一院、浙一")
+    make_unit("阿克苏地区第一人民医院")
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "personnel",
+            "model_name": "assignment",
+            "field_name": "receiving_unit",
+            "term": term,
+        },
+    )
+    assert response.status_code == 200
+    assert response.json()["results"] == [{"id": str(unit.pk), "text": unit.name}]
+
+
+# List filters
+
+
+@pytest.fixture
+def people():
+    """Two people in post (batch 10, hospital 1) and one back home (batch 9)."""
+    h1, h2 = make_unit("拜城县人民医院"), make_unit("温宿县第一中学")
+    start = date(2021, 7, 1)
+    for name, category in (("在岗甲", Category.MEDICAL), ("在岗乙", Category.CADRE)):
+        make_assignment(
+            name=name,
+            category=category,
+            batch=make_batch(10),
+            receiving_unit=h1,
+            arrived_on=start,
+        )
+    make_assignment(
+        name="返回丙",
+        category=Category.EDUCATION,
+        batch=make_batch(9),
+        receiving_unit=h2,
+        arrived_on=date(2018, 7, 1),
+        left_on=date(2020, 1, 15),
+    )
+    return {"h1": h1, "h2": h2}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (lambda p: {}, {"在岗甲", "在岗乙", "返回丙"}),
+        (
+            lambda p: {
+                "assignments__batch__id__exact": Batch.objects.get(number=10).pk
+            },
+            {"在岗甲", "在岗乙"},
+        ),
+        (lambda p: {"category__exact": "medical"}, {"在岗甲"}),
+        (lambda p: {"category__exact": "education"}, {"返回丙"}),
+        (
+            lambda p: {"assignments__receiving_unit__id__exact": p["h2"].pk},
+            {"返回丙"},
+        ),
+        (lambda p: {"in_post": "yes"}, {"在岗甲", "在岗乙"}),
+        (lambda p: {"in_post": "no"}, {"返回丙"}),
+    ],
+    ids=["all", "batch", "medical", "education", "receiving-unit", "in-post", "back"],
+)
+def test_person_list_filters_narrow_the_changelist(
+    admin_client, people, params, expected
+):
+    response = changelist(admin_client, **params(people))
+    assert response.status_code == 200
+    assert listed(response) == expected
+
+
+TODAY = timezone.localdate()
+SECOND_TERMS = {
+    # the second assignment of someone who served 2018–2020 in batch 9
+    "back-in-post": ((TODAY - timedelta(days=30), None), True),
+    "not-yet-arrived": ((TODAY + timedelta(days=30), None), False),
+    "back-home-again": ((date(2021, 7, 1), TODAY - timedelta(days=1)), False),
+}
+
+
+@pytest.mark.parametrize("case", SECOND_TERMS)
+def test_in_post_filter_looks_at_every_assignment_of_a_person(admin_client, case):
+    (arrived_on, left_on), in_post = SECOND_TERMS[case]
+    first = make_assignment(
+        name="两度援疆",
+        batch=make_batch(9),
+        arrived_on=date(2018, 7, 1),
+        left_on=date(2020, 1, 15),
+    )
+    make_assignment(
+        first.person, batch=make_batch(10), arrived_on=arrived_on, left_on=left_on
+    )
+    assert listed(changelist(admin_client, in_post="yes")) == (
+        {"两度援疆"} if in_post else set()
+    )
+    assert listed(changelist(admin_client, in_post="no")) == (
+        set() if in_post else {"两度援疆"}
+    )
+
+
+def test_person_without_any_assignment_is_not_listed_as_in_post(admin_client):
+    Person.objects.create(name="尚未派出")
+    make_assignment(name="在岗者", arrived_on=date(2021, 7, 1))
+    assert listed(changelist(admin_client, in_post="yes")) == {"在岗者"}
+
+
+# Bulk action: mark returned
+
+
+@pytest.fixture
+def open_assignments():
+    """季成: one open, one closed assignment; 晚到: arrived after 2021-06-28;
+    未选: open, and not selected."""
+    ji = make_assignment(name="季成", batch=make_batch(10), arrived_on=date(2021, 1, 1))
+    closed = make_assignment(ji.person, batch=make_batch(9), left_on=date(2019, 6, 30))
+    late = make_assignment(name="晚到", arrived_on=date(2021, 7, 1))
+    other = make_assignment(name="未选", arrived_on=date(2021, 1, 1))
+    return {"open": ji, "closed": closed, "late": late, "other": other}
+
+
+def mark_returned(admin_client, people, **extra):
+    return admin_client.post(
+        reverse("admin:personnel_person_changelist"),
+        {
+            "action": "mark_returned",
+            "_selected_action": [person.pk for person in people],
+            **extra,
+        },
+    )
+
+
+def left_on(assignments):
+    return {
+        key: Assignment.objects.get(pk=a.pk).left_on for key, a in assignments.items()
+    }
+
+
+def test_mark_returned_first_asks_for_the_date(admin_client, open_assignments):
+    before = left_on(open_assignments)
+    selected = [open_assignments["open"].person, open_assignments["late"].person]
+    response = mark_returned(admin_client, selected)
+    assert response.status_code == 200
+    assert "admin/personnel/mark_returned.html" in [t.name for t in response.templates]
+    assert "left_on" in response.context["form"].fields
+    assert set(response.context["queryset"]) == set(selected)
+    assert left_on(open_assignments) == before
+
+
+@pytest.mark.parametrize("typed", ["2021年6月28日", "2021-06-28", "2021/6/28"])
+def test_mark_returned_sets_the_date_on_open_assignments_only(
+    admin_client, open_assignments, typed
+):
+    selected = [open_assignments["open"].person, open_assignments["late"].person]
+    response = mark_returned(admin_client, selected, apply="1", left_on=typed)
+    assert response.status_code == 302
+    assert left_on(open_assignments) == {
+        "open": date(2021, 6, 28),
+        "closed": date(2019, 6, 30),
+        "late": None,  # arrived after the date: left as it was
+        "other": None,  # not selected
+    }
+
+
+@pytest.mark.parametrize("typed", ["", "notadate", "2021年13月1日"])
+def test_mark_returned_with_a_bad_date_asks_again_and_changes_nothing(
+    admin_client, open_assignments, typed
+):
+    before = left_on(open_assignments)
+    selected = [open_assignments["open"].person]
+    response = mark_returned(admin_client, selected, apply="1", left_on=typed)
+    assert response.status_code == 200
+    assert response.context["form"].errors["left_on"]
+    assert left_on(open_assignments) == before
+
+
+# History
+
+
+def assignment_fields(a, prefix=""):
+    """An assignment's fields as its admin form posts them."""
+    values = {
+        "person": a.person_id,
+        "batch": a.batch_id,
+        "term": a.term,
+        "sending_unit": a.sending_unit_id,
+        "receiving_unit": a.receiving_unit_id,
+        "position": a.position,
+        "arrived_on": a.arrived_on.isoformat() if a.arrived_on else "",
+        "left_on": a.left_on.isoformat() if a.left_on else "",
+    }
+    return {f"{prefix}{name}": value for name, value in values.items()}
+
+
+def unit_form(unit):
+    return {
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "aliases": unit.aliases,
+        "kind": unit.kind,
+        "region": unit.region,
+    }
+
+
+def person_form(person):
+    """The change form of a person, with the inline rows of its assignments
+    unchanged (the inline prefix is "assignments")."""
+    assignments = list(person.assignments.order_by("pk"))
+    data = {
+        "name": person.name,
+        "category": person.category,
+        "is_public": "on",
+        "bio": person.bio,
+        "photo_alt": person.photo_alt,
+        "assignments-TOTAL_FORMS": len(assignments),
+        "assignments-INITIAL_FORMS": len(assignments),
+        "assignments-MIN_NUM_FORMS": 0,
+        "assignments-MAX_NUM_FORMS": 1000,
+    }
+    for index, a in enumerate(assignments):
+        data[f"assignments-{index}-id"] = a.pk
+        data.update(assignment_fields(a, prefix=f"assignments-{index}-"))
+    return data
+
+
+EDITS = {
+    "person": (lambda a: a.person, person_form, "bio", "心内科专家。"),
+    "unit": (lambda a: a.sending_unit, unit_form, "region", "上城区"),
+    "assignment": (lambda a: a, assignment_fields, "position", "院长"),
+}
+
+
+@pytest.mark.parametrize("model", EDITS)
+def test_editing_through_the_admin_records_history_with_the_editor(
+    admin_client, admin_user, assignment, model
+):
+    get_object, form, field, value = EDITS[model]
+    obj = get_object(assignment)
+    before = obj.history.count()
+    response = admin_client.post(
+        reverse(f"admin:personnel_{model}_change", args=[obj.pk]),
+        {**form(obj), field: value},
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert obj.history.count() == before + 1
+    latest = obj.history.first()
+    assert getattr(latest, field) == value
+    assert latest.history_user == admin_user
+    history = admin_client.get(
+        reverse(f"admin:personnel_{model}_history", args=[obj.pk])
+    )
+    assert history.status_code == 200
+    assert admin_user.username in history.content.decode()
+
+
+# Import (django-import-export)
+
+IMPORT_URL = "/admin/personnel/assignment/import/"
+GOOD_CSV = """姓名,派出单位,对口支援单位,职务
+季 成,浙江大学医学院附属第一医院,阿克苏地区第一人民医院,副院长
+王芳,杭州第二中学,阿克苏市实验中学,数学教师
+陈\u3000晶,萧山区第一人民医院,阿克苏地区第一人民医院,护士长
+"""
+
+
+def csv_upload(text):
+    return SimpleUploadedFile(
+        "roster.csv", ("\ufeff" + text).encode("utf-8"), content_type="text/csv"
+    )
+
+
+def csv_format(admin_client):
+    choices = admin_client.get(IMPORT_URL).context["form"].fields["format"].choices
+    return next(value for value, label in choices if str(label).lower() == "csv")
+
+
+def preview(admin_client, text):
+    return admin_client.post(
+        IMPORT_URL,
+        {
+            "import_file": csv_upload(text),
+            "format": csv_format(admin_client),
+            "resource": "0",
+            "batch": "10",
+            "term": "首期",
+            "category": "",
+        },
+    )
+
+
+def nothing_written():
+    return not (
+        Assignment.objects.exists() or Person.objects.exists() or Unit.objects.exists()
+    )
+
+
+def test_import_page_offers_batch_term_and_category(admin_client):
+    response = admin_client.get(IMPORT_URL)
+    assert response.status_code == 200
+    fields = response.context["form"].fields
+    assert {"batch", "term", "category", "import_file", "format"} <= set(fields)
+    page = response.content.decode()
+    for name in ("batch", "term", "category"):
+        assert f'name="{name}"' in page
+
+
+def test_import_previews_then_writes_on_confirm(admin_client):
+    response = preview(admin_client, GOOD_CSV)
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.has_errors()
+    assert not result.has_validation_errors()
+    assert nothing_written()
+
+    confirm = {
+        name: "" if value is None else value
+        for name, value in response.context["confirm_form"].initial.items()
+    }
+    done = admin_client.post("/admin/personnel/assignment/process_import/", confirm)
+    assert done.status_code == 302
+    rows = Assignment.objects.select_related("person", "batch")
+    assert sorted(a.person.name for a in rows) == ["季 成", "王芳", "陈\u3000晶"]
+    assert {(a.batch.number, a.term) for a in rows} == {(10, "首期")}
+    assert Person.objects.get(name="季 成").category == Category.MEDICAL
+
+
+def test_import_with_a_bad_row_shows_row_errors_and_writes_nothing(admin_client):
+    text = GOOD_CSV.replace("王芳,杭州第二中学,", "王芳,,")
+    response = preview(admin_client, text)
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result.has_validation_errors()
+    (invalid,) = result.invalid_rows
+    assert invalid.number == 2
+    assert "不能为空" in str(invalid.error_dict)
+    assert "confirm_form" not in response.context
+    assert nothing_written()
+
+
+def test_import_with_an_unknown_header_names_it_and_writes_nothing(admin_client):
+    text = GOOD_CSV.replace("职务", "手机号", 1)
+    response = preview(admin_client, text)
+    assert response.status_code == 200
+    assert response.context["result"].has_errors()
+    page = response.content.decode()
+    assert "手机号" in page
+    assert "无法识别的列名" in page
+    assert "confirm_form" not in response.context
+    assert nothing_written()

@@ -1,0 +1,467 @@
+import html
+import re
+from datetime import date, timedelta
+from urllib.parse import parse_qs
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from personnel.models import Category, Person
+from personnel.views import RosterView
+from tests.builders import make_assignment, make_batch, make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+def roster(client, **params):
+    return client.get(reverse("personnel:list"), params)
+
+
+def names(response):
+    """The names on the page, in page order."""
+    return [a.person.name for a in response.context["object_list"]]
+
+
+def facet(response, name):
+    """One facet of the page as {value: count}."""
+    return {row["value"]: row["count"] for row in response.context["facets"][name]}
+
+
+def make_person(name, **fields):
+    return Person.objects.create(name=name, **fields)
+
+
+# Search
+
+
+@pytest.fixture
+def ji_cheng():
+    """季 成, printed with a padding space, among people he must stand out from."""
+    sending = make_unit("浙江大学医学院附属第一医院", aliases="浙大一院、浙一")
+    receiving = make_unit("阿克苏地区第一人民医院", short_name="地区一院")
+    make_assignment(name="王芳", position="语文教师")
+    return make_assignment(
+        name="季 成",
+        category=Category.MEDICAL,
+        sending_unit=sending,
+        receiving_unit=receiving,
+        position="心内科主任医师",
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "季成",
+        "季 成",
+        "季\u00a0成",
+        "季\u3000成",
+        "jicheng",
+        "JiCheng",
+        "jc",
+        "浙大一院",  # an alias of the sending unit
+        "地区一院",  # the short name of the receiving unit
+        "心内科",  # a word of the position
+    ],
+)
+def test_search_finds_a_padded_name_by_every_spelling(client, ji_cheng, query):
+    response = roster(client, q=query)
+    assert response.status_code == 200
+    assert names(response) == ["季 成"]
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("zengxiaoming", "曾晓明"),
+        ("cengxiaoming", "曾晓明"),
+        ("shantianfang", "单田芳"),
+        ("dantianfang", "单田芳"),
+        ("xiefang", "解放"),
+        ("jiefang", "解放"),
+    ],
+)
+def test_search_knows_every_reading_of_a_surname(client, query, name):
+    for person in ("曾晓明", "单田芳", "解放"):
+        make_assignment(name=person)
+    assert names(roster(client, q=query)) == [name]
+
+
+def test_search_without_a_match_says_so(client, ji_cheng):
+    response = roster(client, q="不存在的人")
+    assert names(response) == []
+    assert "没有符合条件的人员" in response.content.decode()
+
+
+# People who are not public
+
+
+@pytest.fixture
+def hidden():
+    """A person hidden from the public, alone in his batch, category and units."""
+    return make_assignment(
+        name="隐藏人",
+        is_public=False,
+        category=Category.CADRE,
+        batch=make_batch(11),
+        sending_unit=make_unit("隐藏派出单位"),
+        receiving_unit=make_unit("隐藏受援单位"),
+        arrived_on=date(2021, 1, 1),
+    )
+
+
+def test_non_public_person_is_not_in_the_roster_or_its_facets(client, hidden):
+    make_assignment(name="公开人", arrived_on=date(2021, 1, 1))
+    response = roster(client)
+    assert names(response) == ["公开人"]
+    assert "隐藏" not in response.content.decode()
+    assert 11 not in facet(response, "batch")
+    assert Category.CADRE not in facet(response, "category")
+    assert hidden.sending_unit_id not in facet(response, "sending_unit")
+    assert hidden.receiving_unit_id not in facet(response, "receiving_unit")
+    assert response.context["facets"]["in_post_today"] == 1
+
+
+@pytest.mark.parametrize("query", ["隐藏人", "yincangren", "隐藏受援单位"])
+def test_non_public_person_is_not_found_by_search(client, hidden, query):
+    assert names(roster(client, q=query)) == []
+
+
+def test_non_public_person_page_is_404(client, hidden):
+    assert client.get(hidden.person.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("pk", ["0", "999999", "1" * 30])
+def test_unknown_or_oversized_person_id_is_404(client, pk):
+    make_assignment()
+    assert client.get(f"/personnel/{pk}/").status_code == 404
+
+
+# Person page
+
+
+def test_person_page_lists_every_assignment(client):
+    first = make_assignment(
+        name="季 成",
+        batch=make_batch(9),
+        receiving_unit=make_unit("拜城县人民医院"),
+        position="副院长",
+        arrived_on=date(2018, 7, 1),
+        left_on=date(2020, 1, 15),
+    )
+    make_assignment(
+        first.person,
+        receiving_unit=make_unit("温宿县人民医院"),
+        position="心内科主任",
+        arrived_on=date(2021, 7, 1),
+    )
+    response = client.get(first.person.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    for fragment in (
+        "季 成",
+        "第九批",
+        "拜城县人民医院",
+        "副院长",
+        "2018年7月1日 至 2020年1月15日",
+        "第十批",
+        "温宿县人民医院",
+        "2021年7月1日 至 今",
+    ):
+        assert fragment in page
+    # Newest batch first.
+    assert page.index("温宿县人民医院") < page.index("拜城县人民医院")
+
+
+# Facets and filters
+
+
+@pytest.fixture
+def scene():
+    """Three assignments across two batches, two categories and two units each
+    way; one of them is in post today."""
+    s1, s2 = make_unit("萧山区第一人民医院"), make_unit("杭州第二中学")
+    r1, r2 = make_unit("拜城县人民医院"), make_unit("温宿县第一中学")
+    today = timezone.localdate()
+    rows = {
+        "甲": make_assignment(
+            name="甲医生",
+            category=Category.MEDICAL,
+            batch=make_batch(10),
+            sending_unit=s1,
+            receiving_unit=r1,
+            arrived_on=today - timedelta(days=100),
+        ),
+        "乙": make_assignment(
+            name="乙老师",
+            category=Category.EDUCATION,
+            batch=make_batch(10),
+            sending_unit=s1,
+            receiving_unit=r2,
+            arrived_on=today - timedelta(days=100),
+            left_on=today - timedelta(days=1),
+        ),
+        "丙": make_assignment(
+            name="丙医生",
+            category=Category.MEDICAL,
+            batch=make_batch(9),
+            sending_unit=s2,
+            receiving_unit=r1,
+            arrived_on=date(2017, 1, 1),
+            left_on=date(2019, 12, 31),
+        ),
+    }
+    return rows
+
+
+def test_facets_count_what_is_on_the_roster(client, scene):
+    response = roster(client)
+    a = scene["甲"]
+    assert facet(response, "batch") == {10: 2, 9: 1}
+    assert facet(response, "category") == {Category.MEDICAL: 2, Category.EDUCATION: 1}
+    assert facet(response, "receiving_unit") == {
+        a.receiving_unit_id: 2,
+        scene["乙"].receiving_unit_id: 1,
+    }
+    assert facet(response, "sending_unit") == {
+        a.sending_unit_id: 2,
+        scene["丙"].sending_unit_id: 1,
+    }
+    assert response.context["facets"]["in_post_today"] == 1
+
+
+def test_facets_narrow_with_the_filter(client, scene):
+    response = roster(client, batch=10)
+    assert facet(response, "batch") == {10: 2}
+    assert facet(response, "category") == {Category.MEDICAL: 1, Category.EDUCATION: 1}
+    assert facet(response, "receiving_unit") == {
+        scene["甲"].receiving_unit_id: 1,
+        scene["乙"].receiving_unit_id: 1,
+    }
+    assert facet(response, "sending_unit") == {scene["甲"].sending_unit_id: 2}
+    assert response.context["facets"]["in_post_today"] == 1
+
+
+def test_facet_labels_are_readable(client, scene):
+    facets = roster(client).context["facets"]
+    assert [row["label"] for row in facets["batch"]] == ["第十批", "第九批"]
+    assert [row["label"] for row in facets["category"]] == ["医疗", "教育"]
+    assert facets["receiving_unit"][0]["label"] == "拜城县人民医院"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (lambda s: {"batch": "10"}, {"甲医生", "乙老师"}),
+        (lambda s: {"batch": "9"}, {"丙医生"}),
+        (lambda s: {"category": "medical"}, {"甲医生", "丙医生"}),
+        (lambda s: {"category": "education"}, {"乙老师"}),
+        (lambda s: {"sending_unit": s["甲"].sending_unit_id}, {"甲医生", "乙老师"}),
+        (lambda s: {"receiving_unit": s["甲"].receiving_unit_id}, {"甲医生", "丙医生"}),
+        (lambda s: {"batch": "10", "category": "medical"}, {"甲医生"}),
+        (lambda s: {"q": "医生", "batch": "9"}, {"丙医生"}),
+    ],
+    ids=[
+        "batch-10",
+        "batch-9",
+        "medical",
+        "education",
+        "sending-unit",
+        "receiving-unit",
+        "batch-and-category",
+        "query-and-batch",
+    ],
+)
+def test_filters_narrow_the_roster(client, scene, params, expected):
+    response = roster(client, **params(scene))
+    assert response.status_code == 200
+    assert set(names(response)) == expected
+
+
+@pytest.mark.parametrize("day", ["2021-07-01", "2021/7/1", "2021.7.1", "2021年7月1日"])
+def test_on_filter_keeps_people_in_post_that_day(client, day):
+    cases = {
+        "已到岗": (date(2021, 6, 1), None),
+        "当天到岗": (date(2021, 7, 1), None),
+        "当天离岗": (date(2021, 1, 1), date(2021, 7, 1)),
+        "前一天离岗": (date(2021, 1, 1), date(2021, 6, 30)),
+        "次日到岗": (date(2021, 7, 2), None),
+    }
+    for name, (arrived_on, left_on) in cases.items():
+        make_assignment(name=name, arrived_on=arrived_on, left_on=left_on)
+    response = roster(client, on=day)
+    assert response.status_code == 200
+    assert set(names(response)) == {"已到岗", "当天到岗", "当天离岗"}
+
+
+@pytest.fixture
+def three_counties():
+    """Orders that differ: by unit 拜城 < 柯坪 < 温宿 (in code points as in
+    pinyin), by name anran < mali < zhouzheng, by batch 11 > 10 > 9."""
+    make_assignment(
+        name="周正", batch=make_batch(10), receiving_unit=make_unit("拜城县人民医院")
+    )
+    make_assignment(
+        name="安然", batch=make_batch(9), receiving_unit=make_unit("温宿县人民医院")
+    )
+    make_assignment(
+        name="马力", batch=make_batch(11), receiving_unit=make_unit("柯坪县人民医院")
+    )
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ({}, ["周正", "马力", "安然"]),
+        ({"sort": "unit"}, ["周正", "马力", "安然"]),
+        ({"sort": "name"}, ["安然", "马力", "周正"]),
+        ({"sort": "batch"}, ["马力", "周正", "安然"]),
+    ],
+    ids=["default", "unit", "name", "batch"],
+)
+def test_sort_orders_the_roster(client, three_counties, sort, expected):
+    assert names(roster(client, **sort)) == expected
+
+
+def test_default_sort_groups_rows_under_their_receiving_unit(client, three_counties):
+    page = roster(client).content.decode()
+    headers = re.findall(r"对口支援单位:([^<]+)</th>", page)
+    assert headers == ["拜城县人民医院", "柯坪县人民医院", "温宿县人民医院"]
+    # Each name comes after its own header and before the next one.
+    positions = [page.index(f"对口支援单位:{unit}") for unit in headers]
+    assert positions[0] < page.index("周正") < positions[1]
+    assert positions[1] < page.index("马力") < positions[2]
+    assert positions[2] < page.index("安然")
+
+
+def test_other_sorts_show_the_unit_in_a_column_not_as_groups(client, three_counties):
+    page = roster(client, sort="name").content.decode()
+    assert "对口支援单位:" not in page
+    assert '<td data-label="对口支援单位">拜城县人民医院</td>' in page
+
+
+def test_pagination_links_keep_the_query_string(client, monkeypatch):
+    monkeypatch.setattr(RosterView, "paginate_by", 2)
+    for number in range(3):
+        make_assignment(name=f"季{number}", batch=make_batch(10))
+    make_assignment(name="季外", batch=make_batch(9))
+
+    first = roster(client, q="季", batch="10", sort="name")
+    link = re.search(r'<a href="\?([^"]+)" rel="next">', first.content.decode())
+    assert parse_qs(html.unescape(link.group(1))) == {
+        "q": ["季"],
+        "batch": ["10"],
+        "sort": ["name"],
+        "page": ["2"],
+    }
+    second = client.get(reverse("personnel:list") + "?" + html.unescape(link.group(1)))
+    assert names(second) == ["季2"]
+    assert 'rel="prev"' in second.content.decode()
+
+
+# Bad input: a clear 400 or 404, never a 500.
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "季" * 51},
+        {"q": "季\x00成"},
+        {"batch": "abc"},
+        {"batch": "99"},
+        {"batch": str(10**30)},
+        {"category": "doctor"},
+        {"receiving_unit": "abc"},
+        {"receiving_unit": str(10**30)},
+        {"sending_unit": "999999"},
+        {"on": "notadate"},
+        {"on": "2021-02-30"},
+        {"sort": "evil"},
+    ],
+    ids=[
+        "q-51-chars",
+        "q-nul",
+        "batch-abc",
+        "batch-unknown",
+        "batch-30-digits",
+        "category-unknown",
+        "receiving-unit-abc",
+        "receiving-unit-30-digits",
+        "sending-unit-unknown",
+        "on-notadate",
+        "on-feb-30",
+        "sort-evil",
+    ],
+)
+def test_unreadable_filter_is_a_400_naming_the_parameter(client, params):
+    make_assignment(batch=make_batch(10))
+    response = roster(client, **params)
+    assert response.status_code == 400
+    (name,) = params
+    assert f"<code>{name}</code>" in response.content.decode()
+
+
+def test_query_of_50_characters_is_accepted(client):
+    make_assignment(name="季成")
+    assert roster(client, q="季" * 50).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1" * 30])
+def test_bad_page_is_404(client, page):
+    make_assignment()
+    assert roster(client, page=page).status_code == 404
+
+
+# Query counts: the same for 1 and for 50 rows.
+
+
+def _fill_roster(count):
+    units = [make_unit("拜城县人民医院"), make_unit("温宿县第一中学")]
+    for number in range(count):
+        make_assignment(
+            name=f"援疆{number}",
+            batch=make_batch(10 - number % 2),
+            receiving_unit=units[number % 2],
+            category=Category.MEDICAL if number % 2 else Category.EDUCATION,
+        )
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # five facets (batch, category, receiving unit, sending unit, in post
+        # today), paginator count, navigation channels, batch choices of the
+        # form, page rows with person, batch and units
+        ({}, 9),
+        # ... and the batch named in the query string
+        ({"batch": "10"}, 10),
+    ],
+    ids=["unfiltered", "batch"],
+)
+def test_roster_runs_a_fixed_number_of_queries(count_queries, params, expected):
+    for rows in (1, 50):
+        Person.objects.all().delete()
+        _fill_roster(rows)
+        response, queries = count_queries(reverse("personnel:list"), data=params)
+        assert response.status_code == 200
+        assert len(response.context["object_list"]) == (
+            rows if not params else (rows + 1) // 2
+        )
+        assert queries == expected, f"{rows} rows"
+
+
+def test_person_page_runs_a_fixed_number_of_queries(count_queries):
+    person = make_person("季 成")
+    # navigation channels, person, assignments with batch and units
+    expected = 3
+    for batch in range(6, 11):
+        make_assignment(
+            person,
+            batch=make_batch(batch),
+            receiving_unit=make_unit(f"阿克苏第{batch}中学"),
+        )
+        response, queries = count_queries(person.get_absolute_url())
+        assert response.status_code == 200
+        assert len(response.context["person"].assignments.all()) == batch - 5
+        assert queries == expected, f"{batch - 5} assignments"
