@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminDateWidget
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,34 +37,35 @@ class NormalizedSearchMixin:
 
 
 class InPostFilter(admin.SimpleListFilter):
+    """Assignments current today, or ended."""
+
     title = _("在岗情况")
     parameter_name = "in_post"
-    lookup_prefix = ""
 
     def lookups(self, request, model_admin):
         return [("yes", _("在岗")), ("no", _("已返回"))]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        prefix = self.lookup_prefix
-        in_post = (
-            Q(**{f"{prefix}arrived_on__isnull": True})
-            | Q(**{f"{prefix}arrived_on__lte": today})
-        ) & (
-            Q(**{f"{prefix}left_on__isnull": True})
-            | Q(**{f"{prefix}left_on__gte": today})
-        )
+        current = queryset.in_post_on(timezone.localdate()).values("pk")
         if self.value() == "yes":
-            return queryset.filter(in_post).distinct()
+            return queryset.filter(pk__in=current)
         if self.value() == "no":
-            # Nobody of whom any assignment is current: for a person, every
-            # assignment has ended.
-            return queryset.exclude(in_post)
+            return queryset.exclude(pk__in=current)
         return queryset
 
 
 class PersonInPostFilter(InPostFilter):
-    lookup_prefix = "assignments__"
+    """People with an assignment current today, or whose every assignment
+    has ended (people without any assignment are neither)."""
+
+    def queryset(self, request, queryset):
+        assignments = Assignment.objects.filter(person=OuterRef("pk"))
+        current = Exists(assignments.in_post_on(timezone.localdate()))
+        if self.value() == "yes":
+            return queryset.filter(current)
+        if self.value() == "no":
+            return queryset.filter(~current, Exists(assignments))
+        return queryset
 
 
 class MarkReturnedForm(forms.Form):

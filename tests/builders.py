@@ -75,3 +75,31 @@ def make_assignment(person=None, **fields):
     fields.setdefault("receiving_unit", make_unit("阿克苏市实验中学"))
     fields.setdefault("position", "数学教师")
     return Assignment.objects.create(person=person, **fields)
+
+
+def make_project(**fields):
+    """A published project aid, an hour old, with no figures unless given."""
+    from projects.models import Project
+
+    number = next(_sequence)
+    fields.setdefault("name", f"阿克苏援建项目第{number}号")
+    fields.setdefault("category", Project.Category.PROJECT)
+    fields.setdefault("summary", "杭州援建阿克苏的项目。")
+    fields.setdefault("status", Project.Status.PUBLISHED)
+    fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
+    return Project.objects.create(**fields)
+
+
+def make_project_image(project, **fields):
+    from projects.models import ProjectImage
+
+    fields.setdefault("image", image_file())
+    fields.setdefault("alt", "项目全景")
+    fields.setdefault("caption", "建成后的项目全景。")
+    return ProjectImage.objects.create(project=project, **fields)
+
+
+def make_person(name=None, **fields):
+    """A public person with no assignment unless given."""
+    name = name or f"测试{next(_sequence)}"
+    return Person.objects.create(name=name, **fields)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from personnel.models import Category, Person
 from personnel.views import RosterView
-from tests.builders import make_assignment, make_batch, make_unit
+from tests.builders import make_article, make_assignment, make_batch, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,11 @@ def test_search_knows_every_reading_of_a_surname(client, query, name):
     for person in ("曾晓明", "单田芳", "解放"):
         make_assignment(name=person)
     assert names(roster(client, q=query)) == [name]
+
+
+@pytest.mark.parametrize("query", ["%", "_", "季%成"])
+def test_search_treats_sql_wildcards_as_plain_characters(client, ji_cheng, query):
+    assert names(roster(client, q=query)) == []
 
 
 def test_search_without_a_match_says_so(client, ji_cheng):
@@ -453,15 +458,18 @@ def test_roster_runs_a_fixed_number_of_queries(count_queries, params, expected):
 
 def test_person_page_runs_a_fixed_number_of_queries(count_queries):
     person = make_person("季 成")
-    # navigation channels, person, assignments with batch and units
-    expected = 3
-    for batch in range(6, 11):
+    # person, assignments with batch and units, related articles, related
+    # projects, navigation channels
+    expected = 5
+    for count, batch in enumerate(range(6, 11), start=1):
         make_assignment(
             person,
             batch=make_batch(batch),
             receiving_unit=make_unit(f"阿克苏第{batch}中学"),
         )
+        make_article().people.add(person)
         response, queries = count_queries(person.get_absolute_url())
         assert response.status_code == 200
-        assert len(response.context["person"].assignments.all()) == batch - 5
-        assert queries == expected, f"{batch - 5} assignments"
+        assert len(response.context["person"].assignments.all()) == count
+        assert len(response.context["related_articles"]) == count
+        assert queries == expected, f"{count} assignments and articles"
