@@ -20,8 +20,9 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(year), f"{year}年") for year in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isascii() and self.value().isdigit():
-            return queryset.with_year().filter(year=int(self.value()))
+        value = self.value() or ""
+        if value.isascii() and value.isdigit() and 1900 <= int(value) <= 2100:
+            return queryset.with_year().filter(year=int(value))
         return queryset
 
 

@@ -54,7 +54,12 @@ class ProjectQuerySet(PublishableQuerySet):
             .annotate(**totals)
             .order_by("year")
         )
-        overall = {key: sum((row[key] or 0) for row in by_category) for key in totals}
+        overall = {}
+        for key in totals:
+            # A column nobody filled in stays unknown (shown as "—"), not 0.
+            known = [row[key] for row in by_category if row[key] is not None]
+            overall[key] = sum(known) if known else None
+        overall["count"] = overall["count"] or 0
         return {
             "overall": overall,
             "by_category": by_category,

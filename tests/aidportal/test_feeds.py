@@ -48,7 +48,9 @@ def news():
     make_article(
         channel=channel, title="旧的报道", published_at=NOW - timedelta(days=2)
     )
-    make_article(channel=channel, title="新的报道", published_at=NOW - timedelta(hours=1))
+    make_article(
+        channel=channel, title="新的报道", published_at=NOW - timedelta(hours=1)
+    )
     for kind, fields in NON_PUBLIC.items():
         make_article(channel=channel, title=f"哨兵{kind}", **fields)
     make_article(

@@ -189,7 +189,9 @@ def test_project_name_matches_come_first_then_newest(client):
         ("旧卫生院", "", 3),
         ("新卫生院", "", 2),
     ]:
-        make_project(name=name, summary=summary, published_at=NOW - timedelta(days=days))
+        make_project(
+            name=name, summary=summary, published_at=NOW - timedelta(days=days)
+        )
     assert found(search(client, "卫生院"), "projects") == [
         "新卫生院",
         "旧卫生院",

@@ -149,7 +149,7 @@ def test_article_form_links_projects_and_people_by_autocomplete(admin_client, fi
         reverse("admin:articles_article_change", args=[article.pk])
     ).content.decode()
     assert f'name="{field}"' in html
-    assert f'class="admin-autocomplete" data-ajax--cache="true"' in html
+    assert 'class="admin-autocomplete" data-ajax--cache="true"' in html
     assert f'data-field-name="{field}"' in html
 
 
@@ -200,9 +200,7 @@ def test_project_form_links_people_by_autocomplete(admin_client):
 def test_status_actions_change_the_selected_projects(
     admin_client, admin_user, action, status
 ):
-    before = (
-        Project.Status.DRAFT if action == "publish" else Project.Status.PUBLISHED
-    )
+    before = Project.Status.DRAFT if action == "publish" else Project.Status.PUBLISHED
     selected = make_project(status=before)
     other = make_project(status=before)
     response = admin_client.post(

@@ -102,7 +102,10 @@ def test_save_sanitises_the_body_outside_the_admin():
 
 def test_save_builds_the_search_text_name_first():
     project = make_project(
-        name="阿克苏市 人民医院", summary="门诊楼", location="阿克苏市", body="<p>正文</p>"
+        name="阿克苏市 人民医院",
+        summary="门诊楼",
+        location="阿克苏市",
+        body="<p>正文</p>",
     )
     project.refresh_from_db()
     assert project.search_text.split("\n") == [
@@ -270,9 +273,7 @@ def test_statistics_facets_count_each_value(projects):
 
 def test_statistics_of_a_filtered_queryset_count_only_its_rows(projects):
     statistics = (
-        Project.objects.published()
-        .filter(sector=Project.Sector.HEALTH)
-        .statistics()
+        Project.objects.published().filter(sector=Project.Sector.HEALTH).statistics()
     )
     assert statistics["overall"]["count"] == 2
     assert statistics["overall"]["investment"] == Decimal("2891.50")
@@ -285,7 +286,9 @@ def test_statistics_run_four_queries(projects, django_assert_num_queries):
 
 
 def test_with_year_prefers_the_start_year():
-    make_project(name="跨年", start_date=date(2020, 12, 1), completion_date=date(2022, 1, 1))
+    make_project(
+        name="跨年", start_date=date(2020, 12, 1), completion_date=date(2022, 1, 1)
+    )
     make_project(name="只有竣工", completion_date=date(2023, 5, 1))
     make_project(name="无日期")
     years = dict(Project.objects.with_year().values_list("name", "year"))

@@ -137,7 +137,9 @@ def test_project_list_facets_count_every_value(client, hospital_and_park):
         2018,
     ]
     html = response.content.decode()
-    assert '<a href="?category=talent">智力援助</a> <span class="count">1</span>' in html
+    assert (
+        '<a href="?category=talent">智力援助</a> <span class="count">1</span>' in html
+    )
     assert '<a href="?year=2018">2018年</a> <span class="count">2</span>' in html
 
 
@@ -228,7 +230,7 @@ def test_project_page_shows_the_facts_formatted(client, hospital_and_park):
     hospital, park = hospital_and_park
     html = client.get(hospital.get_absolute_url()).content.decode()
     for fragment in (
-        "<h1 class=\"article-title\">阿克苏市人民医院门诊楼</h1>",
+        '<h1 class="article-title">阿克苏市人民医院门诊楼</h1>',
         '<th scope="row">援助类型</th><td>项目援助</td>',
         '<th scope="row">领域</th><td>卫生健康</td>',
         '<th scope="row">建设状态</th><td>已建成</td>',
@@ -339,9 +341,13 @@ def test_home_shows_project_totals_and_roster_figures(client, hospital_and_park)
     make_assignment(name="医生乙", category=Category.MEDICAL, batch=tenth)
     teacher = make_assignment(name="教师丙", category=Category.EDUCATION, batch=tenth)
     # The same person twice in batch 10 counts once; in batch 9 again.
-    make_assignment(teacher.person, batch=tenth, receiving_unit=make_unit("阿克苏市第二中学"))
+    make_assignment(
+        teacher.person, batch=tenth, receiving_unit=make_unit("阿克苏市第二中学")
+    )
     make_assignment(teacher.person, batch=ninth)
-    make_assignment(name="隐藏人", category=Category.CADRE, batch=tenth, is_public=False)
+    make_assignment(
+        name="隐藏人", category=Category.CADRE, batch=tenth, is_public=False
+    )
 
     response = client.get(reverse("home"))
     html = response.content.decode()

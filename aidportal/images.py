@@ -1,0 +1,151 @@
+"""Uploaded pictures: what is accepted, what is kept, and the renditions served.
+
+An upload must be a real JPEG, PNG, WebP or GIF whose content matches its
+extension, within a byte and a pixel budget (frames × pixels for animations),
+and decodable to the end. Accepted pictures lose their EXIF/XMP metadata
+(GPS position, camera serial) before they are stored, and get their
+renditions made once, at save time, by sorl-thumbnail.
+"""
+
+import io
+import os
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, ImageSequence
+from sorl.thumbnail import get_thumbnail
+
+EXTENSIONS = {
+    "JPEG": {"jpg", "jpeg"},
+    "PNG": {"png"},
+    "WEBP": {"webp"},
+    "GIF": {"gif"},
+}
+RENDITION_WIDTHS = (400, 800, 1600)
+RENDITION_FORMATS = ("WEBP", "JPEG")
+
+
+def validate_image_upload(upload):
+    """Model-field validator for every picture staff can upload."""
+    max_bytes = settings.IMAGE_MAX_BYTES
+    max_pixels = settings.IMAGE_MAX_PIXELS
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("图片文件不能超过 %(mb)d MB。"), params={"mb": max_bytes // 2**20}
+        )
+    extension = os.path.splitext(upload.name)[1].lower().lstrip(".")
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice it; refuse both.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                kind, (width, height) = image.format, image.size
+                frames = getattr(image, "n_frames", 1)
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ValidationError(_("图片像素过多,无法处理。")) from None
+    except Exception:
+        raise ValidationError(
+            _("无法识别的图片文件;请上传 JPEG、PNG、WebP 或 GIF 图片。")
+        ) from None
+    if kind not in EXTENSIONS:
+        raise ValidationError(
+            _("只接受 JPEG、PNG、WebP 或 GIF 图片(不接受 SVG 等格式)。")
+        )
+    if extension not in EXTENSIONS[kind]:
+        raise ValidationError(
+            _("文件内容是 %(kind)s 图片,与扩展名 .%(extension)s 不符。"),
+            params={"kind": kind, "extension": extension},
+        )
+    if width * height * frames > max_pixels:
+        raise ValidationError(
+            _(
+                "图片过大:%(width)d×%(height)d×%(frames)d帧,上限%(limit)d万像素。"
+            ),
+            params={
+                "width": width,
+                "height": height,
+                "frames": frames,
+                "limit": max_pixels // 10_000,
+            },
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            for frame in ImageSequence.Iterator(image):
+                frame.load()
+    except Exception:
+        raise ValidationError(_("图片文件不完整或已损坏。")) from None
+    finally:
+        upload.seek(0)
+
+
+def without_metadata(upload):
+    """The picture re-encoded without EXIF/XMP, turned upright; None for GIF
+    (animations are kept as uploaded; GIF carries no EXIF)."""
+    upload.seek(0)
+    with Image.open(upload) as image:
+        kind = image.format
+        if kind == "GIF":
+            return None
+        icc_profile = image.info.get("icc_profile")
+        image = ImageOps.exif_transpose(image)
+        buffer = io.BytesIO()
+        options = {"icc_profile": icc_profile} if icc_profile else {}
+        if kind == "JPEG":
+            image = image.convert("RGB") if image.mode not in ("RGB", "L") else image
+            image.save(buffer, "JPEG", quality=90, optimize=True, **options)
+        elif kind == "WEBP":
+            image.save(buffer, "WEBP", quality=90, **options)
+        else:
+            image.save(buffer, "PNG", optimize=True, **options)
+    upload.seek(0)
+    return buffer.getvalue()
+
+
+def image_fields(instance):
+    return [
+        f for f in instance._meta.concrete_fields if isinstance(f, models.ImageField)
+    ]
+
+
+def clean_new_uploads(instance):
+    """Before saving: replace each newly uploaded picture by a copy without
+    metadata (the original bytes never reach the storage)."""
+    for field in image_fields(instance):
+        file = getattr(instance, field.attname)
+        if file and not file._committed:
+            data = without_metadata(file)
+            if data is not None:
+                setattr(
+                    instance,
+                    field.attname,
+                    ContentFile(data, name=os.path.basename(file.name)),
+                )
+
+
+def renditions(file, *, widths=RENDITION_WIDTHS):
+    """{format: [(url, width, height), …]} of a stored picture, narrowest
+    first; made on first use and then looked up in sorl's key-value store."""
+    result = {}
+    for kind in RENDITION_FORMATS:
+        rows = []
+        for width in widths:
+            thumbnail = get_thumbnail(file, str(width), format=kind, quality=82)
+            if rows and thumbnail.width == rows[-1][1]:
+                break  # no upscaling: the picture is narrower than this width
+            rows.append((thumbnail.url, thumbnail.width, thumbnail.height))
+        result[kind] = rows
+    return result
+
+
+def make_renditions(instance):
+    """After saving: make every rendition now, so no request has to."""
+    for field in image_fields(instance):
+        file = getattr(instance, field.attname)
+        if file:
+            renditions(file)
