@@ -63,9 +63,7 @@ def validate_image_upload(upload):
         )
     if width * height * frames > max_pixels:
         raise ValidationError(
-            _(
-                "图片过大:%(width)d×%(height)d×%(frames)d帧,上限%(limit)d万像素。"
-            ),
+            _("图片过大:%(width)d×%(height)d×%(frames)d帧,上限%(limit)d万像素。"),
             params={
                 "width": width,
                 "height": height,
