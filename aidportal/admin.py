@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from aidportal.models import PublishStatus
 
+COVER_FIELDS = ["cover", "cover_alt", "cover_decorative", "cover_caption"]
 RECORD_FIELDSET = (
     _("记录"),
     {
@@ -16,15 +17,72 @@ RECORD_FIELDSET = (
 )
 
 
-class GalleryInline(admin.TabularInline):
+def may_change(user, obj):
+    """Drafts are anyone's with the change permission; live content (published,
+    archived, a public person) also needs the model's publish permission."""
+    return obj is None or not obj.is_live or user.has_perm(obj.publish_permission())
+
+
+class LiveContentInlineMixin:
+    """An inline is read-only on a parent the user may not change."""
+
+    def has_add_permission(self, request, obj=None):
+        return may_change(request.user, obj) and super().has_add_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return may_change(request.user, obj) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return may_change(request.user, obj) and super().has_delete_permission(
+            request, obj
+        )
+
+
+class PublishGuardMixin:
+    """Editors work on drafts; publishing needs the publish permission.
+
+    Without it the publish fields are read-only (a forged POST cannot set
+    them), live rows are read-only and cannot be deleted, and the actions
+    marked ``permissions=["publish"]`` are neither shown nor run.
+    """
+
+    publish_fields = ()
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(self.model.publish_permission())
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields += [f for f in self.publish_fields if f not in fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        return may_change(request.user, obj) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return may_change(request.user, obj) and super().has_delete_permission(
+            request, obj
+        )
+
+
+class GalleryInline(LiveContentInlineMixin, admin.TabularInline):
     extra = 1
-    fields = ["image", "alt", "caption", "position"]
+    fields = ["image", "alt", "decorative", "caption", "position"]
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
-    """Who changed what (history, created/updated by) and the status actions."""
+class PublishableAdmin(PublishGuardMixin, SimpleHistoryAdmin):
+    """Who changed what (history, created/updated by), the status actions, and
+    the preview of drafts."""
 
     actions = ["publish", "unpublish", "archive"]
+    publish_fields = ["status"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     date_hierarchy = "published_at"
 
@@ -56,19 +114,19 @@ class PublishableAdmin(SimpleHistoryAdmin):
             request, done_message % {"count": len(rows)}, messages.SUCCESS
         )
 
-    @admin.action(description=_("发布所选内容"))
+    @admin.action(description=_("发布所选内容"), permissions=["publish"])
     def publish(self, request, queryset):
         self._set_status(
             request, queryset, PublishStatus.PUBLISHED, _("已发布 %(count)d 项。")
         )
 
-    @admin.action(description=_("撤回所选内容为草稿"))
+    @admin.action(description=_("撤回所选内容为草稿"), permissions=["publish"])
     def unpublish(self, request, queryset):
         self._set_status(
             request, queryset, PublishStatus.DRAFT, _("已撤回 %(count)d 项。")
         )
 
-    @admin.action(description=_("归档所选内容"))
+    @admin.action(description=_("归档所选内容"), permissions=["publish"])
     def archive(self, request, queryset):
         self._set_status(
             request, queryset, PublishStatus.ARCHIVED, _("已归档 %(count)d 项。")

@@ -113,10 +113,13 @@ def image_fields(instance):
 
 def clean_new_uploads(instance):
     """Before saving: replace each newly uploaded picture by a copy without
-    metadata (the original bytes never reach the storage)."""
+    metadata (the original bytes never reach the storage). Returns the names
+    of the fields that got a new picture."""
+    uploaded = []
     for field in image_fields(instance):
         file = getattr(instance, field.attname)
         if file and not file._committed:
+            uploaded.append(field.attname)
             data = without_metadata(file)
             if data is not None:
                 setattr(
@@ -124,6 +127,7 @@ def clean_new_uploads(instance):
                     field.attname,
                     ContentFile(data, name=os.path.basename(file.name)),
                 )
+    return uploaded
 
 
 def renditions(file, *, widths=RENDITION_WIDTHS):
@@ -141,9 +145,8 @@ def renditions(file, *, widths=RENDITION_WIDTHS):
     return result
 
 
-def make_renditions(instance):
-    """After saving: make every rendition now, so no request has to."""
-    for field in image_fields(instance):
-        file = getattr(instance, field.attname)
-        if file:
-            renditions(file)
+def make_renditions(instance, field_names):
+    """After saving: make the renditions of new pictures now, so no request
+    has to."""
+    for name in field_names:
+        renditions(getattr(instance, name))

@@ -1,6 +1,7 @@
 """What articles and projects share: the publishing rule and its fields."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import StrIndex
@@ -10,9 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from aidportal.chinese import normalize
+from aidportal.images import clean_new_uploads, make_renditions, validate_image_upload
 
 # Parts of a search text are joined by a character no normalised query holds.
 SEARCH_SEPARATOR = "\n"
+
+
+def require_alt(instance, image, alt, decorative):
+    """A picture needs alternative text unless it is marked decorative."""
+    if (
+        getattr(instance, image)
+        and not getattr(instance, alt).strip()
+        and not getattr(instance, decorative)
+    ):
+        raise ValidationError({alt: _("请填写替代文字,或勾选“仅作装饰”。")})
 
 
 class PublishStatus(models.TextChoices):
@@ -100,6 +112,8 @@ class Publishable(models.Model):
         blank=True,
         width_field="cover_width",
         height_field="cover_height",
+        validators=[validate_image_upload],
+        help_text=_("JPEG、PNG、WebP 或 GIF,不超过 10 MB、4000 万像素。"),
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -110,6 +124,11 @@ class Publishable(models.Model):
         help_text=_("图片内容的简短描述,供读屏软件朗读。"),
     )
     cover_caption = models.CharField(_("题图说明"), max_length=300, blank=True)
+    cover_decorative = models.BooleanField(
+        _("题图仅作装饰"),
+        default=False,
+        help_text=_("勾选后可不填替代文字(读屏软件将跳过此图)。"),
+    )
     status = models.CharField(
         _("状态"),
         max_length=10,
@@ -184,7 +203,22 @@ class Publishable(models.Model):
                 "search_text",
                 "title_length",
             }
+        uploads = clean_new_uploads(self)
         super().save(*args, **kwargs)
+        make_renditions(self, uploads)
+
+    def clean(self):
+        super().clean()
+        require_alt(self, "cover", "cover_alt", "cover_decorative")
+
+    @property
+    def is_live(self):
+        """Published or archived: changing it needs the publish permission."""
+        return self.status != PublishStatus.DRAFT
+
+    @classmethod
+    def publish_permission(cls):
+        return f"{cls._meta.app_label}.publish_{cls._meta.model_name}"
 
     def search_parts(self):
         """The texts search looks in, the title first."""
@@ -195,16 +229,22 @@ class GalleryImage(models.Model):
     """A picture of a gallery: subclasses add the foreign key to their owner."""
 
     image = models.ImageField(
-        _("图片"), upload_to=upload_folder, width_field="width", height_field="height"
+        _("图片"),
+        upload_to=upload_folder,
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
     )
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     alt = models.CharField(
         _("替代文字"),
         max_length=200,
+        blank=True,
         help_text=_("图片内容的简短描述,供读屏软件朗读。"),
     )
     caption = models.CharField(_("图片说明"), max_length=300, blank=True)
+    decorative = models.BooleanField(_("仅作装饰"), default=False)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -213,3 +253,12 @@ class GalleryImage(models.Model):
 
     def __str__(self):
         return self.caption or self.alt
+
+    def save(self, *args, **kwargs):
+        uploads = clean_new_uploads(self)
+        super().save(*args, **kwargs)
+        make_renditions(self, uploads)
+
+    def clean(self):
+        super().clean()
+        require_alt(self, "image", "alt", "decorative")

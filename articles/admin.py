@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from aidportal.admin import RECORD_FIELDSET, GalleryInline, PublishableAdmin
+from aidportal.admin import (
+    COVER_FIELDS,
+    RECORD_FIELDSET,
+    GalleryInline,
+    PublishableAdmin,
+)
 from articles.models import Article, ArticleImage, Channel
 
 
@@ -36,7 +41,7 @@ class ArticleAdmin(PublishableAdmin):
     inlines = [ArticleImageInline]
     fieldsets = [
         (None, {"fields": ["channel", "title", "subtitle", "summary", "body"]}),
-        (_("题图"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
+        (_("题图"), {"fields": COVER_FIELDS}),
         (_("署名"), {"fields": ["source", "author", "editor"]}),
         (_("关联"), {"fields": ["projects", "people"]}),
         (

@@ -91,6 +91,7 @@ class Article(Publishable):
         ordering = ["-published_at", "-id"]
         verbose_name = _("文章")
         verbose_name_plural = _("文章")
+        permissions = [("publish_article", _("可以发布、撤回、归档文章"))]
         indexes = [
             models.Index(
                 fields=["channel", "status", "-published_at"],

@@ -10,6 +10,7 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from aidportal.admin import LiveContentInlineMixin, PublishGuardMixin
 from aidportal.chinese import normalize
 from personnel.models import Assignment, Batch, Person, Unit
 from personnel.resources import (
@@ -78,7 +79,7 @@ class MarkReturnedMixin:
     def open_assignments(self, queryset):
         raise NotImplementedError
 
-    @admin.action(description=_("标记为已返回(填写离岗日期)"))
+    @admin.action(description=_("标记为已返回(填写离岗日期)"), permissions=["publish"])
     def mark_returned(self, request, queryset):
         if "apply" in request.POST:
             form = MarkReturnedForm(request.POST)
@@ -132,7 +133,7 @@ class BatchAdmin(SimpleHistoryAdmin):
     search_fields = ["label", "number"]
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(LiveContentInlineMixin, admin.TabularInline):
     model = Assignment
     extra = 1
     autocomplete_fields = ["batch", "sending_unit", "receiving_unit"]
@@ -148,7 +149,9 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(MarkReturnedMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
+class PersonAdmin(
+    PublishGuardMixin, MarkReturnedMixin, NormalizedSearchMixin, SimpleHistoryAdmin
+):
     list_display = ["name", "category", "assignment_summary", "is_public", "updated_at"]
     list_filter = [
         "category",
@@ -174,6 +177,13 @@ class PersonAdmin(MarkReturnedMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
     ]
     inlines = [AssignmentInline]
     actions = ["mark_returned"]
+    publish_fields = ["is_public"]
+
+    def save_model(self, request, obj, form, change):
+        if not change and not self.has_publish_permission(request):
+            # An editor's new person waits, hidden, for a publisher.
+            obj.is_public = False
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return (
@@ -202,7 +212,11 @@ class PersonAdmin(MarkReturnedMixin, NormalizedSearchMixin, SimpleHistoryAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(
-    ImportMixin, MarkReturnedMixin, NormalizedSearchMixin, SimpleHistoryAdmin
+    PublishGuardMixin,
+    ImportMixin,
+    MarkReturnedMixin,
+    NormalizedSearchMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = [
         "person",
@@ -251,6 +265,7 @@ class AssignmentAdmin(
                 "term": (form.cleaned_data.get("term") or "").strip(),
                 "category": form.cleaned_data.get("category") or "",
             }
+        options["publish"] = self.has_publish_permission(request)
         return {**super().get_import_resource_kwargs(request, **kwargs), **options}
 
     def get_import_data_kwargs(self, **kwargs):

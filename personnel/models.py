@@ -9,7 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from aidportal.chinese import chinese_number, name_pinyin, normalize
 from aidportal.facets import count_by
-from aidportal.models import SEARCH_SEPARATOR
+from aidportal.images import clean_new_uploads, make_renditions, validate_image_upload
+from aidportal.models import SEARCH_SEPARATOR, upload_folder
 
 ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
 
@@ -136,7 +137,12 @@ class Person(models.Model):
         _("类别"), max_length=10, choices=Category.choices, default=Category.OTHER
     )
     bio = models.TextField(_("简介"), blank=True)
-    photo = models.ImageField(_("照片"), upload_to="personnel/%Y/", blank=True)
+    photo = models.ImageField(
+        _("照片"),
+        upload_to=upload_folder,
+        blank=True,
+        validators=[validate_image_upload],
+    )
     photo_alt = models.CharField(_("照片替代文字"), max_length=200, blank=True)
     is_public = models.BooleanField(
         _("公开"), default=True, help_text=_("取消勾选后,此人不出现在网站和导出中。")
@@ -151,6 +157,7 @@ class Person(models.Model):
         ordering = ["name_key", "id"]
         verbose_name = _("援疆人员")
         verbose_name_plural = _("援疆人员")
+        permissions = [("publish_person", _("可以公开、隐藏人员及修改已公开人员"))]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(name_key=""),
@@ -168,11 +175,22 @@ class Person(models.Model):
         full, initials = name_pinyin(self.name)
         self.pinyin = " ".join(full)
         self.initials = " ".join(initials)
+        uploads = clean_new_uploads(self)
         super().save(*args, **kwargs)
+        make_renditions(self, uploads)
         self.assignments.refresh_search_text()
 
     def get_absolute_url(self):
         return reverse("personnel:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_live(self):
+        """On the public roster: changing it needs the publish permission."""
+        return self.is_public
+
+    @classmethod
+    def publish_permission(cls):
+        return "personnel.publish_person"
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -310,6 +328,14 @@ class Assignment(models.Model):
                 ],
             )
         )
+
+    @property
+    def is_live(self):
+        return self.person.is_public
+
+    @classmethod
+    def publish_permission(cls):
+        return Person.publish_permission()
 
     @property
     def in_post(self):

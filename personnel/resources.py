@@ -86,14 +86,16 @@ class RosterResource(resources.ModelResource):
         skip_unchanged = False
         report_skipped = True
 
-    def __init__(self, *, batch_number=None, term="", category="", **kwargs):
+    def __init__(
+        self, *, batch_number=None, term="", category="", publish=True, **kwargs
+    ):
         super().__init__(**kwargs)
         self.options = {
             "batch_number": batch_number,
             "term": term,
             "category": category,
         }
-        self.writer = RosterWriter()
+        self.writer = RosterWriter(publish=publish)
         self.seen = {}
 
     def before_import(self, dataset, **kwargs):

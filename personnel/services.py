@@ -1,6 +1,8 @@
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from aidportal.chinese import normalize
 from personnel.importers import RosterFileError, RowError
@@ -63,7 +65,10 @@ class RosterWriter:
     Shared by ``import_roster`` and the admin import.
     """
 
-    def __init__(self, *, report=None):
+    def __init__(self, *, report=None, publish=True):
+        # publish=False (an editor's import): new people are hidden until a
+        # publisher makes them public, and public people cannot be changed.
+        self.publish = publish
         self.report = report or ImportReport()
         self.units, self.batches, self.people = {}, {}, {}
 
@@ -96,8 +101,14 @@ class RosterWriter:
             .first()
         )
         if person is None:
-            person = Person.objects.create(name=name, category=category)
+            person = Person.objects.create(
+                name=name, category=category, is_public=self.publish
+            )
             self.report.people_created += 1
+        elif person.is_live and not self.publish:
+            raise ValidationError(
+                {"name": _("%(name)s 已公开,只有发布人可以修改。") % {"name": name}}
+            )
         else:
             self.report.people_reused += 1
         self.people[key] = person

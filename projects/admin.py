@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from aidportal.admin import RECORD_FIELDSET, GalleryInline, PublishableAdmin
+from aidportal.admin import (
+    COVER_FIELDS,
+    RECORD_FIELDSET,
+    GalleryInline,
+    PublishableAdmin,
+)
 from projects.models import Project, ProjectImage
 
 
@@ -63,7 +68,7 @@ class ProjectAdmin(PublishableAdmin):
                 ]
             },
         ),
-        (_("题图"), {"fields": ["cover", "cover_alt", "cover_caption"]}),
+        (_("题图"), {"fields": COVER_FIELDS}),
         (_("关联"), {"fields": ["people"]}),
         (_("发布"), {"fields": ["status", "published_at", "expires_at"]}),
         RECORD_FIELDSET,

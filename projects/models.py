@@ -143,6 +143,7 @@ class Project(Publishable):
         ordering = ["-start_date", "-id"]
         verbose_name = _("援建项目")
         verbose_name_plural = _("援建项目")
+        permissions = [("publish_project", _("可以发布、撤回、归档项目"))]
         constraints = [
             *Publishable.Meta.constraints,
             models.CheckConstraint(

@@ -1,6 +1,11 @@
+import logging
 from decimal import Decimal
 
 from django import template
+
+from aidportal.images import renditions
+
+logger = logging.getLogger(__name__)
 
 register = template.Library()
 
@@ -55,3 +60,26 @@ def square_metres(value):
 @register.filter
 def people_count(value):
     return "—" if value is None else f"{value}人"
+
+
+@register.inclusion_tag("includes/_picture.html")
+def picture(file, alt="", sizes="100vw", loading="lazy", width=None, height=None):
+    """<picture> of an uploaded image: WebP renditions with JPEG fallback,
+    width and height set so the page does not jump while it loads."""
+    try:
+        sources = renditions(file)
+    except Exception:
+        # A missing or unreadable original: show it as stored rather than
+        # break the page (the log says why).
+        logger.exception("No renditions for %s", file.name)
+        sources = {}
+    jpeg = sources.get("JPEG") or []
+    fallback = jpeg[min(1, len(jpeg) - 1)] if jpeg else (file.url, width, height)
+    return {
+        "webp": sources.get("WEBP") or [],
+        "jpeg": jpeg,
+        "fallback": fallback,
+        "alt": alt,
+        "sizes": sizes,
+        "loading": loading,
+    }

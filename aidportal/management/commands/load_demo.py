@@ -48,11 +48,10 @@ UNIT_NAMES = {
 }
 
 
-def demo_photo(seed_text, palette, size=(1200, 675)):
-    """A JPEG placeholder photo: a sky-to-ground gradient with ridges and a sun.
-
-    Seeded by the text, so the same article always gets the same picture.
-    """
+def demo_photo(name, seed_text, palette, size=(1200, 675)):
+    """A JPEG placeholder photo (an upload named ``name``): a sky-to-ground
+    gradient with ridges and a sun, seeded by the text so the same article
+    always gets the same picture. Saving the model makes its renditions."""
     rng = random.Random(hashlib.sha256(seed_text.encode()).hexdigest())
     width, height = size
     top = Image.new("RGB", (1, 1), palette[0]).getpixel((0, 0))
@@ -79,7 +78,7 @@ def demo_photo(seed_text, palette, size=(1200, 675)):
         draw.polygon(points, fill=shade)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=82, optimize=True)
-    return ContentFile(buffer.getvalue())
+    return ContentFile(buffer.getvalue(), name=name)
 
 
 class Command(BaseCommand):
@@ -168,10 +167,8 @@ class Command(BaseCommand):
                     )
                 },
             )
-            project.cover.save(
-                f"demo-project-{index}.jpg",
-                demo_photo(entry["name"], entry["palette"]),
-                save=False,
+            project.cover = demo_photo(
+                f"demo-project-{index}.jpg", entry["name"], entry["palette"]
             )
             project.save()
             project.people.set(
@@ -210,24 +207,21 @@ class Command(BaseCommand):
                     )
                 },
             )
-            article.cover.save(
-                f"demo-{index}.jpg",
-                demo_photo(entry["title"], entry["palette"]),
-                save=False,
+            article.cover = demo_photo(
+                f"demo-{index}.jpg", entry["title"], entry["palette"]
             )
             article.save()
             for position, picture in enumerate(entry["gallery"], start=1):
-                gallery_image = ArticleImage(
+                ArticleImage.objects.create(
                     article=article,
+                    image=demo_photo(
+                        f"demo-{index}-{position}.jpg",
+                        picture["caption"],
+                        entry["palette"][::-1],
+                    ),
                     alt=picture["alt"],
                     caption=picture["caption"],
                     position=position,
                 )
-                gallery_image.image.save(
-                    f"demo-{index}-{position}.jpg",
-                    demo_photo(picture["caption"], entry["palette"][::-1]),
-                    save=False,
-                )
-                gallery_image.save()
             created += 1
         return created
