@@ -1,11 +1,16 @@
 """Admin pieces shared by articles and projects."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidportal.models import PublishStatus
+from aidportal.services import deleted_records, deleted_restore
 
 COVER_FIELDS = ["cover", "cover_alt", "cover_decorative", "cover_caption"]
 RECORD_FIELDSET = (
@@ -72,17 +77,73 @@ class PublishGuardMixin:
         )
 
 
+class RestoreDeletedMixin:
+    """A 回收站 (trash) page per model: rows deleted from the admin, each
+    restorable from its history with its relations."""
+
+    change_list_template = "admin/change_list_with_trash.html"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_deleted"
+        view = self.admin_site.admin_view(self.deleted_view)
+        return [path("deleted/", view, name=name), *super().get_urls()]
+
+    def deleted_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self.restore(request, request.POST.get("pk", ""))
+        return TemplateResponse(
+            request,
+            "admin/deleted_list.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("已删除的%(name)s") % {"name": self.opts.verbose_name},
+                "opts": self.opts,
+                "records": deleted_records(self.model),
+            },
+        )
+
+    def restore(self, request, pk):
+        trash = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted")
+        try:
+            obj = deleted_restore(model=self.model, pk=int(pk), user=request.user)
+        except (ValueError, ObjectDoesNotExist):
+            self.message_user(request, _("没有找到这条已删除的记录。"), messages.ERROR)
+            return redirect(trash)
+        self.log_addition(request, obj, [{"added": {}}])
+        self.message_user(request, _("已恢复:%(obj)s") % {"obj": obj}, messages.SUCCESS)
+        return redirect(
+            reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=[obj.pk],
+            )
+        )
+
+
 class GalleryInline(LiveContentInlineMixin, admin.TabularInline):
     extra = 1
     fields = ["image", "alt", "decorative", "caption", "position"]
 
 
-class PublishableAdmin(PublishGuardMixin, SimpleHistoryAdmin):
+class PublishableAdmin(RestoreDeletedMixin, PublishGuardMixin, SimpleHistoryAdmin):
     """Who changed what (history, created/updated by), the status actions, and
     the preview of drafts."""
 
     actions = ["publish", "unpublish", "archive"]
     publish_fields = ["status"]
+
+    def view_on_site(self, obj):
+        # "在站点上查看" opens the preview: it works for drafts too.
+        return obj.get_preview_url()
+
+    @admin.display(description=_("预览"))
+    def preview_link(self, obj):
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">预览</a>',
+            obj.get_preview_url(),
+        )
+
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     date_hierarchy = "published_at"
 

@@ -1,4 +1,6 @@
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
 class FilteredListMixin:
@@ -37,3 +39,30 @@ class FilteredListMixin:
         return super().get_context_data(
             filter=self.filterset, query_without_page=query.urlencode(), **kwargs
         )
+
+
+class PreviewMixin:
+    """A detail view of any status, for staff who may view the model in the
+    admin; a 404 for everyone else (anonymous visitors, reporters). Never
+    cached anywhere: ``Cache-Control: private, no-store``."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        opts = self.model._meta
+        if not (
+            user.is_active
+            and user.is_staff
+            and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        ):
+            raise Http404
+        response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        patch_vary_headers(response, ["Cookie"])
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_queryset(self):
+        return self.model.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)

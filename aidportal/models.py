@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import StrIndex
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -210,6 +211,9 @@ class Publishable(models.Model):
     def clean(self):
         super().clean()
         require_alt(self, "cover", "cover_alt", "cover_decorative")
+
+    def get_preview_url(self):
+        return reverse(f"{self._meta.app_label}:preview", kwargs={"pk": self.pk})
 
     @property
     def is_live(self):

@@ -32,6 +32,7 @@ class ArticleAdmin(PublishableAdmin):
         "published_at",
         "featured",
         "updated_by",
+        "preview_link",
     ]
     list_display_links = ["cover_thumbnail", "title"]
     list_filter = ["status", "channel", "featured"]

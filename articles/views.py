@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from aidportal.mixins import FilteredListMixin
+from aidportal.mixins import FilteredListMixin, PreviewMixin
 from articles.filters import ArticleFilter
 from articles.models import Article, Channel
 
@@ -36,6 +36,7 @@ class ChannelDetailView(ListView):
 
 
 class ArticleDetailView(DetailView):
+    model = Article
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
@@ -63,3 +64,7 @@ class ArticleDetailView(DetailView):
             related_people=list(article.people.published()),
             **kwargs,
         )
+
+
+class ArticlePreviewView(PreviewMixin, ArticleDetailView):
+    """A draft or scheduled article as it will look, for staff."""

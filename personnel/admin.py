@@ -10,7 +10,11 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from aidportal.admin import LiveContentInlineMixin, PublishGuardMixin
+from aidportal.admin import (
+    LiveContentInlineMixin,
+    PublishGuardMixin,
+    RestoreDeletedMixin,
+)
 from aidportal.chinese import normalize
 from personnel.models import Assignment, Batch, Person, Unit
 from personnel.resources import (
@@ -150,7 +154,11 @@ class AssignmentInline(LiveContentInlineMixin, admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(
-    PublishGuardMixin, MarkReturnedMixin, NormalizedSearchMixin, SimpleHistoryAdmin
+    RestoreDeletedMixin,
+    PublishGuardMixin,
+    MarkReturnedMixin,
+    NormalizedSearchMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = ["name", "category", "assignment_summary", "is_public", "updated_at"]
     list_filter = [

@@ -46,6 +46,7 @@ class ProjectAdmin(PublishableAdmin):
         "investment",
         "start_date",
         "status",
+        "preview_link",
     ]
     list_display_links = ["cover_thumbnail", "name"]
     list_filter = ["category", "sector", "stage", "status", YearFilter]

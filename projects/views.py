@@ -1,6 +1,6 @@
 from django.views.generic import DetailView, ListView
 
-from aidportal.mixins import FilteredListMixin
+from aidportal.mixins import FilteredListMixin, PreviewMixin
 from projects.filters import ProjectFilter
 from projects.models import Project
 
@@ -37,6 +37,7 @@ class ProjectListView(FilteredListMixin, ListView):
 
 
 class ProjectDetailView(DetailView):
+    model = Project
     template_name = "projects/project_detail.html"
 
     def get_queryset(self):
@@ -49,3 +50,7 @@ class ProjectDetailView(DetailView):
             people=list(project.people.published()),
             **kwargs,
         )
+
+
+class ProjectPreviewView(PreviewMixin, ProjectDetailView):
+    """A draft project as it will look, for staff."""

@@ -1,0 +1,119 @@
+"""Recovering deleted content from its history (django-simple-history)."""
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.db import IntegrityError, models, transaction
+
+# Rows deleted by the same cascade are recorded within this window.
+CASCADE_WINDOW = timedelta(minutes=1)
+
+
+def deleted_records(model, *, limit=100):
+    """The last history record (type "-") of each deleted row, newest first."""
+    existing = model.objects.values("pk")
+    records, seen = [], set()
+    deletions = model.history.filter(history_type="-").exclude(id__in=existing)
+    for record in deletions.order_by("-history_date")[: limit * 2]:
+        if record.id not in seen:
+            seen.add(record.id)
+            records.append(record)
+    return records[:limit]
+
+
+def _cascaded_children(model):
+    """(child model, foreign key) of history-keeping rows deleted with ``model``."""
+    for relation in model._meta.related_objects:
+        child = relation.related_model
+        if (
+            relation.one_to_many
+            and relation.on_delete is models.CASCADE
+            and hasattr(child, "history")
+        ):
+            yield child, relation.field.attname
+
+
+def _incoming_many_to_many(model):
+    """(other model, field) of tracked many-to-many fields pointing at ``model``."""
+    for other in apps.get_models():
+        history = getattr(other, "history", None)
+        for field in getattr(
+            getattr(history, "model", None), "_history_m2m_fields", []
+        ):
+            if field.related_model is model:
+                yield other, field
+
+
+@transaction.atomic
+def deleted_restore(*, model, pk, user):
+    """Bring a deleted row back as it was: its fields, its many-to-many links
+    both ways, and the rows its deletion cascaded to (gallery pictures,
+    assignments). Content restored by someone without the publish permission
+    comes back unpublished. Returns the restored instance."""
+    record = model.history.filter(id=pk).latest("history_date")
+    if record.history_type != "-" or model.objects.filter(pk=pk).exists():
+        raise ValueError(f"{model._meta.verbose_name} {pk} is not deleted")
+    instance = _restore_row(record, user)
+    if getattr(instance, "is_live", False) and not user.has_perm(
+        model.publish_permission()
+    ):
+        if hasattr(instance, "status"):
+            instance.status = instance.Status.DRAFT
+        else:
+            instance.is_public = False
+        instance.save()
+
+    # The deletion record's many-to-many snapshot is empty (Django removes the
+    # links first); the record before it has them.
+    snapshot = record.prev_record or record
+    for field in getattr(model.history.model, "_history_m2m_fields", []):
+        target = field.related_model
+        linked = getattr(snapshot, field.name).values_list(
+            f"{target._meta.model_name}_id", flat=True
+        )
+        getattr(instance, field.name).set(target.objects.filter(pk__in=linked))
+
+    _restore_incoming_links(model, pk, instance)
+
+    for child, foreign_key in _cascaded_children(model):
+        deletions = child.history.filter(
+            history_type="-",
+            history_date__gte=record.history_date - CASCADE_WINDOW,
+            **{foreign_key: pk},
+        )
+        for child_pk in set(deletions.values_list("id", flat=True)):
+            if child.objects.filter(pk=child_pk).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    deleted_restore(model=child, pk=child_pk, user=user)
+            except IntegrityError:
+                # A row it pointed to is gone too (e.g. a deleted unit):
+                # restore what can be restored, leave this one in history.
+                continue
+    return instance
+
+
+def _restore_row(record, user):
+    instance = record.instance
+    instance._history_user = user
+    instance.save(force_insert=True)
+    return instance
+
+
+def _restore_incoming_links(model, pk, instance):
+    """Re-link rows whose latest history still lists the restored row in a
+    many-to-many field (deleting a row removes those links without a record)."""
+    for other, field in _incoming_many_to_many(model):
+        historical_links = getattr(other.history.model, field.name).model
+        column = f"{model._meta.model_name}_id"
+        owner = f"{other._meta.model_name}_id"
+        candidates = set(
+            historical_links.objects.filter(**{column: pk}).values_list(
+                owner, flat=True
+            )
+        )
+        for row in other.objects.filter(pk__in=candidates):
+            latest = row.history.latest("history_date")
+            if getattr(latest, field.name).filter(**{column: pk}).exists():
+                getattr(row, field.name).add(instance)
