@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -221,11 +222,12 @@ if not DEBUG:
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Content-Security-Policy (django-csp): scripts and styles only from this site;
-# no inline script anywhere (the admin's inline style attributes are allowed).
+# no inline script but the editor's import map, which carries the request's
+# nonce (the admin's inline style attributes are allowed).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", *env_list("CSP_IMG_SOURCES", [])],
         "font-src": ["'self'", "data:"],

@@ -2,6 +2,7 @@ import logging
 from decimal import Decimal
 
 from django import template
+from js_asset import Media as NonceMedia
 
 from aidportal.images import renditions
 
@@ -83,3 +84,14 @@ def picture(file, alt="", sizes="100vw", loading="lazy", width=None, height=None
         "sizes": sizes,
         "loading": loading,
     }
+
+
+@register.simple_tag(takes_context=True)
+def media_with_nonce(context, media):
+    """Form media rendered with the request's CSP nonce on inline scripts."""
+    if not media:
+        return ""
+    # django-csp's lazy nonce is falsy until read: test for None, not truth.
+    nonce = getattr(context.get("request"), "csp_nonce", None)
+    nonce = "" if nonce is None else str(nonce)
+    return NonceMedia.from_media(media, nonce=nonce).render()
