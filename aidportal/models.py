@@ -13,6 +13,7 @@ from django_prose_editor.fields import ProseEditorField
 
 from aidportal.chinese import normalize
 from aidportal.images import clean_new_uploads, make_renditions, validate_image_upload
+from aidportal.lookups import SearchTextField, text_grams
 
 # Parts of a search text are joined by a character no normalised query holds.
 SEARCH_SEPARATOR = "\n"
@@ -53,7 +54,7 @@ class PublishableQuerySet(models.QuerySet):
         if not key:
             return self.none()
         return (
-            self.filter(search_text__contains=key)
+            self.filter(search_text__substring=key)
             .annotate(match_at=StrIndex("search_text", Value(key)))
             .order_by(
                 # The title is the first part of the search text.
@@ -92,7 +93,24 @@ def upload_folder(instance, filename):
     return f"{meta.app_label}/{meta.model_name}/{timezone.now():%Y/%m}/{filename}"
 
 
-class Publishable(models.Model):
+class Searchable(models.Model):
+    """A normalised search text and its index keys (see aidportal.lookups)."""
+
+    search_text = SearchTextField(editable=False, default="")
+    search_grams = models.TextField(editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def set_search_text(self, parts):
+        """Join the normalised parts (empty ones dropped, the first kept) and
+        derive the index keys."""
+        first, *rest = parts
+        self.search_text = SEARCH_SEPARATOR.join([first, *filter(None, rest)])
+        self.search_grams = text_grams(self.search_text)
+
+
+class Publishable(Searchable):
     """Status, schedule, summary, body, cover, authorship and search text of
     public content (articles and projects)."""
 
@@ -168,7 +186,6 @@ class Publishable(models.Model):
         editable=False,
         related_name="+",
     )
-    search_text = models.TextField(editable=False, default="")
     title_length = models.PositiveIntegerField(editable=False, default=0)
 
     class Meta:
@@ -195,13 +212,12 @@ class Publishable(models.Model):
         title, *rest = self.search_parts()
         title_key = normalize(title)
         self.title_length = len(title_key)
-        self.search_text = SEARCH_SEPARATOR.join(
-            [title_key, *filter(None, (normalize(strip_tags(part)) for part in rest))]
-        )
-        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+        self.set_search_text([title_key, *(normalize(strip_tags(p)) for p in rest)])
+        if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
                 "search_text",
+                "search_grams",
                 "title_length",
             }
         uploads = clean_new_uploads(self)

@@ -18,12 +18,9 @@ def site_search(query):
     key = normalize(query)
     people = Person.objects.published()
     if key:
-        assigned = Assignment.objects.filter(search_text__contains=key)
+        assigned = Assignment.objects.filter(search_text__substring=key)
         people = people.filter(
-            Q(name_key__contains=key)
-            | Q(pinyin__contains=key)
-            | Q(initials__contains=key)
-            | Q(pk__in=assigned.values("person"))
+            Q(search_text__substring=key) | Q(pk__in=assigned.values("person"))
         ).order_by("name_key", "pk")
     else:
         people = people.none()

@@ -37,7 +37,7 @@ class NormalizedSearchMixin:
             return queryset, False
         condition = Q()
         for lookup in self.search_lookups:
-            condition |= Q(**{f"{lookup}__contains": key})
+            condition |= Q(**{f"{lookup}__substring": key})
         return queryset.filter(condition), False
 
 
@@ -170,7 +170,7 @@ class PersonAdmin(
         PersonInPostFilter,
     ]
     search_fields = ["name"]
-    search_lookups = ["name_key", "pinyin", "initials"]
+    search_lookups = ["search_text"]
     readonly_fields = ["pinyin", "initials", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "category", "is_public", "bio"]}),

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from aidportal.chinese import chinese_number, name_pinyin, normalize
 from aidportal.facets import count_by
 from aidportal.images import clean_new_uploads, make_renditions, validate_image_upload
-from aidportal.models import SEARCH_SEPARATOR, upload_folder
+from aidportal.models import Searchable, upload_folder
 
 ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
 
@@ -22,7 +22,7 @@ class Category(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Unit(models.Model):
+class Unit(Searchable):
     class Kind(models.TextChoices):
         HOSPITAL = "hospital", _("医院")
         SCHOOL = "school", _("学校")
@@ -44,7 +44,6 @@ class Unit(models.Model):
     region = models.CharField(
         _("所在地区"), max_length=50, blank=True, help_text=_("例如:萧山区、阿克苏市。")
     )
-    search_text = models.TextField(editable=False, default="")
 
     history = HistoricalRecords()
 
@@ -59,8 +58,8 @@ class Unit(models.Model):
     def save(self, *args, **kwargs):
         self.name = self.name.strip()
         self.name_key = normalize(self.name)
-        self.search_text = SEARCH_SEPARATOR.join(
-            filter(None, [self.name_key, normalize(self.short_name), *self.alias_keys])
+        self.set_search_text(
+            [self.name_key, normalize(self.short_name), *self.alias_keys]
         )
         super().save(*args, **kwargs)
         Assignment.objects.filter(
@@ -124,7 +123,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
 
-class Person(models.Model):
+class Person(Searchable):
     name = models.CharField(
         _("姓名"),
         max_length=50,
@@ -175,6 +174,7 @@ class Person(models.Model):
         full, initials = name_pinyin(self.name)
         self.pinyin = " ".join(full)
         self.initials = " ".join(initials)
+        self.set_search_text([self.name_key, self.pinyin, self.initials])
         uploads = clean_new_uploads(self)
         super().save(*args, **kwargs)
         make_renditions(self, uploads)
@@ -209,7 +209,7 @@ class AssignmentQuerySet(models.QuerySet):
     def search(self, query):
         """Rows whose name, pinyin, initials, units or position contain the query."""
         key = normalize(query)
-        return self.filter(search_text__contains=key) if key else self
+        return self.filter(search_text__substring=key) if key else self
 
     def facets(self, *, units=20):
         """Counts of the rows by batch, category, receiving and sending unit,
@@ -234,6 +234,7 @@ class AssignmentQuerySet(models.QuerySet):
             .select_related("person", "sending_unit", "receiving_unit")
             .only(
                 "search_text",
+                "search_grams",
                 "position",
                 "person__name_key",
                 "person__pinyin",
@@ -243,11 +244,13 @@ class AssignmentQuerySet(models.QuerySet):
             )
         )
         for row in rows:
-            row.search_text = row.build_search_text()
-        self.model.objects.bulk_update(rows, ["search_text"], batch_size=500)
+            row.set_search_text(row.search_parts())
+        self.model.objects.bulk_update(
+            rows, ["search_text", "search_grams"], batch_size=500
+        )
 
 
-class Assignment(models.Model):
+class Assignment(Searchable):
     person = models.ForeignKey(
         Person,
         verbose_name=_("人员"),
@@ -282,7 +285,6 @@ class Assignment(models.Model):
     left_on = models.DateField(
         _("离岗日期"), null=True, blank=True, help_text=_("留空表示仍在岗。")
     )
-    search_text = models.TextField(editable=False, default="")
 
     history = HistoricalRecords()
     objects = AssignmentQuerySet.as_manager()
@@ -310,24 +312,19 @@ class Assignment(models.Model):
         return f"{self.person} · {self.receiving_unit} · {self.batch}"
 
     def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
+        self.set_search_text(self.search_parts())
         super().save(*args, **kwargs)
 
-    def build_search_text(self):
+    def search_parts(self):
         person = self.person
-        return SEARCH_SEPARATOR.join(
-            filter(
-                None,
-                [
-                    person.name_key,
-                    person.pinyin,
-                    person.initials,
-                    self.sending_unit.search_text,
-                    self.receiving_unit.search_text,
-                    normalize(self.position),
-                ],
-            )
-        )
+        return [
+            person.name_key,
+            person.pinyin,
+            person.initials,
+            self.sending_unit.search_text,
+            self.receiving_unit.search_text,
+            normalize(self.position),
+        ]
 
     @property
     def is_live(self):
