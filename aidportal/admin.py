@@ -1,6 +1,7 @@
 """Admin pieces shared by articles and projects."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -47,6 +48,26 @@ class LiveContentInlineMixin:
         )
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, with the revert form held to the same
+    rules as the change form: saving a version needs the change permission on
+    the row as it is now (or the add permission, for a deleted row)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            current = self.get_object(request, unquote(object_id))
+            allowed = (
+                self.has_add_permission(request)
+                if current is None
+                else self.has_change_permission(request, current)
+            )
+            if not allowed:
+                raise PermissionDenied
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
+
+
 class PublishGuardMixin:
     """Editors work on drafts; publishing needs the publish permission.
 
@@ -75,6 +96,27 @@ class PublishGuardMixin:
         return may_change(request.user, obj) and super().has_delete_permission(
             request, obj
         )
+
+    def save_model(self, request, obj, form, change):
+        if not self.has_publish_permission(request):
+            self.keep_publish_fields(obj)
+        super().save_model(request, obj, form, change)
+
+    def keep_publish_fields(self, obj):
+        """Without the publish permission, whatever path the form came by (a
+        forged POST, a history version), the publish fields keep their stored
+        values, and a new or restored row starts unpublished."""
+        stored = None
+        if obj.pk is not None:
+            stored = type(obj).objects.filter(pk=obj.pk).values(*self.publish_fields)
+            stored = stored.first()
+        for field in self.publish_fields:
+            if stored is not None:
+                setattr(obj, field, stored[field])
+            elif field == "is_public":
+                obj.is_public = False
+            else:
+                setattr(obj, field, obj._meta.get_field(field).get_default())
 
 
 class RestoreDeletedMixin:
@@ -126,7 +168,7 @@ class GalleryInline(LiveContentInlineMixin, admin.TabularInline):
     fields = ["image", "alt", "decorative", "caption", "position"]
 
 
-class PublishableAdmin(RestoreDeletedMixin, PublishGuardMixin, SimpleHistoryAdmin):
+class PublishableAdmin(RestoreDeletedMixin, PublishGuardMixin, HistoryAdmin):
     """Who changed what (history, created/updated by), the status actions, and
     the preview of drafts."""
 

@@ -98,6 +98,16 @@ def _restore_row(record, user):
     instance = record.instance
     instance._history_user = user
     instance.save(force_insert=True)
+    # The insert stamped auto_now_add fields with today: put the history's back.
+    created = {
+        field.attname: getattr(record, field.attname)
+        for field in instance._meta.concrete_fields
+        if getattr(field, "auto_now_add", False)
+    }
+    if created:
+        type(instance).objects.filter(pk=instance.pk).update(**created)
+        for name, value in created.items():
+            setattr(instance, name, value)
     return instance
 
 

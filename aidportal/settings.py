@@ -85,6 +85,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: anonymous pages are answered without touching it.
+    "aidportal.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -259,6 +261,12 @@ SITE_DESCRIPTION = (
     "杭州市对口支援新疆阿克苏市工作门户:援建动态、援建项目与援疆干部人才名录。"
 )
 ARTICLES_PER_PAGE = 20
+# Anonymous pages: kept in the cache at most this long (and never past the next
+# scheduled publication or expiry), and in browsers and proxies for PAGE_MAX_AGE.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
+# Lists count at most this many rows ("1000+"), so deep pages stay cheap.
+LIST_COUNT_CAP = 1000
 ROSTER_PER_PAGE = 50
 # Uploaded pictures: a byte and a pixel budget (well under Pillow's bomb guard).
 IMAGE_MAX_BYTES = 10 * 2**20

@@ -1,6 +1,6 @@
 from itertools import groupby
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from aidportal.chinese import normalize
 from aidportal.forms import SEARCH_TYPES, SearchForm
+from aidportal.pagination import CappedPaginator
 from aidportal.search import site_search
 from articles.models import Article
 from personnel.models import Assignment, Category
@@ -112,23 +113,30 @@ class SearchView(TemplateView):
                         "label": label,
                         "page": page,
                         "count": page.paginator.count,
+                        "display_count": page.paginator.display_count,
                         "items": list(page),
                     }
                 )
             else:
+                paginator = CappedPaginator(rows, self.per_group)
+                items = list(rows[: self.per_group])
                 groups.append(
                     {
                         "name": name,
                         "label": label,
-                        "count": rows.count(),
-                        "items": list(rows[: self.per_group]),
+                        "count": paginator.count,
+                        "display_count": paginator.display_count,
+                        "more": paginator.count > len(items),
+                        "items": items,
                     }
                 )
         return {**context, "groups": groups, "chosen": chosen}
 
     def get_page(self, rows):
         try:
-            return Paginator(rows, self.per_page).page(self.request.GET.get("page", 1))
+            return CappedPaginator(rows, self.per_page).page(
+                self.request.GET.get("page", 1)
+            )
         except InvalidPage:
             raise Http404("页码无效") from None
 

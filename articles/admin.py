@@ -1,18 +1,18 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from aidportal.admin import (
     COVER_FIELDS,
     RECORD_FIELDSET,
     GalleryInline,
+    HistoryAdmin,
     PublishableAdmin,
 )
 from articles.models import Article, ArticleImage, Channel
 
 
 @admin.register(Channel)
-class ChannelAdmin(SimpleHistoryAdmin):
+class ChannelAdmin(HistoryAdmin):
     list_display = ["name", "slug", "position", "in_navigation"]
     list_editable = ["position", "in_navigation"]
     search_fields = ["name", "slug"]

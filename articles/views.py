@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from aidportal.mixins import FilteredListMixin, PreviewMixin
+from aidportal.pagination import CappedPaginator
 from articles.filters import ArticleFilter
 from articles.models import Article, Channel
 
@@ -13,6 +14,7 @@ RELATED_ARTICLES = 5
 class ArticleListView(FilteredListMixin, ListView):
     filterset_class = ArticleFilter
     paginate_by = settings.ARTICLES_PER_PAGE
+    paginator_class = CappedPaginator
     template_name = "articles/article_list.html"
 
     def get_base_queryset(self):
@@ -23,6 +25,7 @@ class ChannelDetailView(ListView):
     """One channel: its description and its published articles, newest first."""
 
     paginate_by = settings.ARTICLES_PER_PAGE
+    paginator_class = CappedPaginator
     template_name = "articles/channel_detail.html"
 
     def get_queryset(self):

@@ -2,15 +2,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from simple_history.admin import SimpleHistoryAdmin
 
 from aidportal.admin import (
+    HistoryAdmin,
     LiveContentInlineMixin,
     PublishGuardMixin,
     RestoreDeletedMixin,
@@ -123,7 +126,7 @@ class MarkReturnedMixin:
 
 
 @admin.register(Unit)
-class UnitAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
+class UnitAdmin(NormalizedSearchMixin, HistoryAdmin):
     list_display = ["name", "short_name", "aliases", "kind", "region"]
     list_filter = ["kind", "region"]
     search_fields = ["name"]
@@ -132,7 +135,7 @@ class UnitAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Batch)
-class BatchAdmin(SimpleHistoryAdmin):
+class BatchAdmin(HistoryAdmin):
     list_display = ["label", "number", "start_year", "end_year"]
     search_fields = ["label", "number"]
 
@@ -158,7 +161,7 @@ class PersonAdmin(
     PublishGuardMixin,
     MarkReturnedMixin,
     NormalizedSearchMixin,
-    SimpleHistoryAdmin,
+    HistoryAdmin,
 ):
     list_display = ["name", "category", "assignment_summary", "is_public", "updated_at"]
     list_filter = [
@@ -186,12 +189,6 @@ class PersonAdmin(
     inlines = [AssignmentInline]
     actions = ["mark_returned"]
     publish_fields = ["is_public"]
-
-    def save_model(self, request, obj, form, change):
-        if not change and not self.has_publish_permission(request):
-            # An editor's new person waits, hidden, for a publisher.
-            obj.is_public = False
-        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return (
@@ -224,7 +221,7 @@ class AssignmentAdmin(
     ImportMixin,
     MarkReturnedMixin,
     NormalizedSearchMixin,
-    SimpleHistoryAdmin,
+    HistoryAdmin,
 ):
     list_display = [
         "person",
@@ -256,6 +253,35 @@ class AssignmentAdmin(
 
     def open_assignments(self, queryset):
         return queryset.filter(left_on__isnull=True)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if self.has_publish_permission(request) or "person" not in form.base_fields:
+            return form
+
+        class DraftAssignmentForm(form):
+            def clean_person(self):
+                person = self.cleaned_data["person"]
+                if person is not None and person.is_live:
+                    raise ValidationError(
+                        _("%(name)s 已公开;只有发布人可以为其添加或修改任职。"),
+                        params={"name": person},
+                    )
+                return person
+
+        return DraftAssignmentForm
+
+    def process_result(self, result, request):
+        # A row that became invalid between preview and confirm rolled the
+        # whole import back: say so, and log nothing.
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                _("导入未完成:有记录无效,未写入任何数据。请重新导入。"),
+                messages.ERROR,
+            )
+            return redirect(reverse("admin:personnel_assignment_import"))
+        return super().process_result(result, request)
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)

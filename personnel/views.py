@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 
 from aidportal.mixins import FilteredListMixin
+from aidportal.pagination import CappedPaginator
 from personnel.exports import roster_csv_lines, roster_xlsx
 from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter
 from personnel.models import Assignment, Category, Person
@@ -28,6 +29,7 @@ class RosterView(RosterMixin, ListView):
     """The roster: search, facets with counts, grouped by receiving unit."""
 
     paginate_by = settings.ROSTER_PER_PAGE
+    paginator_class = CappedPaginator
     template_name = "personnel/roster.html"
 
     def get_context_data(self, **kwargs):

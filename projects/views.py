@@ -1,6 +1,7 @@
 from django.views.generic import DetailView, ListView
 
 from aidportal.mixins import FilteredListMixin, PreviewMixin
+from aidportal.pagination import CappedPaginator
 from projects.filters import ProjectFilter
 from projects.models import Project
 
@@ -19,6 +20,7 @@ def chart_rows(rows, key):
 class ProjectListView(FilteredListMixin, ListView):
     filterset_class = ProjectFilter
     paginate_by = PROJECTS_PER_PAGE
+    paginator_class = CappedPaginator
     template_name = "projects/project_list.html"
 
     def get_base_queryset(self):

@@ -103,3 +103,298 @@ def make_person(name=None, **fields):
     """A public person with no assignment unless given."""
     name = name or f"测试{next(_sequence)}"
     return Person.objects.create(name=name, **fields)
+
+
+# Staff in a role, admin form payloads and database snapshots (admin tests).
+
+EDITOR, PUBLISHER, REPORTER = "编辑", "发布", "记者"
+
+
+def make_staff(role, **fields):
+    """A staff user in the role's group (编辑, 发布 or 记者), created by the
+    roles migration."""
+    from django.contrib.auth.models import Group, User
+
+    fields.setdefault("username", f"staff{next(_sequence)}")
+    user = User.objects.create_user(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def _form_values(data):
+    """POST values as a browser sends them: a ticked box is "on", an unticked
+    one is left out, None is an empty field."""
+    posted = {}
+    for name, value in data.items():
+        if value is False:
+            continue
+        if value is True:
+            value = "on"
+        posted[name] = "" if value is None else value
+    return posted
+
+
+def _split_datetime(name, value):
+    if value is None:
+        return {f"{name}_0": "", f"{name}_1": ""}
+    local = timezone.localtime(value)
+    return {f"{name}_0": local.date().isoformat(), f"{name}_1": f"{local:%H:%M:%S}"}
+
+
+def _management_form(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": total,
+        f"{prefix}-INITIAL_FORMS": initial,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+
+
+def _gallery_rows(images):
+    rows = _management_form("images", len(images), len(images))
+    for index, image in enumerate(images):
+        prefix = f"images-{index}-"
+        rows.update(
+            {
+                f"{prefix}id": image.pk,
+                f"{prefix}alt": image.alt,
+                f"{prefix}decorative": image.decorative,
+                f"{prefix}caption": image.caption,
+                f"{prefix}position": image.position,
+            }
+        )
+    return rows
+
+
+def _publishable_values(obj):
+    return {
+        "summary": obj.summary,
+        "body": obj.body,
+        "cover_alt": obj.cover_alt,
+        "cover_caption": obj.cover_caption,
+        "cover_decorative": obj.cover_decorative,
+        "status": obj.status,
+        **_split_datetime("published_at", obj.published_at),
+        **_split_datetime("expires_at", obj.expires_at),
+    }
+
+
+def article_post(article=None, **overrides):
+    """The admin change form of an article as a browser posts it (its gallery
+    rows unchanged); without an article, a new draft (give ``channel``)."""
+    if article is None:
+        channel = overrides.pop("channel", None) or make_channel()
+        article = Article(
+            channel=channel,
+            title=f"援疆教师开设公开课第{next(_sequence)}讲",
+            summary="杭州援疆教师在阿克苏上公开课。",
+            body="<p>正文。</p>",
+            source="杭州日报",
+            author="林尧",
+            editor="高婷婷",
+            status=Article.Status.DRAFT,
+            published_at=timezone.now() - timedelta(hours=1),
+        )
+    images = list(article.images.order_by("pk")) if article.pk else []
+    data = {
+        "channel": article.channel_id,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "source": article.source,
+        "author": article.author,
+        "editor": article.editor,
+        "featured": article.featured,
+        "projects": [p.pk for p in article.projects.all()] if article.pk else [],
+        "people": [p.pk for p in article.people.all()] if article.pk else [],
+        **_publishable_values(article),
+        **_gallery_rows(images),
+    }
+    data.update(overrides)
+    return _form_values(data)
+
+
+def project_post(project=None, **overrides):
+    """The admin change form of a project as a browser posts it (its gallery
+    rows unchanged); without a project, a new draft."""
+    from projects.models import Project
+
+    if project is None:
+        project = Project(
+            name=f"阿克苏援建学校第{next(_sequence)}号",
+            category=Project.Category.PROJECT,
+            sector=Project.Sector.EDUCATION,
+            summary="杭州援建的学校。",
+            location="阿克苏市",
+            status=Project.Status.DRAFT,
+            published_at=timezone.now() - timedelta(hours=1),
+        )
+    images = list(project.images.order_by("pk")) if project.pk else []
+
+    def day(value):
+        return value.isoformat() if value else ""
+
+    data = {
+        "name": project.name,
+        "category": project.category,
+        "sector": project.sector,
+        "stage": project.stage,
+        "location": project.location,
+        "start_date": day(project.start_date),
+        "completion_date": day(project.completion_date),
+        "investment": project.investment,
+        "floor_area": project.floor_area,
+        "jobs_created": project.jobs_created,
+        "partner": project.partner,
+        "people": [p.pk for p in project.people.all()] if project.pk else [],
+        **_publishable_values(project),
+        **_gallery_rows(images),
+    }
+    data.update(overrides)
+    return _form_values(data)
+
+
+def person_post(person=None, **overrides):
+    """The admin change form of a person as a browser posts it (the inline
+    rows of its assignments unchanged); without a person, a new hidden one."""
+    if person is None:
+        person = Person(
+            name=f"测试{next(_sequence)}", category=Category.MEDICAL, is_public=False
+        )
+    assignments = list(person.assignments.order_by("pk")) if person.pk else []
+    data = {
+        "name": person.name,
+        "category": person.category,
+        "is_public": person.is_public,
+        "bio": person.bio,
+        "photo_alt": person.photo_alt,
+        **_management_form("assignments", len(assignments), len(assignments)),
+    }
+    for index, a in enumerate(assignments):
+        prefix = f"assignments-{index}-"
+        data.update(
+            {
+                f"{prefix}id": a.pk,
+                f"{prefix}person": person.pk,
+                f"{prefix}batch": a.batch_id,
+                f"{prefix}term": a.term,
+                f"{prefix}sending_unit": a.sending_unit_id,
+                f"{prefix}receiving_unit": a.receiving_unit_id,
+                f"{prefix}position": a.position,
+                f"{prefix}arrived_on": a.arrived_on.isoformat() if a.arrived_on else "",
+                f"{prefix}left_on": a.left_on.isoformat() if a.left_on else "",
+            }
+        )
+    data.update(overrides)
+    return _form_values(data)
+
+
+def database_snapshot():
+    """Every row of the content tables, of their history and many-to-many
+    tables, and of the admin log: equal before and after a refused request."""
+    from django.apps import apps
+    from django.contrib.admin.models import LogEntry
+
+    models = [
+        model
+        for label in ("articles", "projects", "personnel")
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    ]
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in [*models, LogEntry]
+    }
+
+
+def _admin_datetime(name, value):
+    """A SplitDateTimeWidget's two inputs: ("2021-07-01", "08:00:00") or ""."""
+    day, time = value or ("", "")
+    return {f"{name}_0": day, f"{name}_1": time}
+
+
+def _empty_inline(prefix):
+    return {
+        f"{prefix}-TOTAL_FORMS": "0",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def gallery_inline_rows(*rows, prefix="images"):
+    """The gallery inline of an add form with one row per dict of
+    image/alt/caption/decorative values."""
+    data = {**_empty_inline(prefix), f"{prefix}-TOTAL_FORMS": str(len(rows))}
+    for index, row in enumerate(rows):
+        values = {"id": "", "alt": "", "caption": "", "position": "0", **row}
+        # A checkbox posts "on" when ticked and nothing at all otherwise.
+        if values.pop("decorative", False):
+            values["decorative"] = "on"
+        data.update({f"{prefix}-{index}-{key}": v for key, v in values.items()})
+    return data
+
+
+def article_admin_form(channel, **overrides):
+    """What the article admin's add form posts: a draft with no cover and an
+    empty gallery. Files and inline rows go in overrides."""
+    data = {
+        "channel": channel.pk,
+        "title": "援疆医生完成首台手术",
+        "subtitle": "",
+        "summary": "摘要",
+        "body": "<p>正文</p>",
+        "cover_alt": "",
+        "cover_caption": "",
+        "source": "杭州日报",
+        "author": "林尧",
+        "editor": "高婷婷",
+        "status": Article.Status.DRAFT,
+        **_admin_datetime("published_at", ("2021-07-01", "08:00:00")),
+        **_admin_datetime("expires_at", None),
+        **_empty_inline("images"),
+    }
+    data.update(overrides)
+    return data
+
+
+def project_admin_form(**overrides):
+    """What the project admin's add form posts: a draft project aid."""
+    from projects.models import Project
+
+    data = {
+        "name": "阿克苏市第一人民医院门诊楼",
+        "category": Project.Category.PROJECT,
+        "sector": Project.Sector.HEALTH,
+        "stage": Project.Stage.COMPLETED,
+        "summary": "摘要",
+        "body": "<p>正文</p>",
+        "location": "阿克苏市",
+        "start_date": "",
+        "completion_date": "",
+        "investment": "",
+        "floor_area": "",
+        "jobs_created": "",
+        "partner": "",
+        "cover_alt": "",
+        "cover_caption": "",
+        "status": Project.Status.DRAFT,
+        **_admin_datetime("published_at", ("2021-07-01", "08:00:00")),
+        **_admin_datetime("expires_at", None),
+        **_empty_inline("images"),
+    }
+    data.update(overrides)
+    return data
+
+
+def person_admin_form(**overrides):
+    """What the person admin's add form posts: a public person with no
+    assignment. The photo goes in overrides."""
+    data = {
+        "name": "季成",
+        "category": Category.MEDICAL,
+        "is_public": "on",
+        "bio": "",
+        "photo_alt": "",
+        **_empty_inline("assignments"),
+    }
+    data.update(overrides)
+    return data

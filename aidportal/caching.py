@@ -1,0 +1,148 @@
+"""Anonymous pages from the cache, conditional GET, and their invalidation.
+
+One number, the site version, changes whenever content changes (a save or
+delete of a content model, see AidportalConfig.ready) or when a scheduled
+publication or expiry comes due. Cached pages and blocks are keyed by it, so
+invalidation is a single cache write, shared by every app server through
+Redis. Staff (anyone with a session cookie), previews and the admin are never
+served from the cache.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+VERSION_KEY = "site-version"
+NEXT_CHANGE_KEY = "site-next-change"
+CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/xml", "text/plain")
+UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/")
+
+
+def site_version():
+    """The current site version: nanoseconds since the epoch of the last change."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def bump_site_version(**kwargs):
+    """Invalidate every cached page and block (a signal receiver, too)."""
+    cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def cached_block(name, compute, timeout=3600):
+    """``compute()`` cached until the site version changes."""
+    return cache.get_or_set(f"block:{name}:{site_version()}", compute, timeout)
+
+
+def next_scheduled_change():
+    """When the next scheduled publication or expiry is due (a timestamp), or
+    None: pages cached before then must not outlive it."""
+    from articles.models import Article
+    from projects.models import Project
+
+    def compute():
+        now = timezone.now()
+        moments = []
+        for model in (Article, Project):
+            due = model.objects.filter(status=model.Status.PUBLISHED).aggregate(
+                publish=Min("published_at", filter=Q(published_at__gt=now)),
+                expire=Min("expires_at", filter=Q(expires_at__gt=now)),
+            )
+            moments += [moment for moment in due.values() if moment]
+        return min(moments).timestamp() if moments else 0
+
+    return cached_block("next-change", compute) or None
+
+
+def is_cacheable_request(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(UNCACHED_PREFIXES)
+        and not request.path.endswith("/preview/")
+    )
+
+
+def is_cacheable_response(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+        and response.get("Content-Type", "").startswith(CACHEABLE_TYPES)
+    )
+
+
+class PageCacheMiddleware:
+    """Serves anonymous pages from the cache and answers conditional GETs.
+
+    A hit costs no database query and no template render; a request whose
+    ETag or Last-Modified is current gets a 304 the same way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.PAGE_CACHE_SECONDS <= 0 or not is_cacheable_request(request):
+            return self.get_response(request)
+        now = time.time()
+        next_change = next_scheduled_change()
+        if next_change and next_change <= now:
+            bump_site_version()
+        version = site_version()
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        etag = f'"{version:x}-{digest[:16]}"'
+        modified = version // 1_000_000_000
+        if self.not_modified(request, etag, modified):
+            return self.not_modified_response(etag, modified)
+        key = f"page:{version}:{digest}"
+        response = cache.get(key)
+        if response is None:
+            response = self.get_response(request)
+            if not is_cacheable_response(response):
+                return response
+            self.add_headers(response, etag, modified)
+            timeout = settings.PAGE_CACHE_SECONDS
+            if next_change:
+                timeout = max(1, min(timeout, int(next_change - now)))
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            cache.set(key, response, timeout)
+        return response
+
+    @staticmethod
+    def add_headers(response, etag, modified):
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(modified)
+        patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+
+    @staticmethod
+    def not_modified(request, etag, modified):
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match is not None:
+            return etag in [tag.strip() for tag in if_none_match.split(",")]
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        return since is not None and since >= modified
+
+    @staticmethod
+    def not_modified_response(etag, modified):
+        from django.http import HttpResponseNotModified
+
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(modified)
+        patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+        return response

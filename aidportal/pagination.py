@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``LIST_COUNT_CAP`` + 1 rows, so a list of a million rows
+    costs a bounded COUNT and its deepest page a bounded OFFSET; the count is
+    shown as "1000+" past the cap."""
+
+    @cached_property
+    def cap(self):
+        return settings.LIST_COUNT_CAP
+
+    @cached_property
+    def count(self):
+        object_list = self.object_list
+        if hasattr(object_list, "count") and hasattr(object_list, "query"):
+            return object_list.order_by()[: self.cap + 1].count()
+        return min(len(object_list), self.cap + 1)
+
+    @property
+    def capped(self):
+        return self.count > self.cap
+
+    @property
+    def display_count(self):
+        return f"{self.cap}+" if self.capped else str(self.count)
