@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from aidportal.caching import cached_block
 from aidportal.chinese import normalize
 from aidportal.forms import SEARCH_TYPES, SearchForm
 from aidportal.pagination import CappedPaginator
@@ -39,8 +40,10 @@ class HomeView(TemplateView):
             featured_articles=list(published.filter(featured=True)[:FEATURED_ARTICLES]),
             latest_articles=list(published[:LATEST_ARTICLES]),
             channel_blocks=channel_blocks,
-            project_totals=Project.objects.published().totals(),
-            roster_figures=roster_figures(),
+            project_totals=cached_block(
+                "project-totals", Project.objects.published().totals
+            ),
+            roster_figures=cached_block("roster-figures", roster_figures),
             **kwargs,
         )
 

@@ -211,9 +211,13 @@ class AssignmentQuerySet(models.QuerySet):
         key = normalize(query)
         return self.filter(search_text__substring=key) if key else self
 
-    def facets(self, *, units=20):
+    def facets(self, *, units=20, sample=None):
         """Counts of the rows by batch, category, receiving and sending unit,
-        and how many are in post today: five grouped queries."""
+        and how many are in post today: five grouped queries. With ``sample``,
+        over the first ``sample`` rows only (a bounded cost on huge results)."""
+        if sample is not None:
+            sampled = self.order_by().values("pk")[:sample]
+            self = self.model.objects.filter(pk__in=sampled)
         return {
             "batch": count_by(
                 self, "batch__number", label="batch__label", order=["-batch__number"]

@@ -33,17 +33,23 @@ class RosterView(RosterMixin, ListView):
     template_name = "personnel/roster.html"
 
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         selected = self.filterset.form.cleaned_data
-        return super().get_context_data(
-            facets=self.filterset.qs.facets(),
-            sort=self.filterset.sort_key,
-            selected=selected,
-            category_label=Category(selected["category"]).label
+        # Past the count cap, facets count a bounded sample of the rows.
+        sampled = context["paginator"].capped
+        return {
+            **context,
+            "facets": self.filterset.qs.facets(
+                sample=settings.LIST_COUNT_CAP if sampled else None
+            ),
+            "facets_sampled": sampled,
+            "sort": self.filterset.sort_key,
+            "selected": selected,
+            "category_label": Category(selected["category"]).label
             if selected.get("category")
             else "",
-            today_iso=timezone.localdate().isoformat(),
-            **kwargs,
-        )
+            "today_iso": timezone.localdate().isoformat(),
+        }
 
 
 def _attachment(response, filename):
