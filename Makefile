@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo clean
+.PHONY: run test lint format migrate demo clean serve bench
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,18 @@ demo: migrate
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# gunicorn with production settings on http://127.0.0.1:$(PORT): a local
+# rehearsal of a deployment (plain http, so no HTTPS redirect; see docs/deploy.md).
+serve: $(BIN)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SERVE_MEDIA=1 \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	sh -c '$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	exec $(BIN)/gunicorn aidportal.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -'
+
+# Benchmark report at a million rows (PostgreSQL, Redis, wrk); writes bench/reports/.
+bench: $(BIN)/.installed
+	@command -v wrk >/dev/null || echo "wrk not found: apt-get install -y wrk (throughput is skipped without it)"
+	$(BIN)/python bench/run.py

@@ -1,0 +1,308 @@
+"""make bench: search and page speed at a million rows, written as a report.
+
+On PostgreSQL (BENCH_DATABASE_URL, default: the local aidportal_bench
+database, created if missing): seeds 1M people/assignments and 100k articles
+with seed_bulk when the database holds fewer, then measures in one run
+- roster search p50/p95 for 1, 2, 3 and 9 character terms and pinyin, next to
+  the naive ``__icontains`` scan of the same query (ratio), with the plan node;
+- throughput under gunicorn (production settings, Redis cache) of the home,
+  article list and roster pages, cached and uncached, next to a static file
+  served by the same server (ratio), with wrk;
+- queries per page.
+Ratios, not absolute times, are what carry over between machines.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "bench" / "reports"
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/aidportal_bench"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", "1000000"))
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "100000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
+TERMS = {
+    "1 character": "王",
+    "2 characters": "王伟",
+    "3 characters": "杭州市",
+    "9 characters": "阿克苏市依镇中心卫",
+    "pinyin": "wangwei",
+    "initials": "zxm",
+}
+
+os.environ["DATABASE_URL"] = DATABASE_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aidportal.settings")
+sys.path.insert(0, str(ROOT))
+
+
+def manage(*args, **env):
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, **env},
+    )
+
+
+def ensure_database():
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    base = DATABASE_URL.rsplit("/", 1)[0]
+    exists = subprocess.run(
+        [
+            "psql",
+            f"{base}/postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname='{name}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(
+            ["psql", f"{base}/postgres", "-c", f'CREATE DATABASE "{name}"'], check=True
+        )
+    manage("migrate", "--noinput", "-v0")
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def timed(run, repeat=REPEAT):
+    run()  # warm the buffers once
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), percentile(times, 0.95)
+
+
+def search_section(lines):
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from personnel.models import Assignment
+
+    order = ["pk"]
+    rows = Assignment.objects.count()
+    lines += [
+        f"## Roster search ({rows:,} assignments; first 50 matches)",
+        "",
+        "| term | rows | indexed p50 | p95 | naive icontains p50 | p95 | ratio (p50) | plan node |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label, term in TERMS.items():
+        indexed = Assignment.objects.search(term).order_by(*order)
+        naive = Assignment.objects.filter(search_text__icontains=term).order_by(*order)
+        found = indexed.count()
+        fast = timed(lambda q=indexed: list(q[:50]))
+        slow = timed(lambda q=naive: list(q[:50]), repeat=max(3, REPEAT // 6))
+        plan = indexed[:50].explain()
+        node = next(
+            (
+                line.strip().split("  (")[0]
+                for line in plan.splitlines()
+                if "Index Scan" in line
+            ),
+            "no index scan",
+        )
+        lines.append(
+            f"| {label} `{term}` | {found:,} | {fast[0]:.2f} ms | {fast[1]:.2f} ms "
+            f"| {slow[0]:.1f} ms | {slow[1]:.1f} ms | {slow[0] / fast[0]:.0f}× | {node} |"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lc_ctype")
+        lc_ctype = cursor.fetchone()[0]
+    lines += [
+        "",
+        f"Database LC_CTYPE: `{lc_ctype}` (the index does not depend on it).",
+        "",
+    ]
+
+
+def query_counts_section(lines):
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import Article
+    from personnel.models import Person
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.PAGE_CACHE_SECONDS = 0
+    article = Article.objects.published().order_by("-pk").first()
+    person = Person.objects.published().order_by("-pk").first()
+    pages = [
+        "/",
+        "/articles/",
+        "/projects/",
+        "/personnel/",
+        "/personnel/?q=王伟",
+        "/search/?q=援疆",
+    ]
+    pages += [article.get_absolute_url(), person.get_absolute_url()]
+    lines += [
+        "## Queries per page (page cache off; navigation and home blocks warm)",
+        "",
+        "| page | queries | time |",
+        "|---|---|---|",
+    ]
+    client = Client()
+    for page in pages:
+        client.get(page)
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(page)
+            elapsed = (time.perf_counter() - started) * 1000
+        lines.append(
+            f"| `{page}` ({response.status_code}) | {len(queries)} | {elapsed:.0f} ms |"
+        )
+    lines.append("")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wrk(url):
+    output = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{WRK_SECONDS}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = [line.strip() for line in output.splitlines()]
+    rate = float(next(line for line in lines if "Requests/sec" in line).split()[1])
+    p50 = next(line for line in lines if line.startswith("50%")).split()[1]
+    p99 = next(line for line in lines if line.startswith("99%")).split()[1]
+    errors = next(
+        (line for line in lines if "Non-2xx" in line or "Socket errors" in line),
+        "",
+    )
+    return rate, p50, p99, errors
+
+
+def throughput_section(lines):
+    if not shutil.which("wrk"):
+        lines += [
+            "## Throughput",
+            "",
+            "wrk is not installed (apt-get install wrk): skipped.",
+            "",
+        ]
+        return
+    env = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "REDIS_URL": REDIS_URL,
+    }
+    manage("collectstatic", "--noinput", "-v0", **env)
+    lines += [
+        f"## Throughput under gunicorn (2 workers, wrk 2 threads × 16 connections, {WRK_SECONDS} s)",
+        "",
+        "| page | cache | requests/s | p50 | p99 | vs static file | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for cached in (True, False):
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "aidportal.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **env, "PAGE_CACHE_SECONDS": "300" if cached else "0"},
+            start_new_session=True,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            base = f"http://127.0.0.1:{port}"
+            static_rate = wrk(f"{base}/static/css/site.css")[0]
+            if cached:
+                lines.append(
+                    f"| static file `/static/css/site.css` | — | {static_rate:.0f} | | | 1 | |"
+                )
+            for page in ("/", "/articles/", "/personnel/"):
+                rate, p50, p99, errors = wrk(base + page)
+                lines.append(
+                    f"| `{page}` | {'on' if cached else 'off'} | {rate:.0f} | {p50} | {p99} "
+                    f"| {rate / static_rate:.2f} | {errors} |"
+                )
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    lines.append("")
+
+
+def main():
+    started = time.monotonic()
+    ensure_database()
+    import django
+
+    django.setup()
+    from articles.models import Article
+    from personnel.models import Assignment
+
+    have_people, have_articles = Assignment.objects.count(), Article.objects.count()
+    if have_people < PEOPLE or have_articles < ARTICLES:
+        manage(
+            "seed_bulk",
+            "--people",
+            str(max(0, PEOPLE - have_people)),
+            "--articles",
+            str(max(0, ARTICLES - have_articles)),
+        )
+    lines = [
+        f"# aidportal benchmark, {datetime.now():%Y-%m-%d %H:%M}",
+        "",
+        f"Machine: {os.cpu_count()} cores; database `{DATABASE_URL.rsplit('/', 1)[1]}`.",
+        "",
+    ]
+    search_section(lines)
+    query_counts_section(lines)
+    throughput_section(lines)
+    lines.append(f"Total run: {time.monotonic() - started:.0f} s.")
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    report = REPORTS / f"bench-{datetime.now():%Y%m%d-%H%M}.md"
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    print(f"\nReport written to {report.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
