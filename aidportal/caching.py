@@ -10,6 +10,7 @@ served from the cache.
 
 import hashlib
 import time
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -103,12 +104,16 @@ class PageCacheMiddleware:
         if next_change and next_change <= now:
             bump_site_version()
         version = site_version()
+        # Pages also change at midnight ("in post today"): the day is part of
+        # the version, and a page is never older than today's start.
+        today = timezone.localdate()
+        midnight = timezone.make_aware(datetime.combine(today, datetime.min.time()))
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        etag = f'"{version:x}-{digest[:16]}"'
-        modified = version // 1_000_000_000
+        etag = f'"{version:x}-{today:%Y%m%d}-{digest[:16]}"'
+        modified = max(version // 1_000_000_000, int(midnight.timestamp()))
         if self.not_modified(request, etag, modified):
             return self.not_modified_response(etag, modified)
-        key = f"page:{version}:{digest}"
+        key = f"page:{version}:{today:%Y%m%d}:{digest}"
         response = cache.get(key)
         if response is None:
             response = self.get_response(request)

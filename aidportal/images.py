@@ -2,8 +2,9 @@
 
 An upload must be a real JPEG, PNG, WebP or GIF whose content matches its
 extension, within a byte and a pixel budget (frames × pixels for animations),
-and decodable to the end. Accepted pictures lose their EXIF/XMP metadata
-(GPS position, camera serial) before they are stored, and get their
+and decodable to the end. Accepted JPEG, PNG and WebP pictures lose their
+metadata (EXIF with GPS position and camera serial, XMP, comments) before they
+are stored (GIFs are kept as uploaded), and get their
 renditions made once, at save time, by sorl-thumbnail.
 """
 
@@ -83,8 +84,9 @@ def validate_image_upload(upload):
 
 
 def without_metadata(upload):
-    """The picture re-encoded without EXIF/XMP, turned upright; None for GIF
-    (animations are kept as uploaded; GIF carries no EXIF)."""
+    """The picture re-encoded without metadata, turned upright; None for GIF
+    (animations are kept as uploaded: GIF has no EXIF, though it may carry a
+    comment block)."""
     upload.seek(0)
     with Image.open(upload) as image:
         kind = image.format
@@ -92,6 +94,9 @@ def without_metadata(upload):
             return None
         icc_profile = image.info.get("icc_profile")
         image = ImageOps.exif_transpose(image)
+        # Nothing of the original's metadata is carried over (EXIF, XMP, JPEG
+        # comments, PNG text chunks): Pillow would copy some of it from info.
+        image.info = {}
         buffer = io.BytesIO()
         options = {"icc_profile": icc_profile} if icc_profile else {}
         if kind == "JPEG":

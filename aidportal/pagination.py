@@ -1,3 +1,5 @@
+from math import ceil
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -18,6 +20,15 @@ class CappedPaginator(Paginator):
         if hasattr(object_list, "count") and hasattr(object_list, "query"):
             return object_list.order_by()[: self.cap + 1].count()
         return min(len(object_list), self.cap + 1)
+
+    @cached_property
+    def num_pages(self):
+        # Pages hold the counted rows only; the extra one that told us the
+        # list goes on is not given a page of its own.
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        hits = max(1, min(self.count, self.cap) - self.orphans)
+        return ceil(hits / self.per_page)
 
     @property
     def capped(self):

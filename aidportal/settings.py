@@ -286,6 +286,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
 # Lists count at most this many rows ("1000+"), so deep pages stay cheap.
 LIST_COUNT_CAP = 1000
+# Site search ranks (title matches first) among this many newest matches.
+SEARCH_RANK_WINDOW = 2000
 ROSTER_PER_PAGE = 50
 # Uploaded pictures: a byte and a pixel budget (well under Pillow's bomb guard).
 IMAGE_MAX_BYTES = 10 * 2**20

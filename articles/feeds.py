@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.html import escape
 
 from articles.models import Article, Channel
 
@@ -26,7 +27,8 @@ class LatestArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return article.summary or article.subtitle
+        # RSS readers read <description> as HTML; a summary is plain text.
+        return escape(article.summary or article.subtitle)
 
     def item_pubdate(self, article):
         return article.published_at
@@ -54,7 +56,7 @@ class ChannelFeed(LatestArticlesFeed):
         return channel.get_absolute_url()
 
     def description(self, channel):
-        return channel.description or settings.SITE_DESCRIPTION
+        return escape(channel.description or settings.SITE_DESCRIPTION)
 
     def items(self, channel):
         return (

@@ -6,7 +6,9 @@ from personnel.models import Batch, Category, Unit
 
 DEFAULT_SORT = "unit"
 SORT_ORDERS = {
-    "unit": ["receiving_unit__name", "-batch__number", "id"],
+    # Receiving units in the order they came onto the roster (as the press
+    # release lists them), served by an index: no sort of the whole table.
+    "unit": ["receiving_unit_id", "id"],
     "name": ["person__pinyin", "id"],
     "batch": ["-batch__number", "receiving_unit__name", "id"],
 }

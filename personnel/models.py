@@ -130,8 +130,9 @@ class Person(Searchable):
         help_text=_("按公开发布的写法填写;空格、全角空格不影响检索。"),
     )
     name_key = models.CharField(max_length=50, db_index=True, editable=False)
-    pinyin = models.CharField(_("拼音"), max_length=200, editable=False)
-    initials = models.CharField(_("拼音首字母"), max_length=100, editable=False)
+    # Every reading of the surname is kept, so these outgrow the name itself.
+    pinyin = models.TextField(_("拼音"), editable=False)
+    initials = models.TextField(_("拼音首字母"), editable=False)
     category = models.CharField(
         _("类别"), max_length=10, choices=Category.choices, default=Category.OTHER
     )
@@ -295,6 +296,11 @@ class Assignment(Searchable):
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["receiving_unit", "id"], name="assignment_unit_order_idx"
+            )
+        ]
         verbose_name = _("援疆任职")
         verbose_name_plural = _("援疆任职")
         constraints = [

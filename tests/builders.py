@@ -305,96 +305,11 @@ def database_snapshot():
     }
 
 
-def _admin_datetime(name, value):
-    """A SplitDateTimeWidget's two inputs: ("2021-07-01", "08:00:00") or ""."""
-    day, time = value or ("", "")
-    return {f"{name}_0": day, f"{name}_1": time}
-
-
-def _empty_inline(prefix):
-    return {
-        f"{prefix}-TOTAL_FORMS": "0",
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
 def gallery_inline_rows(*rows, prefix="images"):
-    """The gallery inline of an add form with one row per dict of
-    image/alt/caption/decorative values."""
-    data = {**_empty_inline(prefix), f"{prefix}-TOTAL_FORMS": str(len(rows))}
+    """A gallery inline of new rows, one per dict of image, alt, caption and
+    decorative: add it to an article_post() or project_post() to upload."""
+    data = _management_form(prefix, total=len(rows))
     for index, row in enumerate(rows):
-        values = {"id": "", "alt": "", "caption": "", "position": "0", **row}
-        # A checkbox posts "on" when ticked and nothing at all otherwise.
-        if values.pop("decorative", False):
-            values["decorative"] = "on"
+        values = {"id": "", "alt": "", "caption": "", "position": 0, **row}
         data.update({f"{prefix}-{index}-{key}": v for key, v in values.items()})
-    return data
-
-
-def article_admin_form(channel, **overrides):
-    """What the article admin's add form posts: a draft with no cover and an
-    empty gallery. Files and inline rows go in overrides."""
-    data = {
-        "channel": channel.pk,
-        "title": "援疆医生完成首台手术",
-        "subtitle": "",
-        "summary": "摘要",
-        "body": "<p>正文</p>",
-        "cover_alt": "",
-        "cover_caption": "",
-        "source": "杭州日报",
-        "author": "林尧",
-        "editor": "高婷婷",
-        "status": Article.Status.DRAFT,
-        **_admin_datetime("published_at", ("2021-07-01", "08:00:00")),
-        **_admin_datetime("expires_at", None),
-        **_empty_inline("images"),
-    }
-    data.update(overrides)
-    return data
-
-
-def project_admin_form(**overrides):
-    """What the project admin's add form posts: a draft project aid."""
-    from projects.models import Project
-
-    data = {
-        "name": "阿克苏市第一人民医院门诊楼",
-        "category": Project.Category.PROJECT,
-        "sector": Project.Sector.HEALTH,
-        "stage": Project.Stage.COMPLETED,
-        "summary": "摘要",
-        "body": "<p>正文</p>",
-        "location": "阿克苏市",
-        "start_date": "",
-        "completion_date": "",
-        "investment": "",
-        "floor_area": "",
-        "jobs_created": "",
-        "partner": "",
-        "cover_alt": "",
-        "cover_caption": "",
-        "status": Project.Status.DRAFT,
-        **_admin_datetime("published_at", ("2021-07-01", "08:00:00")),
-        **_admin_datetime("expires_at", None),
-        **_empty_inline("images"),
-    }
-    data.update(overrides)
-    return data
-
-
-def person_admin_form(**overrides):
-    """What the person admin's add form posts: a public person with no
-    assignment. The photo goes in overrides."""
-    data = {
-        "name": "季成",
-        "category": Category.MEDICAL,
-        "is_public": "on",
-        "bio": "",
-        "photo_alt": "",
-        **_empty_inline("assignments"),
-    }
-    data.update(overrides)
-    return data
+    return _form_values(data)

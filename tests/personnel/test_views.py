@@ -302,8 +302,9 @@ def test_on_filter_keeps_people_in_post_that_day(client, day):
 
 @pytest.fixture
 def three_counties():
-    """Orders that differ: by unit 拜城 < 柯坪 < 温宿 (in code points as in
-    pinyin), by name anran < mali < zhouzheng, by batch 11 > 10 > 9."""
+    """Orders that differ: by unit in the order the units came onto the
+    roster (拜城, 温宿, 柯坪), by name anran < mali < zhouzheng, by batch
+    11 > 10 > 9."""
     make_assignment(
         name="周正", batch=make_batch(10), receiving_unit=make_unit("拜城县人民医院")
     )
@@ -318,8 +319,8 @@ def three_counties():
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
-        ({}, ["周正", "马力", "安然"]),
-        ({"sort": "unit"}, ["周正", "马力", "安然"]),
+        ({}, ["周正", "安然", "马力"]),
+        ({"sort": "unit"}, ["周正", "安然", "马力"]),
         ({"sort": "name"}, ["安然", "马力", "周正"]),
         ({"sort": "batch"}, ["马力", "周正", "安然"]),
     ],
@@ -332,12 +333,12 @@ def test_sort_orders_the_roster(client, three_counties, sort, expected):
 def test_default_sort_groups_rows_under_their_receiving_unit(client, three_counties):
     page = roster(client).content.decode()
     headers = re.findall(r"对口支援单位:([^<]+)</th>", page)
-    assert headers == ["拜城县人民医院", "柯坪县人民医院", "温宿县人民医院"]
+    assert headers == ["拜城县人民医院", "温宿县人民医院", "柯坪县人民医院"]
     # Each name comes after its own header and before the next one.
     positions = [page.index(f"对口支援单位:{unit}") for unit in headers]
     assert positions[0] < page.index("周正") < positions[1]
-    assert positions[1] < page.index("马力") < positions[2]
-    assert positions[2] < page.index("安然")
+    assert positions[1] < page.index("安然") < positions[2]
+    assert positions[2] < page.index("马力")
 
 
 def test_other_sorts_show_the_unit_in_a_column_not_as_groups(client, three_counties):
