@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Min, Q
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 VERSION_KEY = "site-version"
@@ -133,6 +133,8 @@ class PageCacheMiddleware:
         response["ETag"] = etag
         response["Last-Modified"] = http_date(modified)
         patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+        # Shared caches must not give this anonymous page to a logged-in user.
+        patch_vary_headers(response, ["Cookie"])
 
     @staticmethod
     def not_modified(request, etag, modified):
