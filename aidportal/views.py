@@ -29,23 +29,30 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         published = Article.objects.published().for_listing()
-        per_channel = published.newest_per_channel(ARTICLES_PER_CHANNEL_BLOCK)
-        channel_blocks = [
-            (channel, list(articles))
-            for channel, articles in groupby(per_channel, key=lambda a: a.channel)
-            if channel.in_navigation
-        ]
-        channel_blocks.sort(key=lambda block: (block[0].position, block[0].pk))
         return super().get_context_data(
             featured_articles=list(published.filter(featured=True)[:FEATURED_ARTICLES]),
             latest_articles=list(published[:LATEST_ARTICLES]),
-            channel_blocks=channel_blocks,
+            # The window over every article is the costly part: keep it until
+            # content changes.
+            channel_blocks=cached_block("home-channel-blocks", channel_blocks),
             project_totals=cached_block(
                 "project-totals", Project.objects.published().totals
             ),
             roster_figures=cached_block("roster-figures", roster_figures),
             **kwargs,
         )
+
+
+def channel_blocks():
+    """[(channel, [newest articles])] for the channels in the navigation."""
+    published = Article.objects.published().for_listing()
+    per_channel = published.newest_per_channel(ARTICLES_PER_CHANNEL_BLOCK)
+    blocks = [
+        (channel, list(articles))
+        for channel, articles in groupby(per_channel, key=lambda a: a.channel)
+        if channel.in_navigation
+    ]
+    return sorted(blocks, key=lambda block: (block[0].position, block[0].pk))
 
 
 def roster_figures():
