@@ -29,13 +29,9 @@ def may_change(user, obj):
     return obj is None or not obj.is_live or user.has_perm(obj.publish_permission())
 
 
-class LiveContentInlineMixin:
-    """An inline is read-only on a parent the user may not change."""
-
-    def has_add_permission(self, request, obj=None):
-        return may_change(request.user, obj) and super().has_add_permission(
-            request, obj
-        )
+class MayChangeMixin:
+    """Change and delete need ``may_change`` on the row (for an inline: on
+    its parent row) besides the model permission."""
 
     def has_change_permission(self, request, obj=None):
         return may_change(request.user, obj) and super().has_change_permission(
@@ -44,6 +40,15 @@ class LiveContentInlineMixin:
 
     def has_delete_permission(self, request, obj=None):
         return may_change(request.user, obj) and super().has_delete_permission(
+            request, obj
+        )
+
+
+class LiveContentInlineMixin(MayChangeMixin):
+    """An inline is read-only on a parent the user may not change."""
+
+    def has_add_permission(self, request, obj=None):
+        return may_change(request.user, obj) and super().has_add_permission(
             request, obj
         )
 
@@ -68,7 +73,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         )
 
 
-class PublishGuardMixin:
+class PublishGuardMixin(MayChangeMixin):
     """Editors work on drafts; publishing needs the publish permission.
 
     Without it the publish fields are read-only (a forged POST cannot set
@@ -86,16 +91,6 @@ class PublishGuardMixin:
         if not self.has_publish_permission(request):
             fields += [f for f in self.publish_fields if f not in fields]
         return fields
-
-    def has_change_permission(self, request, obj=None):
-        return may_change(request.user, obj) and super().has_change_permission(
-            request, obj
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return may_change(request.user, obj) and super().has_delete_permission(
-            request, obj
-        )
 
     def save_model(self, request, obj, form, change):
         if not self.has_publish_permission(request):
