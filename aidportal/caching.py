@@ -15,6 +15,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Min, Q
+from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
@@ -144,12 +145,8 @@ class PageCacheMiddleware:
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         return since is not None and since >= modified
 
-    @staticmethod
-    def not_modified_response(etag, modified):
-        from django.http import HttpResponseNotModified
-
+    @classmethod
+    def not_modified_response(cls, etag, modified):
         response = HttpResponseNotModified()
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(modified)
-        patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+        cls.add_headers(response, etag, modified)
         return response

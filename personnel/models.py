@@ -216,21 +216,23 @@ class AssignmentQuerySet(models.QuerySet):
         """Counts of the rows by batch, category, receiving and sending unit,
         and how many are in post today: five grouped queries. With ``sample``,
         over the first ``sample`` rows only (a bounded cost on huge results)."""
+        rows = self
         if sample is not None:
-            sampled = self.order_by().values("pk")[:sample]
-            self = self.model.objects.filter(pk__in=sampled)
+            rows = self.model.objects.filter(
+                pk__in=self.order_by().values("pk")[:sample]
+            )
         return {
             "batch": count_by(
-                self, "batch__number", label="batch__label", order=["-batch__number"]
+                rows, "batch__number", label="batch__label", order=["-batch__number"]
             ),
-            "category": count_by(self, "person__category", choices=Category.choices),
+            "category": count_by(rows, "person__category", choices=Category.choices),
             "receiving_unit": count_by(
-                self, "receiving_unit_id", label="receiving_unit__name", limit=units
+                rows, "receiving_unit_id", label="receiving_unit__name", limit=units
             ),
             "sending_unit": count_by(
-                self, "sending_unit_id", label="sending_unit__name", limit=units
+                rows, "sending_unit_id", label="sending_unit__name", limit=units
             ),
-            "in_post_today": self.order_by().in_post_on(timezone.localdate()).count(),
+            "in_post_today": rows.order_by().in_post_on(timezone.localdate()).count(),
         }
 
     def refresh_search_text(self):
