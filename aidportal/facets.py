@@ -1,27 +1,75 @@
-"""Facet counts for list pages: how many rows each filter value would leave."""
+"""Facet counts for list pages: how many rows each filter value would leave.
 
-from django.db.models import Count
+All the facets of a page come from one query: a UNION ALL of one grouped
+SELECT per facet, so a list page costs the same number of queries however
+many facets it shows.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import CharField, Count, F, Value
+from django.db.models.functions import Cast
 
 
-def count_by(queryset, value, *, label=None, choices=None, order=None, limit=None):
-    """[{"value", "label", "count"}] of ``queryset`` grouped by ``value``.
+@dataclass(frozen=True)
+class Facet:
+    """One facet: ``rows`` grouped by the column ``value``.
 
     The label comes from another column (``label``), from ``choices``, or is
-    the value itself. Largest first unless ``order`` says otherwise.
+    the value itself. Largest first unless ``order`` (a key function of a
+    row) says otherwise; at most ``limit`` rows. ``number`` turns the value,
+    which the union carries as text, back into an integer.
     """
-    columns = [value, label] if label else [value]
-    rows = (
-        queryset.order_by()
-        .values(*columns)
-        .annotate(count=Count("pk"))
-        .order_by(*(order or ["-count", *columns]))
+
+    rows: object
+    value: str | None = None
+    label: str | None = None
+    choices: tuple = ()
+    order: object = None
+    limit: int | None = None
+    number: bool = False
+
+
+def _as_text(column):
+    return Cast(F(column), CharField()) if column else Value("")
+
+
+def _grouped(name, facet, totals):
+    return (
+        facet.rows.order_by()
+        .annotate(
+            facet=Value(name),
+            facet_value=_as_text(facet.value),
+            facet_label=_as_text(facet.label),
+        )
+        .values("facet", "facet_value", "facet_label")
+        .annotate(count=Count("pk"), **totals)
+        .values("facet", "facet_value", "facet_label", "count", *totals)
     )
-    labels = dict(choices or ())
-    return [
-        {
-            "value": row[value],
-            "label": row[label] if label else labels.get(row[value], row[value]),
-            "count": row["count"],
-        }
-        for row in (rows[:limit] if limit else rows)
-    ]
+
+
+def facet_counts(facets, **totals):
+    """{name: [{"value", "label", "count", *totals}]} of the ``facets``
+    ({name: Facet}), in one query, with the aggregates ``totals`` of each
+    group besides its count. A facet without a ``value`` is a single row
+    over all of its rows (a total)."""
+    first, *rest = (_grouped(name, facet, totals) for name, facet in facets.items())
+    results = {name: [] for name in facets}
+    for row in first.union(*rest, all=True):
+        name = row.pop("facet")
+        facet = facets[name]
+        value, label = row.pop("facet_value"), row.pop("facet_label")
+        if facet.number and value is not None:
+            value = int(value)
+        row["value"] = value
+        row["label"] = label if facet.label else dict(facet.choices).get(value, value)
+        results[name].append(row)
+    for name, facet in facets.items():
+        rows = sorted(results[name], key=facet.order or _largest_first)
+        results[name] = rows[: facet.limit] if facet.limit else rows
+    return results
+
+
+def _largest_first(row):
+    value = row["value"]
+    return -row["count"], value is None, value if value is not None else 0

@@ -2,7 +2,33 @@ from math import ceil
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import IntegerField, Subquery
 from django.utils.functional import cached_property
+
+
+def display_count(count):
+    """A count as shown: "1000+" past the cap."""
+    cap = settings.LIST_COUNT_CAP
+    return f"{cap}+" if count > cap else str(count)
+
+
+class CappedCount(Subquery):
+    """The rows of a queryset counted to at most ``LIST_COUNT_CAP`` + 1, as a
+    column: a list's first rows and its count come in one query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset):
+        cap = settings.LIST_COUNT_CAP
+        super().__init__(queryset.order_by().values("pk")[: cap + 1])
+
+
+def first_rows(queryset, size):
+    """The first ``size`` rows of ``queryset`` and its capped count, in one
+    query."""
+    rows = list(queryset.annotate(capped_count=CappedCount(queryset))[:size])
+    return rows, rows[0].capped_count if rows else 0
 
 
 class CappedPaginator(Paginator):
@@ -36,4 +62,4 @@ class CappedPaginator(Paginator):
 
     @property
     def display_count(self):
-        return f"{self.cap}+" if self.capped else str(self.count)
+        return display_count(self.count)

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from aidportal.caching import cached_block
 from aidportal.chinese import normalize
 from aidportal.forms import SEARCH_TYPES, SearchForm
-from aidportal.pagination import CappedPaginator
+from aidportal.pagination import CappedPaginator, display_count, first_rows
 from aidportal.search import site_search
 from articles.models import Article
 from personnel.models import Assignment, Category
@@ -128,15 +128,14 @@ class SearchView(TemplateView):
                     }
                 )
             else:
-                paginator = CappedPaginator(rows, self.per_group)
-                items = list(rows[: self.per_group])
+                items, count = first_rows(rows, self.per_group)
                 groups.append(
                     {
                         "name": name,
                         "label": label,
-                        "count": paginator.count,
-                        "display_count": paginator.display_count,
-                        "more": paginator.count > len(items),
+                        "count": count,
+                        "display_count": display_count(count),
+                        "more": count > len(items),
                         "items": items,
                     }
                 )

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aidportal.facets import count_by
+from aidportal.facets import Facet, facet_counts
 from aidportal.models import GalleryImage, Publishable, PublishableQuerySet
 
 
@@ -38,24 +38,32 @@ class ProjectQuerySet(PublishableQuerySet):
 
     def statistics(self):
         """Totals overall, by category and by start year, and the sector and
-        stage facets, in four grouped queries."""
+        stage facets, in one query."""
         totals = _total_expressions()
+        del totals["count"]
         plain = self.order_by()
-        by_category = list(
-            plain.values("category").annotate(**totals).order_by("category")
+        facets = facet_counts(
+            {
+                "category": Facet(plain, "category", choices=Project.Category.choices),
+                "year": Facet(
+                    plain.exclude(start_date=None, completion_date=None).with_year(),
+                    "year",
+                    number=True,
+                    order=lambda row: row["value"],
+                ),
+                "sector": Facet(plain, "sector", choices=Project.Sector.choices),
+                "stage": Facet(plain, "stage", choices=Project.Stage.choices),
+            },
+            **totals,
         )
-        labels = dict(Project.Category.choices)
+        by_category = sorted(facets["category"], key=lambda row: row["value"])
+        by_year = facets["year"]
         for row in by_category:
-            row["label"] = labels[row["category"]]
-        by_year = list(
-            plain.exclude(start_date=None, completion_date=None)
-            .with_year()
-            .values("year")
-            .annotate(**totals)
-            .order_by("year")
-        )
+            row["category"] = row["value"]
+        for row in by_year:
+            row["year"] = row["value"]
         overall = {}
-        for key in totals:
+        for key in [*totals, "count"]:
             # A column nobody filled in stays unknown (shown as "—"), not 0.
             known = [row[key] for row in by_category if row[key] is not None]
             overall[key] = sum(known) if known else None
@@ -65,16 +73,10 @@ class ProjectQuerySet(PublishableQuerySet):
             "by_category": by_category,
             "by_year": by_year,
             "facets": {
-                "category": [
-                    {"value": r["category"], "label": r["label"], "count": r["count"]}
-                    for r in sorted(by_category, key=lambda r: -r["count"])
-                ],
-                "year": [
-                    {"value": r["year"], "label": r["year"], "count": r["count"]}
-                    for r in reversed(by_year)
-                ],
-                "sector": count_by(plain, "sector", choices=Project.Sector.choices),
-                "stage": count_by(plain, "stage", choices=Project.Stage.choices),
+                "category": facets["category"],
+                "year": list(reversed(by_year)),
+                "sector": facets["sector"],
+                "stage": facets["stage"],
             },
         }
 

@@ -574,14 +574,13 @@ def fill(rows):
         (reverse("home"), 2),
         # paginator count, page rows, channel choices of the filter form
         (reverse("articles:list"), 3),
-        # statistics by category, by year, by sector, by stage, paginator
-        # count, page rows
-        (reverse("projects:list"), 6),
-        # facets by batch, category, receiving unit, sending unit, in post
-        # today; paginator count, batch choices of the form, page rows
-        (reverse("personnel:list"), 8),
-        # count and first rows of articles, projects and people
-        (reverse("search") + "?" + urlencode({"q": "援疆"}), 6),
+        # statistics (one union of the groupings), paginator count, page rows
+        (reverse("projects:list"), 3),
+        # facets (one union), paginator count, batch choices of the form,
+        # page rows
+        (reverse("personnel:list"), 4),
+        # first rows of articles, projects and people, each with its count
+        (reverse("search") + "?" + urlencode({"q": "援疆"}), 3),
     ],
     ids=["home", "articles", "projects", "personnel", "search"],
 )

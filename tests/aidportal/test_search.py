@@ -326,8 +326,9 @@ def test_query_of_fifty_characters_is_accepted(client):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        # count and first rows of each of the three types, navigation
-        ({}, 7),
+        # first rows of each of the three types with their capped count,
+        # navigation
+        ({}, 4),
         # count and page of the one type, navigation
         ({"type": "articles"}, 3),
         ({"type": "projects"}, 3),
@@ -351,3 +352,22 @@ def test_search_runs_a_fixed_number_of_queries(count_queries, params, expected):
         assert response.status_code == 200
         assert set(counts(response).values()) == {rows}
         assert queries == expected, f"{rows} rows"
+
+
+def test_search_counts_stop_at_the_cap_with_the_first_rows(client, settings):
+    settings.LIST_COUNT_CAP = 6
+    channel = make_channel()
+    for number in range(9):
+        make_article(channel=channel, title=f"援疆报道{number}")
+    make_project(name="援疆项目")
+    response = client.get(reverse("search"), data={"q": "援疆"})
+    groups = {group["name"]: group for group in response.context["groups"]}
+    assert groups["articles"]["count"] == 7
+    assert groups["articles"]["display_count"] == "6+"
+    assert groups["articles"]["more"] and len(groups["articles"]["items"]) == 5
+    assert (groups["projects"]["display_count"], groups["projects"]["more"]) == (
+        "1",
+        False,
+    )
+    assert groups["people"]["count"] == 0 and not groups["people"]["items"]
+    assert "查看全部 6+ 条文章结果" in response.content.decode()

@@ -392,9 +392,9 @@ def _fill_projects(count):
 
 
 def test_project_list_runs_a_fixed_number_of_queries(count_queries):
-    # four statistics queries (by category, by year, sector, stage),
-    # paginator count, navigation channels, page rows
-    expected = 7
+    # statistics (one union of the groupings), paginator count, navigation
+    # channels, page rows
+    expected = 4
     for rows in (1, 30):
         Project.objects.all().delete()
         _fill_projects(rows)
@@ -405,7 +405,7 @@ def test_project_list_runs_a_fixed_number_of_queries(count_queries):
 
 
 def test_filtered_project_list_runs_a_fixed_number_of_queries(count_queries):
-    expected = 7
+    expected = 4
     for rows in (1, 30):
         Project.objects.all().delete()
         _fill_projects(rows)

@@ -1,15 +1,18 @@
 """Deterministic synthetic data for benchmarks: a large roster and many articles.
 
 The same arguments always give the same rows (fixed seed). Rows are written
-with bulk_create in batches, their derived fields (name keys, pinyin, search
-text) computed here the way the models' save() computes them, without history.
+in batches, their derived fields (name keys, pinyin, search text) computed
+here the way the models' save() computes them, without history: on PostgreSQL
+with COPY, elsewhere with bulk_create.
 """
 
+import io
 import random
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 from pypinyin import lazy_pinyin
@@ -90,6 +93,43 @@ ARTICLE_WORDS = [
 ]
 
 
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_value(value):
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value).translate(COPY_ESCAPES)
+
+
+def write_rows(model, objs):
+    """Insert model instances: COPY on PostgreSQL (several times faster than
+    INSERT, and no SQL to compile), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+        return
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if field.primary_key is False or objs[0].pk is not None
+    ]
+    stream = io.StringIO()
+    for obj in objs:
+        values = (copy_value(field.pre_save(obj, True)) for field in fields)
+        stream.write("\t".join(values) + "\n")
+    stream.seek(0)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {model._meta.db_table} ({columns}) FROM STDIN", stream
+        )
+
+
 class Command(BaseCommand):
     help = "Writes a deterministic synthetic roster and articles for benchmarks."
 
@@ -114,9 +154,16 @@ class Command(BaseCommand):
             batches = self.make_batches()
             self.make_people(people, unit_rows, batches)
             self.make_articles(articles)
+            # People are written with their keys: move the key sequence past
+            # them, or the next person added in the admin would collide.
+            for sql in connection.ops.sequence_reset_sql(no_style(), [Person]):
+                cursor.execute(sql)
             if postgres:
                 self.stdout.write("  building the search indexes…")
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                # A GIN index is built far faster when its pending lists fit
+                # in memory; SET LOCAL ends with the transaction.
+                cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
                 create_gram_indexes(cursor)
                 cursor.execute("ANALYZE")
         self.stdout.write(
@@ -246,8 +293,8 @@ class Command(BaseCommand):
                     ]
                 )
                 assignments.append(assignment)
-            Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
-            Assignment.objects.bulk_create(assignments, batch_size=BATCH_SIZE)
+            write_rows(Person, people)
+            write_rows(Assignment, assignments)
             done += size
             self.progress("people and assignments", done, count)
 
@@ -291,6 +338,6 @@ class Command(BaseCommand):
                     [title_key, normalize(summary), normalize(text)]
                 )
                 rows.append(article)
-            Article.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            write_rows(Article, rows)
             done += size
             self.progress("articles", done, count)
