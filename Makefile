@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo clean serve bench
+.PHONY: run test lint format migrate demo clean serve bench loadtest
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,9 @@ serve: $(BIN)/.installed
 bench: $(BIN)/.installed
 	@command -v wrk >/dev/null || echo "wrk not found: apt-get install -y wrk (throughput is skipped without it)"
 	$(BIN)/python bench/run.py
+
+# 60 s of mixed public traffic (pages, searches, exports, malformed URLs)
+# against gunicorn with production settings on PostgreSQL; fails on any 5xx.
+loadtest: $(BIN)/.installed
+	@command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python bench/loadtest.py

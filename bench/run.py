@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -56,9 +57,11 @@ def manage(*args, **env):
     )
 
 
-def ensure_database():
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    base = DATABASE_URL.rsplit("/", 1)[0]
+def ensure_database(url=DATABASE_URL):
+    """Create the database of ``url`` when missing and migrate it; whether it
+    was created."""
+    name = url.rsplit("/", 1)[1]
+    base = url.rsplit("/", 1)[0]
     exists = subprocess.run(
         [
             "psql",
@@ -74,7 +77,8 @@ def ensure_database():
         subprocess.run(
             ["psql", f"{base}/postgres", "-c", f'CREATE DATABASE "{name}"'], check=True
         )
-    manage("migrate", "--noinput", "-v0")
+    manage("migrate", "--noinput", "-v0", DATABASE_URL=url)
+    return not exists
 
 
 def percentile(values, fraction):
@@ -96,11 +100,15 @@ def search_section(lines):
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
 
+    from personnel.filters import DEFAULT_SORT, SORT_ORDERS, sorted_matches
     from personnel.models import Assignment
 
     order = ["pk"]
+    cap = settings.LIST_COUNT_CAP
+    roster_order = SORT_ORDERS[DEFAULT_SORT]
     rows = Assignment.objects.count()
     lines += [
         f"## Roster search ({rows:,} assignments; every match counted)",
@@ -112,6 +120,14 @@ def search_section(lines):
         "| term | matches | indexed p50 | p95 | naive icontains p50 | p95 | ratio (p50) "
         "| first page p50 | plan node |",
         "|---|---|---|---|---|---|---|---|---|",
+    ]
+    page_lines = [
+        "",
+        f"## Roster search as the roster page runs it (count capped at {cap + 1:,}, "
+        "first 50 rows in roster order)",
+        "",
+        "| term | indexed p50 | p95 | naive icontains p50 | p95 | ratio (p50) |",
+        "|---|---|---|---|---|---|",
     ]
     for label, term in TERMS.items():
         indexed = Assignment.objects.search(term).order_by(*order)
@@ -134,6 +150,23 @@ def search_section(lines):
             f"| {slow[0]:.1f} ms | {slow[1]:.1f} ms | {slow[0] / fast[0]:.0f}× "
             f"| {page[0]:.2f} ms | {node} |"
         )
+
+        def roster_page(rows, indexed):
+            # As RosterView: the capped count, then the first page, sorting
+            # the matches when there are few of them.
+            rows = rows.order_by(*roster_order)
+            count = rows.order_by()[: cap + 1].count()
+            if indexed and count <= cap:
+                rows = sorted_matches(rows)
+            return count, list(rows[:50])
+
+        fast = timed(lambda q=indexed: roster_page(q, True))
+        slow = timed(lambda q=naive: roster_page(q, False), repeat=max(3, REPEAT // 6))
+        page_lines.append(
+            f"| {label} `{term}` | {fast[0]:.2f} ms | {fast[1]:.2f} ms "
+            f"| {slow[0]:.1f} ms | {slow[1]:.1f} ms | {slow[0] / fast[0]:.0f}× |"
+        )
+    lines += page_lines
     with connection.cursor() as cursor:
         cursor.execute("SHOW lc_ctype")
         lc_ctype = cursor.fetchone()[0]
@@ -209,6 +242,55 @@ def wrk(url):
     return rate, p50, p99, errors
 
 
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+}
+
+
+@contextmanager
+def gunicorn(port, env, *, workers=2, cached=True):
+    """gunicorn with production settings on 127.0.0.1:``port`` while the block
+    runs (static files collected, the page cache on or off)."""
+    env = {**os.environ, **env, "PAGE_CACHE_SECONDS": "300" if cached else "0"}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "aidportal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def throughput_section(lines):
     if not shutil.which("wrk"):
         lines += [
@@ -218,14 +300,7 @@ def throughput_section(lines):
             "",
         ]
         return
-    env = {
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "REDIS_URL": REDIS_URL,
-    }
-    manage("collectstatic", "--noinput", "-v0", **env)
+    env = {**PRODUCTION_ENV, "REDIS_URL": REDIS_URL}
     lines += [
         f"## Throughput under gunicorn (2 workers, wrk 2 threads × 16 connections, {WRK_SECONDS} s)",
         "",
@@ -234,45 +309,19 @@ def throughput_section(lines):
     ]
     for cached in (True, False):
         port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "aidportal.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env={**os.environ, **env, "PAGE_CACHE_SECONDS": "300" if cached else "0"},
-            start_new_session=True,
-        )
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with gunicorn(port, env, cached=cached):
             base = f"http://127.0.0.1:{port}"
             static_rate = wrk(f"{base}/static/css/site.css")[0]
             if cached:
                 lines.append(
                     f"| static file `/static/css/site.css` | — | {static_rate:.0f} | | | 1 | |"
                 )
-            for page in ("/", "/articles/", "/personnel/"):
+            for page in ("/", "/articles/", "/projects/", "/personnel/"):
                 rate, p50, p99, errors = wrk(base + page)
                 lines.append(
                     f"| `{page}` | {'on' if cached else 'off'} | {rate:.0f} | {p50} | {p99} "
                     f"| {rate / static_rate:.2f} | {errors} |"
                 )
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
     lines.append("")
 
 

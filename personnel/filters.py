@@ -1,5 +1,7 @@
 import django_filters
 from django import forms
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from personnel.models import Batch, Category, Unit
@@ -12,6 +14,24 @@ SORT_ORDERS = {
     "name": ["person__pinyin", "id"],
     "batch": ["-batch__number", "receiving_unit__name", "id"],
 }
+
+
+def sorted_matches(queryset):
+    """``queryset`` in the same order, computed by sorting the rows that match
+    rather than by walking an index of the sort order.
+
+    With a search term and a LIMIT, PostgreSQL may walk the sort order's
+    index and test each row, which takes seconds when the term is rare and
+    its estimate coarse (the grams index keeps statistics of common keys
+    only). Ordering by COALESCE(column, column), which no index serves, makes
+    it fetch the matches from the grams index and sort them.
+    """
+    terms = []
+    for term in queryset.query.order_by:
+        name = term.lstrip("-")
+        expression = Coalesce(F(name), F(name))
+        terms.append(expression.desc() if term.startswith("-") else expression.asc())
+    return queryset.order_by(*terms)
 
 
 class RosterFilter(django_filters.FilterSet):
@@ -65,6 +85,10 @@ class RosterFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORT_ORDERS[value])
+
+    @property
+    def searching(self):
+        return bool(self.form.cleaned_data.get("q"))
 
     @property
     def sort_key(self):

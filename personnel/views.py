@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView, View
 from aidportal.mixins import FilteredListMixin
 from aidportal.pagination import CappedPaginator
 from personnel.exports import roster_csv_lines, roster_xlsx
-from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter
+from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter, sorted_matches
 from personnel.models import Assignment, Category, Person
 
 
@@ -25,12 +25,27 @@ class RosterMixin(FilteredListMixin):
         )
 
 
+class RosterExportMixin(RosterMixin):
+    def get_queryset(self):
+        # An export holds every match: sorting them beats walking the index.
+        rows = super().get_queryset()
+        return sorted_matches(rows) if self.filterset.searching else rows
+
+
 class RosterView(RosterMixin, ListView):
     """The roster: search, facets with counts, grouped by receiving unit."""
 
     paginate_by = settings.ROSTER_PER_PAGE
     paginator_class = CappedPaginator
     template_name = "personnel/roster.html"
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if self.filterset.searching and not paginator.capped:
+            # At most LIST_COUNT_CAP matches (counted first, from the grams
+            # index): sort them rather than walk the index of the order.
+            paginator.object_list = sorted_matches(queryset)
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -60,7 +75,7 @@ def _attachment(response, filename):
     return response
 
 
-class RosterCsvView(RosterMixin, View):
+class RosterCsvView(RosterExportMixin, View):
     def get(self, request, *args, **kwargs):
         rows = self.get_queryset().iterator(chunk_size=2000)
         response = StreamingHttpResponse(
@@ -69,7 +84,7 @@ class RosterCsvView(RosterMixin, View):
         return _attachment(response, "援疆人员名单.csv")
 
 
-class RosterXlsxView(RosterMixin, View):
+class RosterXlsxView(RosterExportMixin, View):
     def get(self, request, *args, **kwargs):
         limit = settings.ROSTER_XLSX_MAX_ROWS
         rows = list(self.get_queryset()[: limit + 1])

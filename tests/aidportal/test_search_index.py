@@ -21,6 +21,7 @@ from aidportal.lookups import query_grams, text_grams
 from aidportal.search import site_search
 from articles.models import Article
 from articles.views import ArticleListView
+from personnel.filters import SORT_ORDERS, sorted_matches
 from personnel.models import Assignment, Unit
 from tests.builders import make_article, make_assignment, make_channel, make_unit
 
@@ -304,6 +305,14 @@ class TestRosterSearchOnFiftyThousandRows:
         plan = Assignment.objects.search(term).explain()
         assert "Bitmap Index Scan on personnel_assignment_grams_idx" in plan, plan
         assert "Seq Scan" not in plan, plan
+
+    @pytest.mark.django_db
+    @pytest.mark.parametrize("sort", SORT_ORDERS)
+    def test_a_rare_term_in_roster_order_is_found_by_the_index_then_sorted(self, sort):
+        rows = Assignment.objects.search("zxm").order_by(*SORT_ORDERS[sort])
+        plan = sorted_matches(rows)[:50].explain()
+        assert "Bitmap Index Scan on personnel_assignment_grams_idx" in plan, plan
+        assert "Index Scan using personnel_assignment_receiving" not in plan, plan
 
     @pytest.mark.django_db
     def test_search_returns_the_rows_whose_text_contains_the_term(self):

@@ -330,6 +330,27 @@ def test_sort_orders_the_roster(client, three_counties, sort, expected):
     assert names(roster(client, **sort)) == expected
 
 
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ({}, ["周正", "安然", "马力"]),
+        ({"sort": "name"}, ["安然", "马力", "周正"]),
+        ({"sort": "batch"}, ["马力", "周正", "安然"]),
+    ],
+    ids=["default", "name", "batch"],
+)
+def test_a_search_and_its_exports_keep_the_sort_order(
+    client, three_counties, sort, expected
+):
+    # A search sorts its matches itself (sorted_matches): same order.
+    assert names(roster(client, q="人民医院", **sort)) == expected
+    csv = client.get(
+        reverse("personnel:export-csv"), data={"q": "人民医院", **sort}
+    ).getvalue()
+    text = csv.decode("utf-8-sig")
+    assert sorted(expected, key=text.index) == expected
+
+
 def test_default_sort_groups_rows_under_their_receiving_unit(client, three_counties):
     page = roster(client).content.decode()
     headers = re.findall(r"对口支援单位:([^<]+)</th>", page)
