@@ -4,6 +4,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from aidportal.caching import cached_block
 from personnel.models import Batch, Category, Unit
 
 DEFAULT_SORT = "unit"
@@ -14,6 +15,14 @@ SORT_ORDERS = {
     "name": ["person__pinyin", "id"],
     "batch": ["-batch__number", "receiving_unit__name", "id"],
 }
+
+
+def batch_choices():
+    """(number, label) of every batch, newest first: a cached block, so the
+    roster's form costs no query."""
+    return cached_block(
+        "batch-choices", lambda: list(Batch.objects.values_list("number", "label"))
+    )
 
 
 def sorted_matches(queryset):
@@ -43,10 +52,10 @@ class RosterFilter(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": "如:季成、jicheng、浙大一院"}
         ),
     )
-    batch = django_filters.ModelChoiceFilter(
+    batch = django_filters.ChoiceFilter(
         label=_("批次"),
-        queryset=Batch.objects.all(),
-        to_field_name="number",
+        field_name="batch__number",
+        choices=batch_choices,
         empty_label=_("全部批次"),
     )
     category = django_filters.ChoiceFilter(
@@ -85,6 +94,11 @@ class RosterFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORT_ORDERS[value])
+
+    @property
+    def batch_label(self):
+        number = self.form.cleaned_data.get("batch")
+        return dict(batch_choices()).get(int(number), "") if number else ""
 
     @property
     def searching(self):

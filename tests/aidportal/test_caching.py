@@ -576,9 +576,8 @@ def fill(rows):
         (reverse("articles:list"), 3),
         # statistics (one union of the groupings), paginator count, page rows
         (reverse("projects:list"), 3),
-        # facets (one union), paginator count, batch choices of the form,
-        # page rows
-        (reverse("personnel:list"), 4),
+        # facets (one union), paginator count, page rows
+        (reverse("personnel:list"), 3),
         # first rows of articles, projects and people, each with its count
         (reverse("search") + "?" + urlencode({"q": "援疆"}), 3),
     ],
