@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from aidportal.caching import cached_block
 from aidportal.mixins import FilteredListMixin, PreviewMixin
 from aidportal.pagination import CappedPaginator
 from articles.filters import ArticleFilter
@@ -47,26 +48,33 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        siblings = (
-            Article.objects.published()
-            .for_listing()
-            .filter(channel_id=article.channel_id)
-        )
-        older = Q(published_at__lt=article.published_at) | Q(
-            published_at=article.published_at, pk__lt=article.pk
-        )
-        newer = Q(published_at__gt=article.published_at) | Q(
-            published_at=article.published_at, pk__gt=article.pk
-        )
         return super().get_context_data(
-            previous_article=siblings.filter(older).first(),
-            next_article=siblings.filter(newer).order_by("published_at", "pk").first(),
-            related_articles=list(siblings.exclude(pk=article.pk)[:RELATED_ARTICLES]),
             current_channel=article.channel,
-            related_projects=list(article.projects.published()),
-            related_people=list(article.people.published()),
+            **cached_block(f"article-around:{article.pk}", lambda: around(article)),
             **kwargs,
         )
+
+
+def around(article):
+    """What an article page shows beside the article: its neighbours in its
+    channel, the channel's latest other articles, related projects and
+    people (a cached block: five queries once per site version)."""
+    siblings = (
+        Article.objects.published().for_listing().filter(channel_id=article.channel_id)
+    )
+    older = Q(published_at__lt=article.published_at) | Q(
+        published_at=article.published_at, pk__lt=article.pk
+    )
+    newer = Q(published_at__gt=article.published_at) | Q(
+        published_at=article.published_at, pk__gt=article.pk
+    )
+    return {
+        "previous_article": siblings.filter(older).first(),
+        "next_article": siblings.filter(newer).order_by("published_at", "pk").first(),
+        "related_articles": list(siblings.exclude(pk=article.pk)[:RELATED_ARTICLES]),
+        "related_projects": list(article.projects.published()),
+        "related_people": list(article.people.published()),
+    }
 
 
 class ArticlePreviewView(PreviewMixin, ArticleDetailView):

@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -225,6 +226,9 @@ def free_port():
 
 
 def wrk(url):
+    # One request first: a cold page cache would otherwise have every
+    # connection render the same page at once.
+    urllib.request.urlopen(url, timeout=60).read()
     output = subprocess.run(
         ["wrk", "-t2", "-c16", f"-d{WRK_SECONDS}s", "--latency", url],
         capture_output=True,

@@ -580,8 +580,10 @@ def fill(rows):
         (reverse("personnel:list"), 3),
         # first rows of articles, projects and people, each with its count
         (reverse("search") + "?" + urlencode({"q": "援疆"}), 3),
+        # the article and its gallery (neighbours and related: a block)
+        (lambda: Article.objects.published().first().get_absolute_url(), 2),
     ],
-    ids=["home", "articles", "projects", "personnel", "search"],
+    ids=["home", "articles", "projects", "personnel", "search", "article"],
 )
 def test_pages_run_a_fixed_number_of_queries_once_blocks_are_warm(
     client, count_queries, url, expected
@@ -592,8 +594,9 @@ def test_pages_run_a_fixed_number_of_queries_once_blocks_are_warm(
         Person.objects.all().delete()
         Channel.objects.all().delete()
         fill(rows)
-        assert client.get(url).status_code == 200  # warms the blocks
-        response, queries = count_queries(url)
+        page = url() if callable(url) else url
+        assert client.get(page).status_code == 200  # warms the blocks
+        response, queries = count_queries(page)
         assert response.status_code == 200
         assert response.templates, "rendered, not from the page cache"
         assert queries == expected, f"{rows} rows"

@@ -179,8 +179,8 @@ def _fill(channel, count):
         (lambda c, a: reverse("articles:list") + f"?channel={c.slug}", 5),
         # navigation, channel, count, page
         (lambda channel, article: channel.get_absolute_url(), 4),
-        # navigation, article, gallery, previous, next, related articles,
-        # related projects, related people
+        # navigation, article, gallery, and once per site version (a cached
+        # block) previous, next, related articles, projects and people
         (lambda channel, article: article.get_absolute_url(), 8),
     ],
     ids=["home", "list", "list-filtered", "channel", "detail"],
