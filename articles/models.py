@@ -100,6 +100,12 @@ class Article(Publishable):
             models.Index(
                 fields=["status", "-published_at"], name="article_status_pub_idx"
             ),
+            # The home page's few featured articles among many.
+            models.Index(
+                fields=["-published_at"],
+                condition=models.Q(featured=True),
+                name="article_featured_pub_idx",
+            ),
         ]
 
     def __str__(self):
