@@ -32,6 +32,11 @@ RENDITION_FORMATS = ("WEBP", "JPEG")
 
 def validate_image_upload(upload):
     """Model-field validator for every picture staff can upload."""
+    if getattr(upload, "_committed", False):
+        # Already stored, so checked when it was uploaded. Saving the form again
+        # must not reread it: the admin may have closed it after reading its
+        # size, and with remote storage it would be a download.
+        return
     max_bytes = settings.IMAGE_MAX_BYTES
     max_pixels = settings.IMAGE_MAX_PIXELS
     if upload.size > max_bytes:

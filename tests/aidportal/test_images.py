@@ -251,6 +251,21 @@ def test_good_cover_is_stored_with_its_size(admin_client, media_root, case):
         assert image.size == (64, 48)
 
 
+def test_saving_a_change_form_again_keeps_the_stored_cover(admin_client, media_root):
+    # The stored picture was checked when it was uploaded; validating it again
+    # read a file the admin had already closed: a 500 on every later save.
+    post_cover(admin_client, good_upload("jpeg"))
+    article = Article.objects.get()
+    response = admin_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_post(article, subtitle="改过的副标题"),
+    )
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.subtitle == "改过的副标题"
+    assert (article.cover_width, article.cover_height) == (64, 48)
+
+
 @pytest.mark.parametrize(
     ("target", "stored"),
     [
