@@ -100,6 +100,9 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if settings.PAGE_CACHE_SECONDS <= 0 or not is_cacheable_request(request):
             return self.get_response(request)
+        # A forged Host is refused (400) here as CommonMiddleware would, not
+        # answered from the cache, which runs before it.
+        request.get_host()
         now = time.time()
         next_change = next_scheduled_change()
         if next_change and next_change <= now:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.utils.functional import SimpleLazyObject
 
 from aidportal.caching import cached_block
@@ -9,10 +10,21 @@ def navigation_channels():
     return list(Channel.objects.filter(in_navigation=True))
 
 
+def site_url(request):
+    """``scheme://host`` for absolute links (canonical, Open Graph); empty when
+    the Host header is not one of ALLOWED_HOSTS, as on the 400 page that
+    refuses it (reading it there again would turn the 400 into a 500)."""
+    try:
+        return f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        return ""
+
+
 def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "site_description": settings.SITE_DESCRIPTION,
+        "site_url": site_url(request),
         # Read from the cache until content changes: no query on most pages.
         "nav_channels": SimpleLazyObject(
             lambda: cached_block("nav-channels", navigation_channels)

@@ -12,3 +12,28 @@ class IdConverter:
 
     def to_url(self, value):
         return str(value)
+
+
+class FilePathConverter:
+    """A file path the file system can hold: no NUL, each segment at most 255
+    bytes, the whole at most 1024.
+
+    Longer names make the file system raise ENAMETOOLONG, which
+    ``django.views.static.serve`` does not expect (a 500); they name no file
+    of ours (404).
+    """
+
+    regex = ".+"
+
+    def to_python(self, value):
+        encoded = value.encode()
+        if (
+            len(encoded) > 1024
+            or b"\x00" in encoded
+            or any(len(part) > 255 for part in encoded.split(b"/"))
+        ):
+            raise ValueError(value[:20])
+        return value
+
+    def to_url(self, value):
+        return value

@@ -1,38 +1,44 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, re_path, register_converter
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 from django.views.static import serve
 
 from aidportal import views
-from aidportal.converters import IdConverter
+from aidportal.converters import FilePathConverter, IdConverter
+from aidportal.decorators import read_only
 from aidportal.sitemaps import SITEMAPS
 from articles.feeds import ChannelFeed, LatestArticlesFeed
 
 register_converter(IdConverter, "id")
+register_converter(FilePathConverter, "file_path")
 
 admin.site.site_header = "杭州援疆门户 · 管理后台"
 admin.site.site_title = "杭州援疆门户管理"
 admin.site.index_title = "内容管理"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("robots.txt", views.robots_txt, name="robots"),
+    path("", read_only(views.HomeView.as_view()), name="home"),
+    path("healthz", read_only(views.healthz), name="healthz"),
+    path("search/", read_only(views.SearchView.as_view()), name="search"),
+    path("robots.txt", read_only(views.robots_txt), name="robots"),
     path(
         "sitemap.xml",
-        sitemap,
+        read_only(sitemap),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("feeds/articles/", LatestArticlesFeed(), name="feed"),
-    path("feeds/channels/<slug:slug>/", ChannelFeed(), name="channel-feed"),
+    path("feeds/articles/", read_only(LatestArticlesFeed()), name="feed"),
+    path(
+        "feeds/channels/<slug:slug>/",
+        read_only(ChannelFeed()),
+        name="channel-feed",
+    ),
     # Browsers ask for /favicon.ico on every page, including the admin's.
     path(
         "favicon.ico",
-        RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg"),
+        read_only(RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     ),
     path("", include("articles.urls")),
     path("personnel/", include("personnel.urls")),
@@ -42,5 +48,9 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        path(
+            "media/<file_path:path>",
+            read_only(serve),
+            {"document_root": settings.MEDIA_ROOT},
+        ),
     ]

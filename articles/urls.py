@@ -1,16 +1,23 @@
 from django.urls import path
 
+from aidportal.decorators import read_only
 from articles import views
 
 app_name = "articles"
 
 urlpatterns = [
-    path("articles/", views.ArticleListView.as_view(), name="list"),
-    path("articles/<id:pk>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("articles/", read_only(views.ArticleListView.as_view()), name="list"),
+    path(
+        "articles/<id:pk>/", read_only(views.ArticleDetailView.as_view()), name="detail"
+    ),
     path(
         "articles/<id:pk>/preview/",
-        views.ArticlePreviewView.as_view(),
+        read_only(views.ArticlePreviewView.as_view()),
         name="preview",
     ),
-    path("channels/<slug:slug>/", views.ChannelDetailView.as_view(), name="channel"),
+    path(
+        "channels/<slug:slug>/",
+        read_only(views.ChannelDetailView.as_view()),
+        name="channel",
+    ),
 ]

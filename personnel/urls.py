@@ -1,12 +1,13 @@
 from django.urls import path
 
+from aidportal.decorators import read_only
 from personnel import views
 
 app_name = "personnel"
 
 urlpatterns = [
-    path("", views.RosterView.as_view(), name="list"),
-    path("export.csv", views.RosterCsvView.as_view(), name="export-csv"),
-    path("export.xlsx", views.RosterXlsxView.as_view(), name="export-xlsx"),
-    path("<id:pk>/", views.PersonDetailView.as_view(), name="detail"),
+    path("", read_only(views.RosterView.as_view()), name="list"),
+    path("export.csv", read_only(views.RosterCsvView.as_view()), name="export-csv"),
+    path("export.xlsx", read_only(views.RosterXlsxView.as_view()), name="export-xlsx"),
+    path("<id:pk>/", read_only(views.PersonDetailView.as_view()), name="detail"),
 ]

@@ -1,11 +1,16 @@
 from django.urls import path
 
+from aidportal.decorators import read_only
 from projects import views
 
 app_name = "projects"
 
 urlpatterns = [
-    path("", views.ProjectListView.as_view(), name="list"),
-    path("<id:pk>/", views.ProjectDetailView.as_view(), name="detail"),
-    path("<id:pk>/preview/", views.ProjectPreviewView.as_view(), name="preview"),
+    path("", read_only(views.ProjectListView.as_view()), name="list"),
+    path("<id:pk>/", read_only(views.ProjectDetailView.as_view()), name="detail"),
+    path(
+        "<id:pk>/preview/",
+        read_only(views.ProjectPreviewView.as_view()),
+        name="preview",
+    ),
 ]
