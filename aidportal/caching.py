@@ -101,8 +101,9 @@ class PageCacheMiddleware:
         if settings.PAGE_CACHE_SECONDS <= 0 or not is_cacheable_request(request):
             return self.get_response(request)
         # A forged Host is refused (400) here as CommonMiddleware would, not
-        # answered from the cache, which runs before it.
-        request.get_host()
+        # answered from the cache, which runs before it. Pages carry absolute
+        # links, so each allowed host has its own entries.
+        host = request.get_host()
         now = time.time()
         next_change = next_scheduled_change()
         if next_change and next_change <= now:
@@ -112,7 +113,8 @@ class PageCacheMiddleware:
         # the version, and a page is never older than today's start.
         today = timezone.localdate()
         midnight = timezone.make_aware(datetime.combine(today, datetime.min.time()))
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        address = f"{request.scheme}://{host}{request.get_full_path()}"
+        digest = hashlib.sha256(address.encode()).hexdigest()
         etag = f'"{version:x}-{today:%Y%m%d}-{digest[:16]}"'
         modified = max(version // 1_000_000_000, int(midnight.timestamp()))
         if self.not_modified(request, etag, modified):

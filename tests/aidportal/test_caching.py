@@ -215,6 +215,15 @@ def test_cached_page_of_one_query_string_is_not_served_for_another(
     assert "援疆医生在阿克苏开展新技术" not in response.content.decode()
 
 
+def test_each_allowed_host_has_its_own_cached_pages(client, page_cache, site, settings):
+    settings.ALLOWED_HOSTS = ["aid.example.org", "www.aid.example.org"]
+    url = reverse("articles:list")
+    client.get(url, HTTP_HOST="aid.example.org")
+    response = client.get(url, HTTP_HOST="www.aid.example.org")
+    assert response.templates, "rendered, not the other host's page"
+    assert 'href="http://www.aid.example.org/articles/"' in response.content.decode()
+
+
 # Invalidation by content changes
 
 
