@@ -128,7 +128,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Pages ask for few rows: starting parallel workers costs more than it
+    # saves (about 20 ms a query part, measured on the roster's facets), and
+    # under load they take the cores other requests need.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c max_parallel_workers_per_gather="
+        + os.environ.get("DATABASE_PARALLEL_WORKERS", "0")
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Readers keep working while a writer holds the lock (WAL), and writers
     # wait instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -300,9 +308,18 @@ THUMBNAIL_PREFIX = "renditions/"
 # An XLSX export is built in memory; larger selections are refused with a hint.
 ROSTER_XLSX_MAX_ROWS = 50_000
 
+# django-simple-history. Off (SIMPLE_HISTORY_ENABLED=0) only while loaddata
+# restores a backup: the dump holds the history, and the many-to-many rows it
+# sets would otherwise add a history entry per article and project.
+SIMPLE_HISTORY_ENABLED = env_bool("SIMPLE_HISTORY_ENABLED", True)
+
 # django-import-export: every admin import runs in one transaction.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# The upload is kept between the preview and the confirm step: in Redis when
+# there is one (the confirm may reach another app server), else in /tmp.
+if os.environ.get("REDIS_URL"):
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # Importing needs the "add" permission of the model, exporting "view".
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

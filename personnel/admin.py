@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from aidportal.admin import (
     HistoryAdmin,
@@ -19,11 +18,14 @@ from aidportal.admin import (
     RestoreDeletedMixin,
 )
 from aidportal.chinese import normalize
+from personnel.importers import RosterFileError
 from personnel.models import Assignment, Batch, Person, Unit
 from personnel.resources import (
     RosterConfirmImportForm,
+    RosterCSV,
     RosterImportForm,
     RosterResource,
+    RosterXLSX,
 )
 from personnel.services import assignments_mark_returned
 
@@ -125,8 +127,23 @@ class MarkReturnedMixin:
         )
 
 
+class UnitForm(forms.ModelForm):
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        same = Unit.objects.filter(name_key=normalize(name)).exclude(
+            pk=self.instance.pk
+        )
+        if existing := same.first():
+            raise ValidationError(
+                _("已有单位“%(name)s”(空格、全角字符不算区别)。"),
+                params={"name": existing.name},
+            )
+        return name
+
+
 @admin.register(Unit)
 class UnitAdmin(NormalizedSearchMixin, HistoryAdmin):
+    form = UnitForm
     list_display = ["name", "short_name", "aliases", "kind", "region"]
     list_filter = ["kind", "region"]
     search_fields = ["name"]
@@ -246,8 +263,7 @@ class AssignmentAdmin(
     autocomplete_fields = ["person", "batch", "sending_unit", "receiving_unit"]
     actions = ["mark_returned"]
     resource_classes = [RosterResource]
-    import_formats = [CSV, XLSX]
-    from_encoding = "utf-8-sig"
+    import_formats = [RosterCSV, RosterXLSX]
     import_form_class = RosterImportForm
     confirm_form_class = RosterConfirmImportForm
 
@@ -270,6 +286,48 @@ class AssignmentAdmin(
                 return person
 
         return DraftAssignmentForm
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, RosterFileError):
+            for error in e.errors:
+                form.add_error("import_file", str(error))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        # The confirm step reads the upload the preview stored. Sent twice, or
+        # after the upload expired, or forged, it finds none: say so, not 500.
+        form = self.create_confirm_form(request)
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and not self.stored_upload(form)
+        ):
+            self.message_user(
+                request,
+                _("导入文件已失效(可能已经导入过);请重新选择文件导入。"),
+                messages.ERROR,
+            )
+            return redirect(reverse("admin:personnel_assignment_import"))
+        return super().process_import(request, **kwargs)
+
+    def stored_upload(self, form):
+        """The upload a valid confirm form names, or None."""
+        formats = self.get_import_formats()
+        index = form.cleaned_data["format"]
+        if not (index.isdigit() and int(index) < len(formats)):
+            return None
+        input_format = formats[int(index)]()
+        storage = self.get_tmp_storage_class()(
+            name=form.cleaned_data["import_file_name"],
+            encoding=None,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        try:
+            return storage.read()
+        except OSError:
+            return None
 
     def process_result(self, result, request):
         # A row that became invalid between preview and confirm rolled the

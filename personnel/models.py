@@ -177,9 +177,11 @@ class Person(Searchable):
         self.initials = " ".join(initials)
         self.set_search_text([self.name_key, self.pinyin, self.initials])
         uploads = clean_new_uploads(self)
+        adding = self._state.adding
         super().save(*args, **kwargs)
         make_renditions(self, uploads)
-        self.assignments.refresh_search_text()
+        if not adding:  # a new person has no assignments to refresh
+            self.assignments.refresh_search_text()
 
     def get_absolute_url(self):
         return reverse("personnel:detail", kwargs={"pk": self.pk})

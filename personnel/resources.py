@@ -1,11 +1,16 @@
 """The roster import of the admin (django-import-export), on the same rules as
 ``import_roster``: the same headers, row checks and RosterWriter."""
 
+import csv
+import io
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.results import Result
 
 from aidportal.chinese import normalize
 from personnel.importers import (
@@ -13,10 +18,11 @@ from personnel.importers import (
     RosterFileError,
     RowError,
     clean_row,
+    decode_text,
     map_headers,
 )
 from personnel.models import Assignment, Category
-from personnel.services import RosterWriter, roster_check
+from personnel.services import RosterWriter, roster_check, roster_lock
 
 
 class RosterOptionsMixin(forms.Form):
@@ -59,6 +65,63 @@ def _row_validation_error(row_errors):
     )
 
 
+def _no_rows(dataset):
+    if not dataset.height:
+        raise RosterFileError([RowError(1, "file", "文件中没有任何人员记录")])
+    return dataset
+
+
+class RosterCSV(CSV):
+    """A CSV read as bytes and decoded as ``import_roster`` decodes it: UTF-8
+    with or without a BOM, and the line of the first bad byte named."""
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        text = decode_text(in_stream)
+        # tablib's errors say neither the line nor the reason (a NUL byte, a
+        # cell past the field size limit): read it once to find them.
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            for _row in reader:
+                pass
+        except csv.Error as error:
+            raise RosterFileError(
+                [RowError(reader.line_num, "file", str(error))]
+            ) from None
+        return _no_rows(super().create_dataset(text, **kwargs))
+
+
+class RosterXLSX(XLSX):
+    def create_dataset(self, in_stream):
+        if not in_stream:
+            raise RosterFileError([RowError(1, "file", "文件是空的")])
+        try:
+            dataset = super().create_dataset(in_stream)
+        # openpyxl fails on a damaged workbook with many kinds of error.
+        except Exception:
+            raise RosterFileError(
+                [RowError(1, "file", "不是有效的 .xlsx 文件(请用 Excel 另存为 .xlsx)")]
+            ) from None
+        return _no_rows(dataset)
+
+
+class RosterResult(Result):
+    """Rows numbered as lines of the file (the header is line 1), as
+    ``import_roster`` and Excel number them; django-import-export counts
+    from the first data row."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + 1, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + 1, row, errors)
+
+
 class RosterResource(resources.ModelResource):
     name = fields.Field(attribute="person__name", column_name="姓名")
     sending_unit = fields.Field(attribute="sending_unit__name", column_name="派出单位")
@@ -98,6 +161,9 @@ class RosterResource(resources.ModelResource):
         self.writer = RosterWriter(publish=publish)
         self.seen = {}
 
+    def get_result_class(self):
+        return RosterResult
+
     def before_import(self, dataset, **kwargs):
         try:
             self.mapping = map_headers(dataset.headers or [])
@@ -107,37 +173,58 @@ class RosterResource(resources.ModelResource):
             raise
         if not len(dataset):
             raise RosterFileError([RowError(1, "file", "文件中没有任何人员记录")])
+        # Every row is checked before any is written. With a bad row anywhere
+        # nothing will be saved, so the good rows are not even looked up.
+        # File line numbers, as import_roster reports them: the header is line 1.
+        self.checked = {
+            number: self.check_row(number, cells)
+            for number, cells in enumerate(dataset, start=2)
+        }
+        self.file_has_errors = any(errors for _, errors in self.checked.values())
+        if not self.file_has_errors:
+            # In the import's transaction (IMPORT_EXPORT_USE_TRANSACTIONS).
+            roster_lock()
+            self.writer.prime(row.name for row, _ in self.checked.values())
 
-    def before_import_row(self, row, row_number=None, **kwargs):
-        cells = list(row.values())
+    def check_row(self, number, cells):
+        """(RosterRow, []) or (None, [RowError, …]) for one line of the file."""
         values = {
             field: cells[index] if index < len(cells) else None
             for index, field in self.mapping.items()
         }
-        # File line numbers, as import_roster reports them: the header is line 1.
-        cleaned, errors = clean_row(row_number + 1, values)
-        if not errors:
-            errors = roster_check(
-                rows=[cleaned], batch_number=self.options["batch_number"]
-            )
-            key = (
-                normalize(cleaned.name),
-                normalize(cleaned.sending_unit),
-                normalize(cleaned.receiving_unit),
-                cleaned.batch or self.options["batch_number"],
-            )
-            if not errors and key in self.seen:
-                errors = [RowError(cleaned.row, "name", f"与第{self.seen[key]}行重复")]
-            self.seen.setdefault(key, cleaned.row)
+        cleaned, errors = clean_row(number, values)
+        if errors:
+            return None, errors
+        errors = roster_check(rows=[cleaned], batch_number=self.options["batch_number"])
+        key = (
+            normalize(cleaned.name),
+            normalize(cleaned.sending_unit),
+            normalize(cleaned.receiving_unit),
+            cleaned.batch or self.options["batch_number"],
+        )
+        if not errors and key in self.seen:
+            errors = [RowError(number, "name", f"与第{self.seen[key]}行重复")]
+        self.seen.setdefault(key, number)
+        return (None, errors) if errors else (cleaned, [])
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        self.current, errors = self.checked[row_number + 1]
         if errors:
             raise _row_validation_error(errors)
-        self.current = cleaned
 
     def get_or_init_instance(self, instance_loader, row):
+        if self.file_has_errors:
+            self.values = {}
+            return Assignment(), True
         assignment, created, self.values = self.writer.resolve(
             self.current, **self.options
         )
         return assignment, created
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return self.file_has_errors or super().skip_row(
+            instance, original, row, import_validation_errors
+        )
 
     def import_instance(self, instance, row, **kwargs):
         for name, value in self.values.items():

@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from aidportal.chinese import normalize
@@ -71,6 +71,20 @@ class RosterWriter:
         self.publish = publish
         self.report = report or ImportReport()
         self.units, self.batches, self.people = {}, {}, {}
+        # (name key, sending unit pk) of people already on the roster, when
+        # primed: any other name is new and needs no lookup.
+        self.existing = None
+
+    def prime(self, names):
+        """Look up in a few queries which of ``names`` are on the roster."""
+        keys = sorted({normalize(name) for name in names} - {""})
+        self.existing = set()
+        for start in range(0, len(keys), 500):
+            self.existing.update(
+                Assignment.objects.filter(
+                    person__name_key__in=keys[start : start + 500]
+                ).values_list("person__name_key", "sending_unit_id")
+            )
 
     def unit(self, name):
         key = normalize(name)
@@ -93,17 +107,20 @@ class RosterWriter:
         key = (normalize(name), sending_unit.pk)
         if key in self.people:
             return self.people[key]
-        person = (
-            Person.objects.filter(
-                name_key=key[0], assignments__sending_unit=sending_unit
+        person = None
+        if self.existing is None or key in self.existing:
+            person = (
+                Person.objects.filter(
+                    name_key=key[0], assignments__sending_unit=sending_unit
+                )
+                .order_by("pk")
+                .first()
             )
-            .order_by("pk")
-            .first()
-        )
         if person is None:
             person = Person.objects.create(
                 name=name, category=category, is_public=self.publish
             )
+            person.is_new = True
             self.report.people_created += 1
         elif person.is_live and not self.publish:
             raise ValidationError(
@@ -139,7 +156,9 @@ class RosterWriter:
             "batch": self.batch(row.batch or batch_number),
             "receiving_unit": receiving_unit,
         }
-        assignment = Assignment.objects.filter(**keys).first()
+        assignment = None
+        if not getattr(person, "is_new", False):
+            assignment = Assignment.objects.filter(**keys).first()
         created = assignment is None
         if created:
             assignment = Assignment(**keys)
@@ -163,6 +182,22 @@ class RosterWriter:
             setattr(assignment, name, value)
         assignment.save()
         return assignment
+
+
+# Any fixed number: the key of the PostgreSQL advisory lock of roster imports.
+ROSTER_LOCK = 0x524F53544552
+
+
+def roster_lock():
+    """Hold the roster import lock until the current transaction ends.
+
+    Two imports at once would each find a person missing and both create
+    them (people have no unique key: the same name may be two people).
+    SQLite already lets one writer in at a time (transaction_mode IMMEDIATE).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROSTER_LOCK])
 
 
 def roster_check(*, rows, batch_number=None):
@@ -199,6 +234,8 @@ def roster_import(
         raise RosterFileError(errors)
     writer = RosterWriter()
     with transaction.atomic():
+        roster_lock()
+        writer.prime(row.name for row in rows)
         for index, row in enumerate(rows, start=1):
             writer.save(row, batch_number=batch_number, term=term, category=category)
             if progress and index % 1000 == 0:

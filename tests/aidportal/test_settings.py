@@ -66,3 +66,16 @@ def test_production_settings_pass_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues (0 silenced)" in result.stdout
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="a PostgreSQL connection option",
+)
+def test_postgresql_queries_start_no_parallel_workers():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"

@@ -1,0 +1,409 @@
+"""No draft leaks: a sentinel written into every non-public object is found
+nowhere on the public site.
+
+The crawler starts at / and the feeds, sitemap, robots.txt, searches and
+exports, follows every same-site link breadth-first, and reads every page,
+feed, CSV and XLSX (inside the zip) — as an anonymous visitor with the page
+cache on, again from the cache, and as a logged-in reporter — after a staff
+member has opened the previews of every draft.
+"""
+
+import io
+import re
+import secrets
+import zipfile
+from collections import Counter, deque
+from datetime import date, timedelta
+from html import escape, unescape
+from urllib.parse import quote, quote_plus, urljoin, urlsplit
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article
+from personnel.models import Category
+from projects.models import Project
+from tests.builders import (
+    REPORTER,
+    image_file,
+    make_article,
+    make_article_image,
+    make_assignment,
+    make_batch,
+    make_channel,
+    make_person,
+    make_project,
+    make_project_image,
+    make_staff,
+    make_unit,
+)
+
+PREFIX = "泄露哨兵"
+SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/")
+MAX_PAGES = 5000
+# Facet links combine without end (batch × category × unit × sort × page …):
+# follow at most this many URLs of each path and set of parameter names.
+PER_SHAPE = 8
+LINK = re.compile(r"""(?:href|src)\s*=\s*["']([^"']+)["']|<(?:loc|link)>([^<]+)</""")
+SITE_HOSTS = {"", "testserver", "localhost", "127.0.0.1"}
+
+
+@pytest.fixture
+def sentinel():
+    return PREFIX + secrets.token_hex(4)
+
+
+def now():
+    return timezone.now()
+
+
+def hidden_statuses():
+    """Every way an article or project is not public: (label, fields)."""
+    return [
+        ("draft", {"status": Article.Status.DRAFT}),
+        ("archived", {"status": Article.Status.ARCHIVED}),
+        ("scheduled", {"published_at": now() + timedelta(days=3)}),
+        (
+            "expired",
+            {
+                "published_at": now() - timedelta(days=10),
+                "expires_at": now() - timedelta(days=1),
+            },
+        ),
+        # Scheduled and a draft: two reasons at once.
+        (
+            "scheduled-draft",
+            {"status": Article.Status.DRAFT, "published_at": now() + timedelta(days=3)},
+        ),
+    ]
+
+
+@pytest.fixture
+def content(db, sentinel):
+    """Public content and, beside it and linked to it, hidden content that
+    carries the sentinel in every text field."""
+    s = sentinel
+    token = s.removeprefix(PREFIX)
+    channel = make_channel(name="援疆动态", slug="news")
+    other_channel = make_channel(name="援建故事", slug="stories", in_navigation=False)
+    hospital = make_unit("阿克苏市第一人民医院")
+    sender = make_unit("浙江大学医学院附属第一医院", short_name="浙大一院")
+    public_person = make_assignment(
+        name="季 成",
+        category=Category.MEDICAL,
+        sending_unit=sender,
+        receiving_unit=hospital,
+        arrived_on=date(2021, 7, 1),
+    ).person
+    make_assignment(
+        name="王 芳", receiving_unit=make_unit("阿克苏市实验中学"), batch=make_batch(11)
+    )
+    public_project = make_project(
+        name="阿克苏市第一人民医院门诊楼",
+        sector=Project.Sector.HEALTH,
+        stage=Project.Stage.COMPLETED,
+        start_date=date(2021, 3, 1),
+        investment=2791,
+    )
+    make_project_image(public_project)
+
+    # A hidden person, in the same units and batch as a public one.
+    hidden_person = make_person(
+        s, bio=f"简介{s}", photo_alt=f"照片{s}", is_public=False
+    )
+    make_assignment(
+        person=hidden_person,
+        sending_unit=sender,
+        receiving_unit=hospital,
+        term=s[:20],
+        position=f"职务{s}",
+        arrived_on=date(2021, 7, 1),
+    )
+    make_assignment(
+        person=hidden_person,
+        batch=make_batch(11),
+        sending_unit=sender,
+        receiving_unit=hospital,
+        position=f"二期{s}",
+    )
+
+    hidden = {"articles": [], "projects": [], "people": [hidden_person]}
+    for label, fields in hidden_statuses():
+        article = make_article(
+            channel=channel if label != "archived" else other_channel,
+            title=f"{s}文章{label}",
+            subtitle=f"副标题{s}",
+            summary=f"摘要{s}",
+            body=f"<p>正文{s}</p>",
+            source=f"来源{s}",
+            author=f"作者{s}",
+            editor=f"编辑{s}",
+            featured=True,
+            cover=image_file(f"{token}-cover.jpg"),
+            cover_alt=f"题图{s}",
+            cover_caption=f"题图说明{s}",
+            **fields,
+        )
+        make_article_image(
+            article,
+            image=image_file(f"{token}-gallery.jpg"),
+            alt=f"组图{s}",
+            caption=f"组图说明{s}",
+        )
+        article.projects.add(public_project)
+        article.people.add(public_person, hidden_person)
+        project = make_project(
+            name=f"{s}项目{label}",
+            summary=f"摘要{s}",
+            body=f"<p>正文{s}</p>",
+            location=f"地点{s}",
+            partner=f"企业{s}",
+            investment=987654,
+            start_date=date(2019, 1, 1),
+            cover=image_file(f"{token}-project.jpg"),
+            cover_alt=f"题图{s}",
+            cover_caption=f"题图说明{s}",
+            **fields,
+        )
+        make_project_image(project, alt=f"项目图{s}", caption=f"项目图说明{s}")
+        project.people.add(public_person, hidden_person)
+        # Public content that links to the hidden: both ways.
+        hidden["articles"].append(article)
+        hidden["projects"].append(project)
+
+    public_article = make_article(
+        channel=channel, title="援疆医生完成首台手术", featured=True
+    )
+    make_article_image(public_article)
+    public_article.projects.add(public_project, *hidden["projects"])
+    public_article.people.add(public_person, hidden_person)
+    public_project.people.add(public_person, hidden_person)
+    make_article(channel=other_channel, title="援建故事一则")
+    return hidden
+
+
+def markers(sentinel):
+    token = sentinel.removeprefix(PREFIX)
+    return [sentinel, PREFIX, token]
+
+
+def echoes(query):
+    """How a page may repeat the query it was asked: raw, escaped, encoded."""
+    return sorted(
+        {query, escape(query), quote(query), quote_plus(query), quote(query, safe="")},
+        key=len,
+        reverse=True,
+    )
+
+
+def body_text(response):
+    """The text of a response; an XLSX is unzipped and its XML read."""
+    content = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    if content[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "\n".join(
+                archive.read(name).decode("utf-8", "replace")
+                for name in archive.namelist()
+            )
+    return content.decode("utf-8", "replace")
+
+
+def found(text, sentinel, query=""):
+    """The markers left in a page once the query it echoes is removed."""
+    if query:
+        for echo in echoes(query):
+            text = text.replace(echo, "")
+    text = unescape(text)
+    return [marker for marker in markers(sentinel) if marker in text]
+
+
+def same_site_links(page_url, text):
+    for match in LINK.finditer(text):
+        raw = unescape((match.group(1) or match.group(2) or "").strip())
+        if not raw or raw.startswith(("#", "mailto:", "javascript:", "data:")):
+            continue
+        url = urlsplit(urljoin(page_url, raw))
+        if url.scheme not in ("http", "https", "") or url.netloc not in SITE_HOSTS:
+            continue
+        if url.path.startswith(SKIPPED_PREFIXES):
+            continue
+        yield url.path + (f"?{url.query}" if url.query else "")
+
+
+def probes(sentinel):
+    """(URL, query the page may echo): searches and exports for the
+    sentinel and for its parts."""
+    token = sentinel.removeprefix(PREFIX)
+    queries = [sentinel, PREFIX, "泄露", "哨兵", token, token[:4], "jc", "季成"]
+    urls = []
+    for q in queries:
+        encoded = quote(q)
+        urls += [(f"/search/?q={encoded}", q)]
+        urls += [
+            (f"/search/?q={encoded}&type={t}", q)
+            for t in ("articles", "projects", "people")
+        ]
+        urls += [(f"/personnel/?q={encoded}", q)]
+        urls += [(f"/personnel/export.{ext}?q={encoded}", q) for ext in ("csv", "xlsx")]
+    return urls
+
+
+SEEDS = [
+    "/",
+    "/articles/",
+    "/projects/",
+    "/personnel/",
+    "/personnel/export.csv",
+    "/personnel/export.xlsx",
+    "/feeds/articles/",
+    "/feeds/channels/news/",
+    "/feeds/channels/stories/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/personnel/?on=2021-07-01",
+    "/personnel/?batch=11",
+    "/projects/?year=2019",
+    "/projects/?sector=health",
+    "/articles/?channel=stories",
+]
+
+
+def shape(url):
+    parts = urlsplit(url)
+    return parts.path, tuple(sorted({p.split("=")[0] for p in parts.query.split("&")}))
+
+
+def crawl(client, sentinel, *, seeds=SEEDS):
+    """Fetch every page reachable from the seeds and the probes; return
+    (pages fetched, {url: markers found}, {url: status} of failures)."""
+    queue = deque((url, "") for url in seeds)
+    queue.extend(probes(sentinel))
+    seen = {url for url, _ in queue}
+    shapes = Counter()
+    leaks, failures, pages = {}, {}, 0
+    while queue:
+        url, query = queue.popleft()
+        response = client.get(url)
+        pages += 1
+        assert pages <= MAX_PAGES, "the crawl does not end"
+        if response.status_code >= 500 or response.status_code not in (
+            200,
+            301,
+            302,
+            304,
+            404,
+        ):
+            failures[url] = response.status_code
+        if response.status_code in (301, 302):
+            links = [response["Location"]]
+        elif response.status_code == 200:
+            text = body_text(response)
+            if hits := found(text, sentinel, query):
+                leaks[url] = hits
+            links = same_site_links(url, text)
+        else:
+            continue
+        for link in links:
+            if link not in seen and shapes[shape(link)] < PER_SHAPE:
+                seen.add(link)
+                if "?" in link:
+                    shapes[shape(link)] += 1
+                # A followed link keeps the query it carries: strip its echo too.
+                queue.append((link, query if query and quote(query) in link else ""))
+    return pages, leaks, failures
+
+
+def detail_urls(hidden):
+    urls = [f"/articles/{a.pk}/" for a in hidden["articles"]]
+    urls += [f"/projects/{p.pk}/" for p in hidden["projects"]]
+    urls += [f"/personnel/{p.pk}/" for p in hidden["people"]]
+    return urls
+
+
+def preview_urls(hidden):
+    return [f"/articles/{a.pk}/preview/" for a in hidden["articles"]] + [
+        f"/projects/{p.pk}/preview/" for p in hidden["projects"]
+    ]
+
+
+@pytest.fixture
+def reporter_client(db):
+    client = Client()
+    client.force_login(make_staff(REPORTER))
+    return client
+
+
+def test_staff_previews_show_the_sentinel(content, sentinel, admin_client):
+    """The crawl would see the sentinel if a page rendered it: previews do."""
+    for url in preview_urls(content):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert sentinel in response.content.decode(), url
+        assert "no-store" in response["Cache-Control"]
+
+
+def test_no_public_page_shows_hidden_content(
+    content, sentinel, admin_client, reporter_client, page_cache, capsys
+):
+    # Staff open every preview first: a cached preview must not leak.
+    for url in preview_urls(content):
+        assert admin_client.get(url).status_code == 200
+    staff_pages, staff_leaks, staff_failures = crawl(admin_client, sentinel)
+
+    anonymous = Client()
+    pages, leaks, failures = crawl(anonymous, sentinel)
+    # Again: now most pages come from the cache.
+    cached_pages, cached_leaks, cached_failures = crawl(anonymous, sentinel)
+    reporter_pages, reporter_leaks, reporter_failures = crawl(reporter_client, sentinel)
+
+    assert staff_leaks == {}
+    assert leaks == {}
+    assert cached_leaks == {}
+    assert reporter_leaks == {}
+    assert {**staff_failures, **failures, **cached_failures, **reporter_failures} == {}
+    assert pages == cached_pages
+    with capsys.disabled():
+        print(
+            f"\nleak crawl: {pages} pages anonymous, {cached_pages} from the cache, "
+            f"{reporter_pages} as a reporter, {staff_pages} as staff; "
+            f"{len(content['articles'])} hidden articles, "
+            f"{len(content['projects'])} projects, {len(content['people'])} person"
+        )
+
+
+def test_the_crawler_finds_the_sentinel_once_it_is_published(content, sentinel):
+    """The crawl can fail: publish one hidden article and it is found."""
+    article = content["articles"][0]
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    _, leaks, failures = crawl(Client(), sentinel)
+    assert failures == {}
+    assert f"/articles/{article.pk}/" in leaks
+    assert "/feeds/articles/" in leaks
+    assert any(url.startswith("/search/") for url in leaks)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "reporter"])
+def test_hidden_details_and_previews_are_404(
+    role, content, sentinel, admin_client, reporter_client, page_cache
+):
+    for url in preview_urls(content):
+        assert admin_client.get(url).status_code == 200
+    client = Client() if role == "anonymous" else reporter_client
+    for url in detail_urls(content) + preview_urls(content):
+        # Twice: the second answer may come from the page cache.
+        for _ in range(2):
+            response = client.get(url)
+            assert response.status_code == 404, url
+            assert found(response.content.decode(), sentinel) == [], url
+
+
+def test_a_hidden_person_is_404_even_through_a_public_article(content, client):
+    person = content["people"][0]
+    article = Article.objects.published().get(people=person)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f"/personnel/{person.pk}/" not in page
+    assert client.get(f"/personnel/{person.pk}/").status_code == 404
