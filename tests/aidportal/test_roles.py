@@ -647,7 +647,7 @@ def test_an_editor_import_touching_a_public_person_is_a_row_error(login):
     result = preview.context["result"]
     assert result.has_validation_errors()
     (invalid,) = result.invalid_rows
-    assert invalid.number == 1
+    assert invalid.number == 2  # the file's line: the header is line 1
     assert "已公开" in str(invalid.error_dict)
     assert "confirm_form" not in preview.context
     assert database_snapshot() == before

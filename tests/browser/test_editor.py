@@ -53,14 +53,18 @@ def write_body(page, picture_url):
         page.keyboard.press("Shift+ArrowLeft")
     menu(page, "link")
     dialog_submit(page, href=LINK)
-    # The dialog leaves the link selected: put the caret at the end of the line
-    # (clicking at the start of the paragraph, away from the link).
-    page.locator(EDITOR).locator("p").last.click(position={"x": 2, "y": 5})
+    link = page.locator(EDITOR).get_by_role("link", name="杭州市政府网")
+    link.wait_for()
+    # The dialog leaves the link selected and the focus outside the editor:
+    # give the editor the focus back (it restores its own selection), then
+    # collapse the selection to its end, the end of the line, by keyboard.
+    page.locator(EDITOR).focus()
+    page.keyboard.press("ArrowRight")
     page.wait_for_function("getSelection().isCollapsed")
     page.keyboard.press("End")
-    # Let the editor take the caret from the page before the next key.
-    page.wait_for_timeout(200)
     page.keyboard.press("Enter")
+    # The link is still whole: the Enter went after it, not over it.
+    link.wait_for()
     menu(page, "figure")
     dialog_submit(
         page,
