@@ -56,9 +56,13 @@ def create_roles(apps, schema_editor):
 
     # Permissions are normally created after migrate; the roles need them now.
     for app_config in apps.get_app_configs():
+        # create_permissions skips apps without a models module, which the
+        # migration state's app configs lack; put back what was there (the
+        # browser tests call this with the real registry).
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
