@@ -55,6 +55,7 @@ def facet_counts(facets, **totals):
     over all of its rows (a total)."""
     first, *rest = (_grouped(name, facet, totals) for name, facet in facets.items())
     results = {name: [] for name in facets}
+    labels = {name: dict(facet.choices) for name, facet in facets.items()}
     for row in first.union(*rest, all=True):
         name = row.pop("facet")
         facet = facets[name]
@@ -62,7 +63,7 @@ def facet_counts(facets, **totals):
         if facet.number and value is not None:
             value = int(value)
         row["value"] = value
-        row["label"] = label if facet.label else dict(facet.choices).get(value, value)
+        row["label"] = label if facet.label else labels[name].get(value, value)
         results[name].append(row)
     for name, facet in facets.items():
         rows = sorted(results[name], key=facet.order or _largest_first)

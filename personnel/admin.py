@@ -300,6 +300,7 @@ class AssignmentAdmin(
         form = self.create_confirm_form(request)
         if (
             request.method == "POST"
+            and self.has_import_permission(request)
             and form.is_valid()
             and not self.stored_upload(form)
         ):

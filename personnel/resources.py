@@ -171,8 +171,7 @@ class RosterResource(resources.ModelResource):
             # Nothing to import row by row: report the header once.
             dataset.wipe()
             raise
-        if not len(dataset):
-            raise RosterFileError([RowError(1, "file", "文件中没有任何人员记录")])
+        _no_rows(dataset)
         # Every row is checked before any is written. With a bad row anywhere
         # nothing will be saved, so the good rows are not even looked up.
         # File line numbers, as import_roster reports them: the header is line 1.

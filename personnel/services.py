@@ -74,6 +74,8 @@ class RosterWriter:
         # (name key, sending unit pk) of people already on the roster, when
         # primed: any other name is new and needs no lookup.
         self.existing = None
+        # Keys of the people this import created: they have no assignments yet.
+        self.new_people = set()
 
     def prime(self, names):
         """Look up in a few queries which of ``names`` are on the roster."""
@@ -120,7 +122,7 @@ class RosterWriter:
             person = Person.objects.create(
                 name=name, category=category, is_public=self.publish
             )
-            person.is_new = True
+            self.new_people.add(person.pk)
             self.report.people_created += 1
         elif person.is_live and not self.publish:
             raise ValidationError(
@@ -157,7 +159,7 @@ class RosterWriter:
             "receiving_unit": receiving_unit,
         }
         assignment = None
-        if not getattr(person, "is_new", False):
+        if person.pk not in self.new_people:
             assignment = Assignment.objects.filter(**keys).first()
         created = assignment is None
         if created:
