@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# DEBUG is off unless DJANGO_DEBUG=1: the development targets turn it on.
+DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
 .PHONY: run test lint format migrate demo clean serve bench loadtest
 
@@ -13,13 +15,13 @@ $(BIN)/.installed: requirements.txt
 	touch $@
 
 run: $(BIN)/.installed
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo --if-empty
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py load_demo --if-empty
+	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # SQLite by default; PostgreSQL when DATABASE_URL names one.
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(DEV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -30,10 +32,10 @@ format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 
 migrate: $(BIN)/.installed
-	$(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py load_demo
+	$(DEV) $(BIN)/python manage.py load_demo
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
@@ -41,20 +43,20 @@ clean:
 # gunicorn with production settings on http://127.0.0.1:$(PORT): a local
 # rehearsal of a deployment (plain http, so no HTTPS redirect; see docs/deploy.md).
 serve: $(BIN)/.installed
-	$(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SERVE_MEDIA=1 \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
-	sh -c '$(BIN)/python manage.py collectstatic --noinput -v0 && \
+	sh -c '$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py collectstatic --noinput -v0 && \
 	exec $(BIN)/gunicorn aidportal.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -'
 
 # Benchmark report at a million rows (PostgreSQL, Redis, wrk); writes bench/reports/.
 bench: $(BIN)/.installed
 	@command -v wrk >/dev/null || echo "wrk not found: apt-get install -y wrk (throughput is skipped without it)"
-	$(BIN)/python bench/run.py
+	$(DEV) $(BIN)/python bench/run.py
 
 # 60 s of mixed public traffic (pages, searches, exports, malformed URLs)
 # against gunicorn with production settings on PostgreSQL; fails on any 5xx.
 loadtest: $(BIN)/.installed
 	@command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk"; exit 1; }
-	$(BIN)/python bench/loadtest.py
+	$(DEV) $(BIN)/python bench/loadtest.py

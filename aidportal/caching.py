@@ -1,11 +1,11 @@
 """Anonymous pages from the cache, conditional GET, and their invalidation.
 
-One number, the site version, changes whenever content changes (a save or
-delete of a content model, see AidportalConfig.ready) or when a scheduled
-publication or expiry comes due. Cached pages and blocks are keyed by it, so
-invalidation is a single cache write, shared by every app server through
-Redis. Staff (anyone with a session cookie), previews and the admin are never
-served from the cache.
+One number, the site version, changes whenever a change to content is
+committed (a save or delete of a content model, see AidportalConfig.ready) or
+when a scheduled publication or expiry comes due. Cached pages and blocks are
+keyed by it, so invalidation is a single cache write, shared by every app
+server through Redis. Staff (anyone with a session cookie), previews and the
+admin are never served from the cache.
 """
 
 import hashlib
@@ -14,10 +14,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Min, Q
 from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.crypto import salted_hmac
 from django.utils.http import http_date, parse_http_date_safe
 
 VERSION_KEY = "site-version"
@@ -36,9 +38,48 @@ def site_version():
     return version
 
 
-def bump_site_version(**kwargs):
-    """Invalidate every cached page and block (a signal receiver, too)."""
+def set_site_version():
+    """Invalidate every cached page and block, now."""
     cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def _set_site_version_after_commit():
+    set_site_version()
+
+
+def invalidate_on_commit(using=None):
+    """Invalidate the cached pages once the current transaction commits (at
+    once outside a transaction), and once however many rows it changed.
+
+    Not before: a request served between the save and the commit reads the
+    old rows, and would keep them in the cache under the new version.
+    """
+    connection = transaction.get_connection(using)
+    pending = connection.in_atomic_block and any(
+        callback is _set_site_version_after_commit
+        for _, callback, _ in connection.run_on_commit
+    )
+    if not pending:
+        transaction.on_commit(_set_site_version_after_commit, using=using)
+
+
+def content_changed(sender, instance=None, using=None, **kwargs):
+    """Receiver of the content models' save, delete and many-to-many signals.
+
+    A change the public cannot see (a draft saved as a draft, a hidden person
+    edited) leaves the version: the cache is kept, and the version, which
+    validators carry, says nothing about staff working on drafts.
+    """
+    if instance is not None and not affects_public_pages(instance):
+        return
+    invalidate_on_commit(using)
+
+
+def affects_public_pages(instance):
+    shows = getattr(instance, "shows_publicly", None)
+    if shows is None:
+        return True
+    return shows() or instance.shown_publicly_when_loaded()
 
 
 def cached_block(name, compute, timeout=3600):
@@ -64,6 +105,13 @@ def next_scheduled_change():
         return min(moments).timestamp() if moments else 0
 
     return cached_block("next-change", compute) or None
+
+
+def entity_tag(version, day, digest):
+    """An opaque ETag of (site version, day, page): it changes with each of
+    them and tells nothing of when the content changed."""
+    tag = salted_hmac("page-etag", f"{version}:{day:%Y%m%d}:{digest}").hexdigest()
+    return f'"{tag[:32]}"'
 
 
 def is_cacheable_request(request):
@@ -107,7 +155,7 @@ class PageCacheMiddleware:
         now = time.time()
         next_change = next_scheduled_change()
         if next_change and next_change <= now:
-            bump_site_version()
+            set_site_version()
         version = site_version()
         # Pages also change at midnight ("in post today"): the day is part of
         # the version, and a page is never older than today's start.
@@ -115,7 +163,7 @@ class PageCacheMiddleware:
         midnight = timezone.make_aware(datetime.combine(today, datetime.min.time()))
         address = f"{request.scheme}://{host}{request.get_full_path()}"
         digest = hashlib.sha256(address.encode()).hexdigest()
-        etag = f'"{version:x}-{today:%Y%m%d}-{digest[:16]}"'
+        etag = entity_tag(version, today, digest)
         modified = max(version // 1_000_000_000, int(midnight.timestamp()))
         if self.not_modified(request, etag, modified):
             return self.not_modified_response(etag, modified)

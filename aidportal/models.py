@@ -117,11 +117,42 @@ class Searchable(models.Model):
         self.search_grams = text_grams(self.search_text)
 
 
-class Publishable(Searchable):
+class PublicState(models.Model):
+    """A row that may or may not be shown to the public, and remembers which it
+    was when loaded: a change to a row the public sees neither before nor
+    after leaves the cached pages alone (see aidportal.caching)."""
+
+    # The fields shows_publicly() reads; without them loaded, assume shown.
+    public_state_fields = ()
+    _public_when_loaded = False
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._public_when_loaded = self.shows_publicly()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        loaded = all(name in field_names for name in cls.public_state_fields)
+        instance._public_when_loaded = not loaded or instance.shows_publicly()
+        return instance
+
+    def shows_publicly(self):
+        raise NotImplementedError
+
+    def shown_publicly_when_loaded(self):
+        return self._public_when_loaded
+
+
+class Publishable(PublicState, Searchable):
     """Status, schedule, summary, body, cover, authorship and search text of
     public content (articles and projects)."""
 
     Status = PublishStatus
+    public_state_fields = ("status",)
 
     summary = models.TextField(
         _("摘要"),
@@ -234,6 +265,11 @@ class Publishable(Searchable):
     def clean(self):
         super().clean()
         require_alt(self, "cover", "cover_alt", "cover_decorative")
+
+    def shows_publicly(self):
+        """Published, now or on schedule (expiry and scheduling are decided
+        at query time, so both states count)."""
+        return self.status == PublishStatus.PUBLISHED
 
     def get_preview_url(self):
         return reverse(f"{self._meta.app_label}:preview", kwargs={"pk": self.pk})

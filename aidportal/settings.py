@@ -1,8 +1,10 @@
 """Settings for aidportal, read from the environment.
 
-Development needs no environment at all (SQLite file, DEBUG on). Production is
-``DJANGO_DEBUG=0`` and then refuses to start without ``DJANGO_SECRET_KEY``.
-Every variable is listed in ``.env.example``.
+DEBUG is off unless ``DJANGO_DEBUG=1``: a deployment that forgets the variable
+gets production settings, and then refuses to start without
+``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``. ``make run`` and
+``make test`` set ``DJANGO_DEBUG=1``. Every variable is listed in
+``.env.example``.
 """
 
 import os
@@ -29,7 +31,7 @@ def env_list(name, default):
 
 # Core
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from aidportal.chinese import chinese_number, name_pinyin, normalize
 from aidportal.facets import Facet, facet_counts
 from aidportal.images import clean_new_uploads, make_renditions, validate_image_upload
-from aidportal.models import Searchable, upload_folder
+from aidportal.models import PublicState, Searchable, upload_folder
 
 ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
 
@@ -123,7 +123,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
 
-class Person(Searchable):
+class Person(PublicState, Searchable):
     name = models.CharField(
         _("姓名"),
         max_length=50,
@@ -152,6 +152,8 @@ class Person(Searchable):
 
     history = HistoricalRecords()
     objects = PersonQuerySet.as_manager()
+
+    public_state_fields = ("is_public",)
 
     class Meta:
         ordering = ["name_key", "id"]
@@ -189,6 +191,9 @@ class Person(Searchable):
     @property
     def is_live(self):
         """On the public roster: changing it needs the publish permission."""
+        return self.is_public
+
+    def shows_publicly(self):
         return self.is_public
 
     @classmethod

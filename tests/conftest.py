@@ -20,7 +20,9 @@ def empty_cache(settings):
 
 
 @pytest.fixture
-def page_cache(settings):
+def page_cache(settings, transactional_db):
+    """The page cache on. Pages are invalidated when a change is committed,
+    so these tests commit (transactional_db) as the site does."""
     settings.PAGE_CACHE_SECONDS = 300
     return cache
 

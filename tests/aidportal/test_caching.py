@@ -3,6 +3,7 @@ conditional GETs, invalidation by content changes and by the clock, what is
 never cached; and the queries of the pages once the blocks are warm."""
 
 import os
+import threading
 import time
 from datetime import timedelta
 from types import SimpleNamespace
@@ -11,8 +12,9 @@ from urllib.parse import urlencode
 import pytest
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection, transaction
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -62,7 +64,7 @@ def clear_redis():
 
 
 @pytest.fixture
-def redis_cache(settings):
+def redis_cache(settings, transactional_db):
     """The page cache on, in the real Redis (database 15, this run's keys
     emptied before and after)."""
     if not redis_reachable():
@@ -85,7 +87,7 @@ def redis_cache(settings):
 
 
 @pytest.fixture(params=["locmem", "redis"])
-def site_cache(request):
+def site_cache(request, transactional_db):
     """The page cache on, in the process (LocMemCache) or in Redis."""
     return request.getfixturevalue(
         "page_cache" if request.param == "locmem" else "redis_cache"
@@ -609,3 +611,137 @@ def test_pages_run_a_fixed_number_of_queries_once_blocks_are_warm(
         assert response.status_code == 200
         assert response.templates, "rendered, not from the page cache"
         assert queries == expected, f"{rows} rows"
+
+
+# Invalidation after commit: a reader between save and commit
+
+
+def old_page_view(request):
+    """What a visitor's request sees while an edit is not yet committed: the
+    committed, old state (the database isolates the open transaction)."""
+    return HttpResponse("季成的页面", content_type="text/html; charset=utf-8")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_cached_between_save_and_commit_does_not_outlive_the_commit(
+    client, page_cache
+):
+    person = make_assignment(name="季成").person
+    url = person.get_absolute_url()
+    middleware = caching.PageCacheMiddleware(old_page_view)
+    with transaction.atomic():
+        person.is_public = False
+        person.save()
+        served = middleware(RequestFactory().get(url))
+        assert served.status_code == 200
+    assert client.get(url).status_code == 404, "the takedown is public at once"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_site_version_changes_only_when_the_change_is_committed(page_cache):
+    person = make_assignment(name="季成").person
+    before = caching.site_version()
+    with transaction.atomic():
+        person.is_public = False
+        person.save()
+        assert caching.site_version() == before
+    assert caching.site_version() > before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_leaves_the_site_version(page_cache):
+    person = make_assignment(name="季成").person
+    before = caching.site_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        person.is_public = False
+        person.save()
+        raise RuntimeError("the admin's transaction fails")
+    assert caching.site_version() == before
+    with transaction.atomic():
+        person = Person.objects.get(pk=person.pk)
+        person.is_public = False
+        person.save()
+    assert caching.site_version() > before, "a later change still invalidates"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two connections at once: the SQLite test database lives in memory",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_real_reader_during_the_takedown_does_not_keep_the_person_public(
+    page_cache,
+):
+    """Two connections, as two gunicorn workers: one unticks 公开 and holds
+    its transaction open while the other serves the person's page."""
+    person = make_assignment(name="季成").person
+    url = person.get_absolute_url()
+    during = []
+
+    def visitor():
+        try:
+            during.append(Client().get(url).status_code)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        person.is_public = False
+        person.save()
+        reader = threading.Thread(target=visitor)
+        reader.start()
+        reader.join(timeout=60)
+    assert during == [200], "the reader saw the committed state"
+    assert Client().get(url).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_saves_in_one_transaction_change_the_version_once(page_cache, monkeypatch):
+    bumps = []
+    monkeypatch.setattr(caching, "set_site_version", lambda: bumps.append(1))
+    with transaction.atomic():
+        for number in range(5):
+            make_assignment(name=f"人员{number}")
+    assert bumps == [1]
+
+
+# What the validators tell a visitor
+
+
+def test_the_etag_does_not_carry_the_site_version(client, page_cache, site):
+    response = client.get(reverse("articles:list"))
+    version = caching.site_version()
+    assert f"{version:x}" not in response["ETag"]
+    assert str(version) not in response["ETag"]
+    assert str(version // 1_000_000_000) not in response["ETag"]
+
+
+def test_staff_saving_drafts_changes_no_validator(client, page_cache, site):
+    """Drafts are nobody's business but the newsroom's: saving one, or hiding
+    an already hidden person, keeps the cached pages and their validators."""
+    url = reverse("articles:list")
+    first = client.get(url)
+    draft = make_article(channel=site.channel, status=Article.Status.DRAFT)
+    draft.title = "改过的草稿标题"
+    draft.save()
+    Article.objects.get(pk=draft.pk).save()
+    hidden = Person.objects.create(name="隐藏者", is_public=False)
+    hidden.bio = "简介"
+    hidden.save()
+    again = client.get(url)
+    assert again["ETag"] == first["ETag"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+    assert again.templates == [], "still served from the cache"
+
+
+def test_publishing_or_hiding_changes_the_validators(client, page_cache, site):
+    url = reverse("articles:list")
+    first = client.get(url)
+    draft = make_article(channel=site.channel, status=Article.Status.DRAFT)
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    second = client.get(url)
+    assert second["ETag"] != first["ETag"]
+    person = Person.objects.get(name="王芳")
+    person.is_public = False
+    person.save()
+    assert client.get(url)["ETag"] != second["ETag"]

@@ -54,6 +54,32 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_debug_is_off_when_the_variable_is_unset():
+    """A deployment that forgets DJANGO_DEBUG gets production settings (and
+    then needs a secret), not the debug pages."""
+    result = run_manage("check", DJANGO_ALLOWED_HOSTS="a.example")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+    code = "from django.conf import settings; print('DEBUG', settings.DEBUG)"
+    shown = run_manage(
+        "shell",
+        "-c",
+        code,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="a.example",
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "DEBUG False" in shown.stdout
+
+
+@pytest.mark.parametrize("value", ["1", "true", "yes"])
+def test_debug_is_on_only_when_asked(value):
+    code = "from django.conf import settings; print('DEBUG', settings.DEBUG)"
+    shown = run_manage("shell", "-c", code, DJANGO_DEBUG=value)
+    assert shown.returncode == 0, shown.stderr
+    assert "DEBUG True" in shown.stdout
+
+
 def test_production_settings_pass_the_deploy_check():
     result = run_manage(
         "check",
