@@ -169,14 +169,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five failed logins for one username, or from one address, lock it out for an
-# hour (HTTP 429), even with the right password. Unlock: manage.py axes_reset.
+# Five failed logins for one username from one address lock that pair out for
+# an hour (HTTP 429), even with the right password; the same username from
+# another address is not locked, so an outsider cannot lock staff out.
+# Unlock: manage.py axes_reset.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "aidportal.clients.client_address"
+# Reverse proxies in front of the app that append to X-Forwarded-For: the
+# client address is read that many entries from the right (aidportal.clients).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

@@ -334,21 +334,69 @@ def test_four_failures_do_not_lock_out(client, staff):
     assert logged_in(client)
 
 
-def test_lockout_covers_other_usernames_from_the_same_address(client, staff):
-    fail_five_times(client, "editor")
-    assert_locked_out(log_in(client, "publisher", PASSWORD), client)
+def test_lockout_is_of_the_username_from_that_address(client, staff):
+    fail_five_times(client, "editor", REMOTE_ADDR="203.0.113.7")
+    assert_locked_out(
+        log_in(client, "editor", PASSWORD, REMOTE_ADDR="203.0.113.7"), client
+    )
+    response = log_in(client, "publisher", PASSWORD, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 302
 
 
-def test_lockout_covers_the_username_from_another_address(client, staff):
+def test_an_outsider_cannot_lock_a_staff_member_out(client, staff):
+    """Five posts with a known username from the outsider's address leave
+    the staff member, at their own address, able to log in."""
     fail_five_times(client, "editor", REMOTE_ADDR="203.0.113.7")
     response = log_in(client, "editor", PASSWORD, REMOTE_ADDR="198.51.100.9")
+    assert response.status_code == 302
+    assert logged_in(client)
+
+
+# Behind a reverse proxy: the client address from X-Forwarded-For
+
+
+PROXY = "10.0.0.2"
+
+
+def through_proxy(client_address, forged=""):
+    """What one nginx (proxy_add_x_forwarded_for) passes on: whatever the
+    client sent in the header, then the address it saw."""
+    hops = f"{forged}, {client_address}" if forged else client_address
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": hops}
+
+
+def test_behind_a_proxy_one_clients_failures_lock_only_that_client(
+    client, staff, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    fail_five_times(client, "editor", **through_proxy("203.0.113.7"))
+    response = log_in(client, "editor", PASSWORD, **through_proxy("198.51.100.9"))
+    assert response.status_code == 302, "staff behind the same proxy log in"
+    assert logged_in(client)
+
+
+def test_behind_a_proxy_forged_hops_do_not_change_the_address(client, staff, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for attempt in range(5):
+        forged = f"192.0.2.{attempt}, 8.8.8.{attempt}"
+        log_in(client, "editor", "wrong", **through_proxy("203.0.113.7", forged))
+    response = log_in(
+        client, "editor", PASSWORD, **through_proxy("203.0.113.7", "192.0.2.99")
+    )
     assert_locked_out(response, client)
 
 
-def test_failures_for_unknown_usernames_lock_the_address(client, staff):
+def test_without_a_proxy_the_forwarded_header_is_ignored(client, staff):
     for attempt in range(5):
-        log_in(client, f"nobody-{attempt}", "guess")
-    assert_locked_out(log_in(client, "editor", PASSWORD), client)
+        log_in(
+            client,
+            "editor",
+            "wrong",
+            REMOTE_ADDR="203.0.113.7",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}",
+        )
+    response = log_in(client, "editor", PASSWORD, REMOTE_ADDR="203.0.113.7")
+    assert_locked_out(response, client)
 
 
 def test_axes_reset_unlocks(client, staff):
