@@ -2,7 +2,12 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -44,6 +49,17 @@ class MayChangeMixin:
         )
 
 
+class PublicOnlyForReadersMixin:
+    """Staff who may read a model but not change it (reporters) see the rows
+    the public sees (``published()``), nothing the newsroom keeps back."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not self.has_change_permission(request):
+            queryset = queryset.published()
+        return queryset
+
+
 class LiveContentInlineMixin(MayChangeMixin):
     """An inline is read-only on a parent the user may not change."""
 
@@ -58,7 +74,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
     rules as the change form: saving a version needs the change permission on
     the row as it is now (or the add permission, for a deleted row)."""
 
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_history_access(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.check_history_access(request, object_id)
         if request.method == "POST":
             current = self.get_object(request, unquote(object_id))
             allowed = (
@@ -71,6 +92,19 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(
             request, object_id, version_id, extra_context=extra_context
         )
+
+    def check_history_access(self, request, object_id):
+        """Staff who may only read the model see the history of the rows the
+        admin shows them (a reporter: public rows), not of hidden ones."""
+        if self.has_change_permission(request):
+            return
+        visible = self.get_queryset(request).filter(pk=unquote(object_id))
+        try:
+            found = visible.exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404
 
 
 class PublishGuardMixin(MayChangeMixin):

@@ -14,6 +14,8 @@ from import_export.admin import ImportMixin
 from aidportal.admin import (
     HistoryAdmin,
     LiveContentInlineMixin,
+    MayChangeMixin,
+    PublicOnlyForReadersMixin,
     PublishGuardMixin,
     RestoreDeletedMixin,
 )
@@ -142,7 +144,9 @@ class UnitForm(forms.ModelForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(NormalizedSearchMixin, HistoryAdmin):
+class UnitAdmin(
+    PublicOnlyForReadersMixin, MayChangeMixin, NormalizedSearchMixin, HistoryAdmin
+):
     form = UnitForm
     list_display = ["name", "short_name", "aliases", "kind", "region"]
     list_filter = ["kind", "region"]
@@ -152,7 +156,7 @@ class UnitAdmin(NormalizedSearchMixin, HistoryAdmin):
 
 
 @admin.register(Batch)
-class BatchAdmin(HistoryAdmin):
+class BatchAdmin(PublicOnlyForReadersMixin, MayChangeMixin, HistoryAdmin):
     list_display = ["label", "number", "start_year", "end_year"]
     search_fields = ["label", "number"]
 
@@ -174,6 +178,7 @@ class AssignmentInline(LiveContentInlineMixin, admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(
+    PublicOnlyForReadersMixin,
     RestoreDeletedMixin,
     PublishGuardMixin,
     MarkReturnedMixin,
@@ -234,6 +239,7 @@ class PersonAdmin(
 
 @admin.register(Assignment)
 class AssignmentAdmin(
+    PublicOnlyForReadersMixin,
     PublishGuardMixin,
     ImportMixin,
     MarkReturnedMixin,
@@ -251,7 +257,7 @@ class AssignmentAdmin(
         "left_on",
     ]
     list_filter = [
-        "batch",
+        ("batch", admin.RelatedOnlyFieldListFilter),
         "person__category",
         ("receiving_unit", admin.RelatedOnlyFieldListFilter),
         ("sending_unit", admin.RelatedOnlyFieldListFilter),

@@ -1,7 +1,7 @@
 import re
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,16 @@ class Category(models.TextChoices):
     EDUCATION = "education", _("教育")
     CADRE = "cadre", _("干部")
     OTHER = "other", _("其他")
+
+
+class UnitQuerySet(models.QuerySet):
+    def published(self):
+        """Units the public roster names: sending or receiving a public person."""
+        public = Assignment.objects.published()
+        return self.filter(
+            Exists(public.filter(sending_unit=OuterRef("pk")))
+            | Exists(public.filter(receiving_unit=OuterRef("pk")))
+        )
 
 
 class Unit(Searchable):
@@ -46,6 +56,7 @@ class Unit(Searchable):
     )
 
     history = HistoricalRecords()
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -67,12 +78,29 @@ class Unit(Searchable):
         ).refresh_search_text()
 
     @property
+    def is_live(self):
+        """Named on the public roster (its names and aliases decide what a
+        search finds): changing it needs the publish permission."""
+        return Unit.objects.published().filter(pk=self.pk).exists()
+
+    @classmethod
+    def publish_permission(cls):
+        return Person.publish_permission()
+
+    @property
     def alias_keys(self):
         return [normalize(alias) for alias in ALIAS_SEPARATORS.split(self.aliases)]
 
     @property
     def display_name(self):
         return self.short_name or self.name
+
+
+class BatchQuerySet(models.QuerySet):
+    def published(self):
+        """Batches the public roster shows: with a public person."""
+        public = Assignment.objects.published()
+        return self.filter(Exists(public.filter(batch=OuterRef("pk"))))
 
 
 class Batch(models.Model):
@@ -84,6 +112,7 @@ class Batch(models.Model):
     end_year = models.PositiveSmallIntegerField(_("结束年份"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = BatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
@@ -109,6 +138,15 @@ class Batch(models.Model):
         if not self.label:
             self.label = f"第{chinese_number(self.number)}批"
         super().save(*args, **kwargs)
+
+    @property
+    def is_live(self):
+        """Shown on the public roster: changing it needs the publish permission."""
+        return Batch.objects.published().filter(pk=self.pk).exists()
+
+    @classmethod
+    def publish_permission(cls):
+        return Person.publish_permission()
 
     @property
     def years(self):

@@ -245,7 +245,8 @@ VIEW_ONLY = {
     "reporter-unit": (
         "reporter",
         "personnel_unit",
-        lambda: make_unit("杭州市第二中学"),
+        # A unit of the public roster: reporters see no other.
+        lambda: make_assignment(sending_unit=make_unit("杭州市第二中学")).sending_unit,
         lambda unit: {"name": "改写的内容", "kind": unit.kind},
         "name",
     ),

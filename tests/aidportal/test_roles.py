@@ -482,6 +482,72 @@ def test_an_editor_may_add_an_assignment_to_a_hidden_person(login):
     assert hidden.assignments.get().position == "校长"
 
 
+# Units and batches of public people are live data
+
+
+def unit_change(unit, **changes):
+    return {
+        "name": unit.name,
+        "short_name": unit.short_name,
+        "aliases": unit.aliases,
+        "kind": unit.kind,
+        "region": unit.region,
+        **changes,
+    }
+
+
+def batch_change(batch, **changes):
+    return {
+        "number": batch.number,
+        "label": batch.label,
+        "start_year": batch.start_year or "",
+        "end_year": batch.end_year or "",
+        **changes,
+    }
+
+
+LIVE_DATA_EDITS = {
+    "unit-name": lambda a: (
+        a.receiving_unit,
+        unit_change(a.receiving_unit, name="新名"),
+    ),
+    "unit-aliases": lambda a: (
+        a.sending_unit,
+        unit_change(a.sending_unit, aliases="浙大一院、浙一"),
+    ),
+    "batch-label": lambda a: (a.batch, batch_change(a.batch, label="第一批")),
+}
+
+
+@pytest.mark.parametrize("edit", LIVE_DATA_EDITS)
+@pytest.mark.parametrize("role", ["editor", "publisher"])
+def test_units_and_batches_of_public_people_are_for_publishers_only(login, role, edit):
+    assignment = make_assignment(is_public=True)
+    obj, data = LIVE_DATA_EDITS[edit](assignment)
+    model = type(obj)._meta.model_name
+    url = reverse(f"admin:personnel_{model}_change", args=[obj.pk])
+    client = login(role)
+    before = database_snapshot()
+    response = client.post(url, data)
+    if role == "editor":
+        assert_refused(response, before)
+        assert client.get(url).context["has_change_permission"] is False
+        return
+    assert response.status_code == 302, form_errors(response)
+    assert database_snapshot() != before
+
+
+@pytest.mark.parametrize("edit", LIVE_DATA_EDITS)
+def test_an_editor_may_change_units_and_batches_only_hidden_people_use(login, edit):
+    assignment = make_assignment(is_public=False)
+    obj, data = LIVE_DATA_EDITS[edit](assignment)
+    model = type(obj)._meta.model_name
+    response = login("editor").post(
+        reverse(f"admin:personnel_{model}_change", args=[obj.pk]), data
+    )
+    assert response.status_code == 302, form_errors(response)
+
+
 # The reporter
 
 
@@ -503,6 +569,38 @@ def test_a_reporter_reads_the_roster_in_the_admin(login, model):
     )
     assert change.status_code == 200
     assert change.context["has_change_permission"] is False
+
+
+@pytest.mark.parametrize("model", ["person", "assignment", "unit", "batch"])
+def test_a_reporter_sees_only_the_public_roster_in_the_admin(login, model):
+    """Reporters read what the public may read: hidden people, their
+    assignments and the units and batches only they use stay in the newsroom."""
+    hidden = make_assignment(
+        is_public=False,
+        batch=make_batch(11),
+        sending_unit=make_unit("隐藏派出单位"),
+        receiving_unit=make_unit("隐藏受援单位"),
+    )
+    rows = {
+        "person": hidden.person,
+        "assignment": hidden,
+        "unit": hidden.sending_unit,
+        "batch": hidden.batch,
+    }
+    client = login("reporter")
+    changelist = client.get(reverse(f"admin:personnel_{model}_changelist"))
+    assert changelist.status_code == 200
+    assert rows[model] not in changelist.context["cl"].result_list
+    change = client.get(
+        reverse(f"admin:personnel_{model}_change", args=[rows[model].pk])
+    )
+    assert change.status_code == 302, "as for a row that does not exist"
+    history = reverse(f"admin:personnel_{model}_history", args=[rows[model].pk])
+    assert client.get(history).status_code == 404
+    version = rows[model].history.latest("history_date")
+    assert client.get(f"{history}{version.history_id}/").status_code == 404
+    editor_list = login("editor").get(reverse(f"admin:personnel_{model}_changelist"))
+    assert rows[model] in editor_list.context["cl"].result_list
 
 
 REPORTER_HIDDEN_PAGES = {
