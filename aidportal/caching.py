@@ -11,12 +11,14 @@ admin are never served from the cache.
 import hashlib
 import time
 from datetime import datetime
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min, Q
-from django.http import HttpResponseNotModified
+from django.http import HttpResponseNotModified, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
@@ -107,6 +109,47 @@ def next_scheduled_change():
     return cached_block("next-change", compute) or None
 
 
+def page_parameters(request):
+    """(the query parameters a public page reads, those of them that are
+    free-text searches), from its view's ``page_cache_params`` and
+    ``page_search_params``; None for a path that names no view."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    view = getattr(match.func, "view_class", match.func)
+    return (
+        frozenset(getattr(view, "page_cache_params", ())),
+        frozenset(getattr(view, "page_search_params", ())),
+    )
+
+
+def normalized_query(query, names):
+    """The parameters among ``names`` that have a value, each once (the last,
+    as ``QueryDict.get`` reads it), sorted: one spelling per page."""
+    normal = QueryDict(mutable=True)
+    for name in sorted(names):
+        value = query.get(name)
+        if value:
+            normal[name] = value
+    normal._mutable = False
+    return normal
+
+
+def cache_params(view, *names, search=()):
+    """A function view (or a Feed) with the query parameters the page cache
+    keeps apart declared; any other parameter is dropped before the view.
+    (A view class declares them as ``page_cache_params`` itself.)"""
+
+    @wraps(view)
+    def declared(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    declared.page_cache_params = frozenset(names)
+    declared.page_search_params = frozenset(search)
+    return declared
+
+
 def entity_tag(version, day, digest):
     """An opaque ETag of (site version, day, page): it changes with each of
     them and tells nothing of when the content changed."""
@@ -152,6 +195,15 @@ class PageCacheMiddleware:
         # answered from the cache, which runs before it. Pages carry absolute
         # links, so each allowed host has its own entries.
         host = request.get_host()
+        parameters = page_parameters(request)
+        if parameters is None:
+            return self.get_response(request)
+        # The view sees the parameters the key holds, and nothing else: a
+        # junk parameter neither makes a new entry nor misses the cache.
+        cached_names, search_names = parameters
+        query = normalized_query(request.GET, cached_names)
+        request.GET = query
+        request.META["QUERY_STRING"] = query.urlencode()
         now = time.time()
         next_change = next_scheduled_change()
         if next_change and next_change <= now:
@@ -167,19 +219,23 @@ class PageCacheMiddleware:
         modified = max(version // 1_000_000_000, int(midnight.timestamp()))
         if self.not_modified(request, etag, modified):
             return self.not_modified_response(etag, modified)
+        # Free-text searches have no end of values: answered (and revalidated
+        # by their ETag) but never kept, so they cannot crowd pages out.
+        keep = not any(query.get(name) for name in search_names)
         key = f"page:{version}:{today:%Y%m%d}:{digest}"
-        response = cache.get(key)
+        response = cache.get(key) if keep else None
         if response is None:
             response = self.get_response(request)
             if not is_cacheable_response(response):
                 return response
             self.add_headers(response, etag, modified)
-            timeout = settings.PAGE_CACHE_SECONDS
-            if next_change:
-                timeout = max(1, min(timeout, int(next_change - now)))
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            cache.set(key, response, timeout)
+            if keep:
+                timeout = settings.PAGE_CACHE_SECONDS
+                if next_change:
+                    timeout = max(1, min(timeout, int(next_change - now)))
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                cache.set(key, response, timeout)
         return response
 
     @staticmethod

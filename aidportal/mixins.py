@@ -2,16 +2,25 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
+from aidportal.forms import names_nothing_found
+
 
 class FilteredListMixin:
     """A view narrowed by a django-filter FilterSet from the query string.
 
     A value the FilterSet cannot read (an unknown channel, a malformed date, a
     NUL byte) is answered with a 400 page naming the parameter, not with an
-    empty list that looks like "no results". Works for list and export views.
+    empty list that looks like "no results"; an id of a row the public may
+    not see, with a 404 that names nothing. Works for list and export views.
     """
 
     filterset_class = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.filterset_class is not None:
+            # The page cache keeps apart the filters and the page, nothing else.
+            cls.page_cache_params = (*cls.filterset_class.base_filters, "page")
 
     def get_base_queryset(self):
         raise NotImplementedError
@@ -22,6 +31,8 @@ class FilteredListMixin:
                 request.GET, queryset=self.get_base_queryset(), request=request
             )
             if not self.filterset.is_valid():
+                if names_nothing_found(self.filterset.form):
+                    raise Http404
                 return render(
                     request,
                     "400.html",

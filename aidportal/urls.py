@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from aidportal import views
+from aidportal.caching import cache_params
 from aidportal.converters import FilePathConverter, IdConverter
 from aidportal.decorators import read_only
 from aidportal.sitemaps import SITEMAPS
@@ -25,7 +26,7 @@ urlpatterns = [
     path("robots.txt", read_only(views.robots_txt), name="robots"),
     path(
         "sitemap.xml",
-        read_only(sitemap),
+        read_only(cache_params(sitemap, "p")),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),

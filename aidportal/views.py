@@ -90,6 +90,8 @@ class SearchView(TemplateView):
     template_name = "search.html"
     per_group = 5
     per_page = 20
+    page_cache_params = ("q", "type", "page")
+    page_search_params = ("q",)
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET)

@@ -28,6 +28,7 @@ class ChannelDetailView(ListView):
     paginate_by = settings.ARTICLES_PER_PAGE
     paginator_class = CappedPaginator
     template_name = "articles/channel_detail.html"
+    page_cache_params = ("page",)
 
     def get_queryset(self):
         self.channel = get_object_or_404(Channel, slug=self.kwargs["slug"])

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from aidportal.caching import cached_block
+from aidportal.forms import PublicNumberChoiceField, PublicRowChoiceField
 from personnel.models import Batch, Category, Unit
 
 DEFAULT_SORT = "unit"
@@ -18,11 +19,20 @@ SORT_ORDERS = {
 
 
 def batch_choices():
-    """(number, label) of every batch, newest first: a cached block, so the
-    roster's form costs no query."""
+    """(number, label) of the batches of the public roster, newest first: a
+    cached block, so the roster's form costs no query."""
     return cached_block(
-        "batch-choices", lambda: list(Batch.objects.values_list("number", "label"))
+        "batch-choices",
+        lambda: list(Batch.objects.published().values_list("number", "label")),
     )
+
+
+class PublicRowFilter(django_filters.ModelChoiceFilter):
+    field_class = PublicRowChoiceField
+
+
+class PublicNumberFilter(django_filters.ChoiceFilter):
+    field_class = PublicNumberChoiceField
 
 
 def sorted_matches(queryset):
@@ -52,7 +62,7 @@ class RosterFilter(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": "如:季成、jicheng、浙大一院"}
         ),
     )
-    batch = django_filters.ChoiceFilter(
+    batch = PublicNumberFilter(
         label=_("批次"),
         field_name="batch__number",
         choices=batch_choices,
@@ -64,11 +74,15 @@ class RosterFilter(django_filters.FilterSet):
         choices=Category.choices,
         empty_label=_("全部类别"),
     )
-    sending_unit = django_filters.ModelChoiceFilter(
-        label=_("派出单位"), queryset=Unit.objects.all(), widget=forms.HiddenInput
+    sending_unit = PublicRowFilter(
+        label=_("派出单位"),
+        queryset=Unit.objects.published(),
+        widget=forms.HiddenInput,
     )
-    receiving_unit = django_filters.ModelChoiceFilter(
-        label=_("对口支援单位"), queryset=Unit.objects.all(), widget=forms.HiddenInput
+    receiving_unit = PublicRowFilter(
+        label=_("对口支援单位"),
+        queryset=Unit.objects.published(),
+        widget=forms.HiddenInput,
     )
     on = django_filters.DateFilter(
         label=_("在岗日期"),

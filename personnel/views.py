@@ -38,6 +38,8 @@ class RosterView(RosterMixin, ListView):
     paginate_by = settings.ROSTER_PER_PAGE
     paginator_class = CappedPaginator
     template_name = "personnel/roster.html"
+    # A name or a day has no end of values: such pages are not kept.
+    page_search_params = ("q", "on")
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)

@@ -1,5 +1,6 @@
 """Builders with good defaults: say only what the test is about."""
 
+import importlib
 import io
 import itertools
 from datetime import timedelta
@@ -110,11 +111,22 @@ def make_person(name=None, **fields):
 EDITOR, PUBLISHER, REPORTER = "编辑", "发布", "记者"
 
 
+def ensure_roles():
+    """The newsroom groups: the roles migration creates them, and the flush
+    after each test that commits (transactional_db) removes them."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if Group.objects.filter(name__in=[EDITOR, PUBLISHER, REPORTER]).count() < 3:
+        roles_migration = importlib.import_module("aidportal.migrations.0001_roles")
+        roles_migration.create_roles(apps, None)
+
+
 def make_staff(role, **fields):
-    """A staff user in the role's group (编辑, 发布 or 记者), created by the
-    roles migration."""
+    """A staff user in the role's group (编辑, 发布 or 记者)."""
     from django.contrib.auth.models import Group, User
 
+    ensure_roles()
     fields.setdefault("username", f"staff{next(_sequence)}")
     user = User.objects.create_user(is_staff=True, **fields)
     user.groups.add(Group.objects.get(name=role))

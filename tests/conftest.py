@@ -3,6 +3,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from aidportal import caching
+
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
@@ -17,6 +19,29 @@ def empty_cache(settings):
     that are about it turn it on: ``page_cache``)."""
     cache.clear()
     settings.PAGE_CACHE_SECONDS = 0
+
+
+def commits(request):
+    """Whether the test's changes are committed (transactional_db,
+    live_server) rather than kept in one transaction rolled back at the end."""
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def invalidation_without_commit(request, monkeypatch):
+    """A test kept in one transaction never commits, so cached pages and
+    blocks would never be invalidated: there a change invalidates at once, as
+    if committed. Tests that commit keep the real rule (after the commit)."""
+    if not commits(request):
+        monkeypatch.setattr(
+            caching,
+            "invalidate_on_commit",
+            lambda using=None: caching.set_site_version(),
+        )
 
 
 @pytest.fixture

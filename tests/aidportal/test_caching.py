@@ -119,6 +119,15 @@ def page(request, site):
     return request.param(site)
 
 
+# Searches are answered but not kept (test_searches_are_answered_but_never_kept).
+KEPT_PAGES = {name: url for name, url in PAGES.items() if name != "search"}
+
+
+@pytest.fixture(params=KEPT_PAGES.values(), ids=KEPT_PAGES.keys())
+def kept_page(request, site):
+    return request.param(site)
+
+
 def publish_action(admin_client, article, action="publish"):
     response = admin_client.post(
         reverse("admin:articles_article_changelist"),
@@ -152,11 +161,11 @@ def test_pages_and_the_site_version_are_kept_in_redis(client, redis_cache, site)
 
 
 def test_second_anonymous_get_is_served_from_the_cache_without_a_query(
-    client, site_cache, page, django_assert_num_queries
+    client, site_cache, kept_page, django_assert_num_queries
 ):
-    first = client.get(page)
+    first = client.get(kept_page)
     with django_assert_num_queries(0):
-        second = client.get(page)
+        second = client.get(kept_page)
     assert second.status_code == 200
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
@@ -745,3 +754,64 @@ def test_publishing_or_hiding_changes_the_validators(client, page_cache, site):
     person.is_public = False
     person.save()
     assert client.get(url)["ETag"] != second["ETag"]
+
+
+# What a page is kept under: the parameters its view reads
+
+
+def page_keys():
+    return {
+        key.decode() for key in redis_client().scan_iter(f"{REDIS_PREFIX}:1:page:*")
+    }
+
+
+def test_unknown_parameters_share_the_page_and_reach_no_link(client, page_cache, site):
+    url = reverse("articles:list")
+    first = client.get(url + "?channel=news&utm_source=weixin&from=timeline")
+    again = client.get(url + "?from=singlemessage&channel=news&isappinstalled=0")
+    assert again.templates == [], "one entry for the page, whatever the junk"
+    assert again["ETag"] == first["ETag"]
+    assert client.get(url + "?channel=news")["ETag"] == first["ETag"]
+    page = first.content.decode()
+    assert "utm_source" not in page
+    assert "weixin" not in page
+
+
+def test_parameter_order_and_empty_values_make_one_entry(client, page_cache, site):
+    make_assignment(name="周正")
+    url = reverse("personnel:list")
+    first = client.get(url + "?category=education&batch=10&sort=")
+    second = client.get(url + "?batch=10&category=education")
+    assert second.templates == []
+    assert second["ETag"] == first["ETag"]
+
+
+def test_searches_are_answered_but_never_kept(client, redis_cache, site):
+    before = page_keys()
+    for number in range(60):
+        assert client.get(reverse("search"), {"q": f"援疆{number}"}).status_code == 200
+        roster = client.get(reverse("personnel:list"), {"q": f"王{number}"})
+        assert roster.status_code == 200
+        client.get(reverse("personnel:list"), {"on": f"2021-07-{number % 28 + 1:02d}"})
+    assert page_keys() == before
+    client.get(reverse("personnel:list"))
+    assert len(page_keys()) == len(before) + 1
+
+
+def test_a_search_is_still_revalidated_by_its_etag(
+    client, page_cache, site, django_assert_num_queries
+):
+    url = reverse("personnel:list") + "?q=王芳"
+    first = client.get(url)
+    assert "王芳" in first.content.decode()
+    with django_assert_num_queries(0):
+        again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+
+
+def test_junk_parameters_make_no_new_entries(client, redis_cache, site):
+    client.get(reverse("projects:list"))
+    before = page_keys()
+    for number in range(100):
+        client.get(reverse("projects:list"), {f"x{number}": "1", "_": str(number)})
+    assert page_keys() == before

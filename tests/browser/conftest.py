@@ -7,7 +7,6 @@ which fails the test on any console error, uncaught exception or CSP
 violation on any page it visited.
 """
 
-import importlib
 import os
 import shutil
 from pathlib import Path
@@ -15,6 +14,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+from tests.builders import ensure_roles
 
 # Playwright's sync API runs an event loop in this thread, and Django refuses
 # ORM calls from a thread with a running loop; the tests' ORM calls are plain
@@ -181,10 +182,7 @@ def screenshot():
 def roles(transactional_db):
     """The newsroom groups: a migration creates them, and the flush after each
     live-server test removes them."""
-    roles_migration = importlib.import_module("aidportal.migrations.0001_roles")
-    from django.apps import apps
-
-    roles_migration.create_roles(apps, None)
+    ensure_roles()
 
 
 @pytest.fixture

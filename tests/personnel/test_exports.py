@@ -169,16 +169,23 @@ def test_export_leaves_out_people_who_are_not_public(client, roster, fmt):
     "params",
     [
         {"batch": "abc"},
-        {"batch": "99"},
         {"receiving_unit": str(10**30)},
         {"on": "notadate"},
         {"q": "季\x00成"},
         {"q": "季" * 51},
         {"sort": "evil"},
     ],
-    ids=["batch-abc", "batch-99", "unit-30-digits", "on", "q-nul", "q-long", "sort"],
+    ids=["batch-abc", "unit-30-digits", "on", "q-nul", "q-long", "sort"],
 )
 def test_export_with_an_unreadable_filter_is_a_400(client, roster, fmt, params):
     response = export(client, fmt, **params)
     assert response.status_code == 400
+    assert "Content-Disposition" not in response
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("param", ["batch", "sending_unit", "receiving_unit"])
+def test_export_of_a_batch_or_unit_off_the_roster_is_a_404(client, roster, fmt, param):
+    response = export(client, fmt, **{param: "987654"})
+    assert response.status_code == 404
     assert "Content-Disposition" not in response
