@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core import signing
 from django.core.exceptions import (
     ObjectDoesNotExist,
     PermissionDenied,
@@ -11,8 +12,10 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidportal.models import PublishStatus
@@ -190,6 +193,107 @@ class RestoreDeletedMixin:
                 args=[obj.pk],
             )
         )
+
+
+class SignedImportMixin:
+    """django-import-export's preview and confirm steps, without trusting the
+    confirm form.
+
+    The preview keeps the upload in the private storage and gives the confirm
+    form one signed token: the stored name, the format, the resource, the
+    options (``confirm_option_fields``) and the user who previewed it. A forged
+    or altered confirm cannot name another file or another user's upload, nor
+    change what was previewed, and a token expires. An upload that is gone or
+    can no longer be read is a message asking for the file again, not a 500.
+    """
+
+    confirm_option_fields = ()
+    upload_token_max_age = 24 * 3600
+    upload_token_salt = "aidportal.admin.import-upload"
+    signed_fields = ("import_file_name", "original_file_name", "format", "resource")
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is None:
+            return initial
+        for name in self.confirm_option_fields:
+            initial[name] = import_form.cleaned_data.get(name)
+        return {**initial, "import_file_name": self.upload_token(request, initial)}
+
+    def upload_token(self, request, values):
+        fields = (*self.signed_fields, *self.confirm_option_fields)
+        payload = {name: values.get(name) for name in fields}
+        return signing.dumps(
+            {"user": request.user.pk, "form": payload},
+            salt=self.upload_token_salt,
+            compress=True,
+        )
+
+    def read_upload_token(self, request, token):
+        """The confirm form's values the token holds, or None."""
+        try:
+            signed = signing.loads(
+                token, salt=self.upload_token_salt, max_age=self.upload_token_max_age
+            )
+        except signing.BadSignature:
+            return None
+        if signed.get("user") != request.user.pk:
+            return None
+        return {
+            name: "" if value is None else str(value)
+            for name, value in signed["form"].items()
+        }
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        kwargs = super().get_confirm_form_kwargs(request, import_form)
+        if kwargs["data"] is not None:
+            token = kwargs["data"].get("import_file_name", "")
+            # Without a valid token the form is invalid (no file name).
+            kwargs["data"] = self.read_upload_token(request, token) or {}
+        return kwargs
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        upload = self.confirmed_upload(form) if form.is_valid() else None
+        dataset = self.read_dataset(upload) if upload is not None else None
+        if dataset is None:
+            self.message_user(
+                request,
+                _("导入文件已失效或无法读取(可能已经导入过);请重新选择文件导入。"),
+                messages.ERROR,
+            )
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_import")
+        result = self.process_dataset(dataset, form, request, **kwargs)
+        upload[0].remove()
+        return self.process_result(result, request)
+
+    def confirmed_upload(self, form):
+        """(stored upload, format) a valid confirm form names, or None."""
+        formats = self.get_import_formats()
+        index = form.cleaned_data["format"]
+        if not (index.isdigit() and int(index) < len(formats)):
+            return None
+        input_format = formats[int(index)](encoding=self.from_encoding)
+        storage = self.get_tmp_storage_class()(
+            name=form.cleaned_data["import_file_name"],
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        return storage, input_format
+
+    def read_dataset(self, upload):
+        storage, input_format = upload
+        try:
+            return input_format.create_dataset(storage.read())
+        # The file was read at the preview; anything wrong now (gone, changed
+        # on disk, unreadable) means: upload it again.
+        except Exception:
+            return None
 
 
 class GalleryInline(LiveContentInlineMixin, admin.TabularInline):

@@ -212,8 +212,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files nobody outside the newsroom may fetch by URL: roster uploads waiting
+# for their confirm step, and built exports. Never served as they are.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -225,18 +232,25 @@ STORAGES = {
 # Media on S3-compatible object storage (django-storages) when a bucket is named:
 # every app server then sees the same files.
 if os.environ.get("MEDIA_S3_BUCKET"):
+    S3_OPTIONS = {
+        "bucket_name": os.environ["MEDIA_S3_BUCKET"],
+        "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+        "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+        "file_overwrite": False,
+    }
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["MEDIA_S3_BUCKET"],
-            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
-            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            **S3_OPTIONS,
             "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
             "querystring_auth": False,
-            "file_overwrite": False,
         },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**S3_OPTIONS, "location": "private", "default_acl": "private"},
     }
 # Django serves /media/ itself in development and for `make serve`; in
 # production a reverse proxy or the object store does.
@@ -323,10 +337,9 @@ SIMPLE_HISTORY_ENABLED = env_bool("SIMPLE_HISTORY_ENABLED", True)
 # django-import-export: every admin import runs in one transaction.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# The upload is kept between the preview and the confirm step: in Redis when
-# there is one (the confirm may reach another app server), else in /tmp.
-if os.environ.get("REDIS_URL"):
-    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# The upload is kept between the preview and the confirm step in the private
+# storage (shared by every app server; not in the cache, which may evict it).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "aidportal.storage.PrivateUploadStorage"
 # Importing needs the "add" permission of the model, exporting "view".
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

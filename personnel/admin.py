@@ -18,6 +18,7 @@ from aidportal.admin import (
     PublicOnlyForReadersMixin,
     PublishGuardMixin,
     RestoreDeletedMixin,
+    SignedImportMixin,
 )
 from aidportal.chinese import normalize
 from personnel.importers import RosterFileError
@@ -241,6 +242,7 @@ class PersonAdmin(
 class AssignmentAdmin(
     PublicOnlyForReadersMixin,
     PublishGuardMixin,
+    SignedImportMixin,
     ImportMixin,
     MarkReturnedMixin,
     NormalizedSearchMixin,
@@ -272,6 +274,7 @@ class AssignmentAdmin(
     import_formats = [RosterCSV, RosterXLSX]
     import_form_class = RosterImportForm
     confirm_form_class = RosterConfirmImportForm
+    confirm_option_fields = ("batch", "term", "category")
 
     def open_assignments(self, queryset):
         return queryset.filter(left_on__isnull=True)
@@ -300,42 +303,6 @@ class AssignmentAdmin(
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
-    def process_import(self, request, **kwargs):
-        # The confirm step reads the upload the preview stored. Sent twice, or
-        # after the upload expired, or forged, it finds none: say so, not 500.
-        form = self.create_confirm_form(request)
-        if (
-            request.method == "POST"
-            and self.has_import_permission(request)
-            and form.is_valid()
-            and not self.stored_upload(form)
-        ):
-            self.message_user(
-                request,
-                _("导入文件已失效(可能已经导入过);请重新选择文件导入。"),
-                messages.ERROR,
-            )
-            return redirect(reverse("admin:personnel_assignment_import"))
-        return super().process_import(request, **kwargs)
-
-    def stored_upload(self, form):
-        """The upload a valid confirm form names, or None."""
-        formats = self.get_import_formats()
-        index = form.cleaned_data["format"]
-        if not (index.isdigit() and int(index) < len(formats)):
-            return None
-        input_format = formats[int(index)]()
-        storage = self.get_tmp_storage_class()(
-            name=form.cleaned_data["import_file_name"],
-            encoding=None,
-            read_mode=input_format.get_read_mode(),
-            **self.get_tmp_storage_class_kwargs(),
-        )
-        try:
-            return storage.read()
-        except OSError:
-            return None
-
     def process_result(self, result, request):
         # A row that became invalid between preview and confirm rolled the
         # whole import back: say so, and log nothing.
@@ -347,13 +314,6 @@ class AssignmentAdmin(
             )
             return redirect(reverse("admin:personnel_assignment_import"))
         return super().process_result(result, request)
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            for name in ("batch", "term", "category"):
-                initial[name] = import_form.cleaned_data.get(name)
-        return initial
 
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")

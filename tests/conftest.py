@@ -8,8 +8,16 @@ from aidportal import caching
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Uploads of every test go to a temporary folder, never to ./media."""
+    """Uploads and private files of every test go to a temporary folder, never
+    to ./media or ./private."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
     return settings.MEDIA_ROOT
 
 

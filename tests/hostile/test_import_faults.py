@@ -15,12 +15,16 @@ from pathlib import Path
 
 import pytest
 from django.contrib import admin
+from django.core import signing
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from openpyxl import Workbook
 
 from personnel.models import Assignment, Batch, Person, Unit
 from personnel.resources import RosterCSV
+from tests.builders import PUBLISHER, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -420,18 +424,111 @@ def test_admin_confirm_sent_twice_writes_once_and_does_not_fail(roster, admin_cl
 
 @pytest.mark.parametrize(
     "forged",
-    [
-        {"import_file_name": "no-such-upload"},
-        {"format": "7"},
-        {"format": "csv"},
-    ],
-    ids=["missing-upload", "format-out-of-range", "format-not-a-number"],
+    ["no-such-upload", "../../manage.py", ""],
+    ids=["missing-upload", "path", "empty"],
 )
 def test_admin_confirm_of_a_forged_form_writes_nothing(forged, roster, admin_client):
     response = admin_preview(admin_client, "roster.csv", csv_bytes([GOOD_ROW]))
-    response = admin_client.post(CONFIRM_URL, {**confirm_data(response), **forged})
-    assert response.status_code in (200, 302)
+    data = {**confirm_data(response), "import_file_name": forged}
+    response = admin_client.post(CONFIRM_URL, data)
+    assert response.status_code == 302
     assert roster_checksum() == roster
+
+
+@pytest.mark.parametrize("forged", ["7", "csv", "1"])
+def test_a_forged_format_is_ignored(forged, roster, admin_client):
+    """The token holds the format the preview read: the forged one changes
+    nothing, and the file imports as previewed."""
+    response = admin_preview(admin_client, "roster.csv", csv_bytes([GOOD_ROW]))
+    data = {**confirm_data(response), "format": forged, "resource": forged}
+    assert admin_client.post(CONFIRM_URL, data).status_code == 302
+    assert Assignment.objects.get(person__name="王 芳").position == "数学教师"
+
+
+def private_files():
+    root = Path(storages["private"].location)
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_a_forged_confirm_naming_another_file_neither_reads_nor_deletes_it(
+    roster, admin_client
+):
+    """The attack of the security review: a confirm naming a file of the
+    temporary folder read it and deleted it."""
+    victim = admin_preview(admin_client, "victim.csv", csv_bytes([CHANGED_ROW]))
+    (victim_file,) = private_files()
+    attacker = admin_preview(admin_client, "roster.csv", csv_bytes([GOOD_ROW]))
+    data = confirm_data(attacker)
+    data["import_file_name"] = victim_file.name
+    response = admin_client.post(CONFIRM_URL, data, follow=True)
+    assert response.status_code == 200
+    assert "请重新选择文件导入" in response.content.decode()
+    assert victim_file.exists()
+    assert roster_checksum() == roster
+    assert victim.status_code == 200
+
+
+def test_a_confirm_is_bound_to_the_user_who_previewed_it(roster, client):
+    first, second = (make_staff(PUBLISHER) for _ in range(2))
+    client.force_login(first)
+    data = confirm_data(admin_preview(client, "roster.csv", csv_bytes([GOOD_ROW])))
+    client.force_login(second)
+    response = client.post(CONFIRM_URL, data, follow=True)
+    assert "请重新选择文件导入" in response.content.decode()
+    assert roster_checksum() == roster
+    assert len(private_files()) == 1, "the first user's upload is left alone"
+
+
+def test_the_confirm_imports_what_was_previewed_whatever_the_form_says(
+    roster, admin_client
+):
+    data = confirm_data(
+        admin_preview(admin_client, "roster.csv", csv_bytes([GOOD_ROW]), batch="11")
+    )
+    forged = {**data, "batch": "12", "term": "二期", "category": "cadre"}
+    assert admin_client.post(CONFIRM_URL, forged).status_code == 302
+    imported = Assignment.objects.get(person__name="王 芳")
+    assert (imported.batch.number, imported.term) == (11, "首期")
+    assert not Batch.objects.filter(number=12).exists()
+
+
+def test_an_expired_confirm_writes_nothing(roster, admin_client, monkeypatch):
+    data = confirm_data(
+        admin_preview(admin_client, "roster.csv", csv_bytes([GOOD_ROW]))
+    )
+    later = time.time() + 2 * 24 * 3600
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    response = admin_client.post(CONFIRM_URL, data, follow=True)
+    assert "请重新选择文件导入" in response.content.decode()
+    assert roster_checksum() == roster
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"\x00\xff not a roster", "姓名\n".encode()],
+    ids=["empty", "binary", "header-only"],
+)
+def test_an_upload_damaged_before_the_confirm_is_a_message(
+    roster, admin_client, damage
+):
+    data = confirm_data(
+        admin_preview(admin_client, "roster.csv", csv_bytes([GOOD_ROW]))
+    )
+    (stored,) = private_files()
+    stored.write_bytes(damage)
+    response = admin_client.post(CONFIRM_URL, data, follow=True)
+    assert response.status_code == 200
+    assert "请重新选择文件导入" in response.content.decode()
+    assert roster_checksum() == roster
+
+
+def test_the_upload_waits_in_private_storage_not_in_the_cache(roster, admin_client):
+    from django.core.cache import cache
+
+    cache.clear()
+    admin_preview(admin_client, "roster.csv", csv_bytes([GOOD_ROW]))
+    assert len(private_files()) == 1
+    assert not any("import" in str(key) for key in getattr(cache, "_cache", {}))
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -459,14 +556,18 @@ def test_admin_previews_ten_thousand_good_rows_and_writes_nothing(roster, admin_
     print(f"\nadmin import preview: {BIG} rows in {elapsed:.1f} s")
 
 
-def test_admin_confirm_imports_ten_thousand_good_rows_completely(roster, admin_client):
+def test_admin_confirm_imports_ten_thousand_good_rows_completely(
+    roster, admin_client, admin_user
+):
     """The confirm step alone: the upload stored as the preview stores it."""
     rows = big_rows()
     model_admin = admin.site._registry[Assignment]
     upload = SimpleUploadedFile("big.csv", csv_bytes(rows))
     stored = model_admin.write_to_tmp_storage(upload, RosterCSV())
     formats = [f.__name__ for f in model_admin.get_import_formats()]
-    data = {
+    request = RequestFactory().post(CONFIRM_URL)
+    request.user = admin_user
+    values = {
         "import_file_name": stored.name,
         "original_file_name": "big.csv",
         "format": formats.index("RosterCSV"),
@@ -475,6 +576,7 @@ def test_admin_confirm_imports_ten_thousand_good_rows_completely(roster, admin_c
         "term": "首期",
         "category": "",
     }
+    data = {"import_file_name": model_admin.upload_token(request, values)}
     started = time.monotonic()
     done = admin_client.post(CONFIRM_URL, data)
     elapsed = time.monotonic() - started
