@@ -2,10 +2,10 @@
 
 An upload must be a real JPEG, PNG, WebP or GIF whose content matches its
 extension, within a byte and a pixel budget (frames × pixels for animations),
-and decodable to the end. Accepted JPEG, PNG and WebP pictures lose their
-metadata (EXIF with GPS position and camera serial, XMP, comments) before they
-are stored (GIFs are kept as uploaded), and get their
-renditions made once, at save time, by sorl-thumbnail.
+and decodable to the end. Accepted pictures lose their metadata (EXIF with GPS
+position and camera serial, XMP, comments; a GIF is re-encoded frame by frame)
+before they are stored, and get their renditions made once, at save time, by
+sorl-thumbnail.
 """
 
 import io
@@ -88,15 +88,43 @@ def validate_image_upload(upload):
         upload.seek(0)
 
 
+# What a GIF frame needs to play as uploaded; anything else in its info
+# (comments, XMP and other application blocks) is left behind.
+GIF_FRAME_INFO = ("duration", "transparency", "background")
+
+
+def gif_without_metadata(image):
+    """A GIF re-encoded frame by frame with its timing, looping, disposal and
+    transparency, and without comment or application (XMP) blocks."""
+    frames, durations, disposals = [], [], []
+    for frame in ImageSequence.Iterator(image):
+        durations.append(frame.info.get("duration", 0))
+        disposals.append(getattr(frame, "disposal_method", 0))
+        copy = frame.copy()
+        copy.info = {
+            name: frame.info[name] for name in GIF_FRAME_INFO if name in frame.info
+        }
+        frames.append(copy)
+    buffer = io.BytesIO()
+    if len(frames) == 1:
+        frames[0].save(buffer, "GIF")
+        return buffer.getvalue()
+    options = {"duration": durations, "disposal": disposals}
+    if "loop" in image.info:
+        options["loop"] = image.info["loop"]
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], **options)
+    return buffer.getvalue()
+
+
 def without_metadata(upload):
-    """The picture re-encoded without metadata, turned upright; None for GIF
-    (animations are kept as uploaded: GIF has no EXIF, though it may carry a
-    comment block)."""
+    """The picture re-encoded without metadata (EXIF with GPS position and
+    camera serial, XMP, comments, text chunks), turned upright."""
     upload.seek(0)
     with Image.open(upload) as image:
         kind = image.format
         if kind == "GIF":
-            return None
+            upload.seek(0)
+            return gif_without_metadata(image)
         icc_profile = image.info.get("icc_profile")
         image = ImageOps.exif_transpose(image)
         # Nothing of the original's metadata is carried over (EXIF, XMP, JPEG
@@ -131,12 +159,11 @@ def clean_new_uploads(instance):
         if file and not file._committed:
             uploaded.append(field.attname)
             data = without_metadata(file)
-            if data is not None:
-                setattr(
-                    instance,
-                    field.attname,
-                    ContentFile(data, name=os.path.basename(file.name)),
-                )
+            setattr(
+                instance,
+                field.attname,
+                ContentFile(data, name=os.path.basename(file.name)),
+            )
     return uploaded
 
 

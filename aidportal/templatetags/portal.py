@@ -86,6 +86,19 @@ def picture(file, alt="", sizes="100vw", loading="lazy", width=None, height=None
     }
 
 
+@register.simple_tag
+def social_image_url(file):
+    """The URL of the widest JPEG rendition of a picture, for Open Graph: a
+    still, stripped picture, never the original upload (an animated GIF, a
+    10 MB photo)."""
+    try:
+        jpeg = renditions(file).get("JPEG") or []
+    except Exception:
+        logger.exception("No renditions for %s", file.name)
+        return ""
+    return jpeg[-1][0] if jpeg else ""
+
+
 @register.simple_tag(takes_context=True)
 def media_with_nonce(context, media):
     """Form media rendered with the request's CSP nonce on inline scripts."""

@@ -367,6 +367,75 @@ def test_png_text_chunks_are_not_stored(admin_client, media_root):
     assert_no_metadata(path)
 
 
+def gif_with_metadata(frames=3):
+    """An animated, partly transparent GIF carrying a comment block and an XMP
+    application block, as phones and editors write them."""
+    data = bytearray(
+        animated_gif((64, 48), frames)
+        if frames > 1
+        else picture_bytes("GIF", comment=b"x")
+    )
+    comment = b"Canon SERIAL-0042 GPSLatitude 30.25"
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description '
+        b'exif:GPSLatitude="30,15.0N"/></x:xmpmeta>'
+    )
+    blocks = b"\x21\xfe" + bytes([len(comment)]) + comment + b"\x00"
+    blocks += b"\x21\xff\x0bXMP DataXMP" + bytes([len(xmp)]) + xmp + b"\x00"
+    # After the header, the screen descriptor and the global colour table.
+    table = 3 * 2 ** ((data[10] & 7) + 1) if data[10] & 0x80 else 0
+    data[13 + table : 13 + table] = blocks
+    return bytes(data)
+
+
+@pytest.mark.parametrize("frames", [1, 3], ids=["still", "animated"])
+def test_gif_comments_and_xmp_are_not_stored(admin_client, media_root, frames):
+    data = gif_with_metadata(frames)
+    with Image.open(io.BytesIO(data)) as original:  # the test file carries them
+        assert b"GPSLatitude" in original.info.get("comment", b"")
+        assert original.n_frames == frames
+    response = post_cover(admin_client, SimpleUploadedFile("gps.gif", data))
+    assert response.status_code == 302, form_errors(response)
+    path = Path(media_root) / Article.objects.get().cover.name
+    stored = path.read_bytes()
+    for trace in (b"GPSLatitude", b"SERIAL-0042", b"XMP Data", b"xmpmeta"):
+        assert trace not in stored, trace
+    with Image.open(path) as image:
+        assert image.format == "GIF"
+        assert image.n_frames == frames, "an animation keeps its frames"
+        assert "comment" not in image.info
+
+
+def test_an_animated_gif_keeps_its_timing_and_transparency(admin_client, media_root):
+    frames = []
+    for colour in ("red", "green", "blue"):
+        frame = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+        frame.paste(colour, (8, 8, 24, 24))
+        frames.append(frame)
+    buffer = io.BytesIO()
+    frames[0].save(
+        buffer,
+        "GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=[100, 250, 400],
+        loop=0,
+        disposal=2,
+    )
+    response = post_cover(admin_client, SimpleUploadedFile("a.gif", buffer.getvalue()))
+    assert response.status_code == 302, form_errors(response)
+    with Image.open(Path(media_root) / Article.objects.get().cover.name) as image:
+        assert image.info.get("loop") == 0
+        assert image.info.get("transparency") is not None
+        timing = []
+        for frame in range(image.n_frames):
+            image.seek(frame)
+            timing.append((image.info["duration"], image.disposal_method))
+        assert timing == [(100, 2), (250, 2), (400, 2)]
+        image.seek(0)
+        assert image.convert("RGBA").getpixel((0, 0))[3] == 0, "still transparent"
+
+
 @pytest.mark.parametrize("format", ["JPEG", "PNG", "WEBP"])
 def test_exif_orientation_is_applied_before_the_exif_goes(
     admin_client, media_root, format
@@ -510,6 +579,25 @@ def test_cover_is_served_as_webp_and_jpeg_renditions(
             with Image.open(media_path(media_root, url)) as image:
                 assert image.format == kind
                 assert image.size == (int(width[:-1]), int(width[:-1]) // 2)
+
+
+@pytest.mark.parametrize("format", ["GIF", "JPEG"])
+def test_social_preview_links_a_rendition_not_the_original(
+    client, admin_client, media_root, format
+):
+    extension = format.lower().replace("jpeg", "jpg")
+    upload = SimpleUploadedFile(
+        f"cover.{extension}", picture_bytes(format, size=(1200, 630))
+    )
+    response = post_cover(admin_client, upload, status=Article.Status.PUBLISHED)
+    assert response.status_code == 302, form_errors(response)
+    article = Article.objects.get()
+    page = client.get(article.get_absolute_url()).content.decode()
+    (og_image,) = re.findall(r'<meta property="og:image" content="([^"]+)"', page)
+    url = og_image.removeprefix("http://testserver")
+    assert article.cover.name not in url
+    with Image.open(media_path(media_root, url)) as image:
+        assert (image.format, image.size) == ("JPEG", (1200, 630))
 
 
 def test_renditions_are_made_at_save_time_not_per_request(
