@@ -43,7 +43,7 @@ clean:
 # gunicorn with production settings on http://127.0.0.1:$(PORT): a local
 # rehearsal of a deployment (plain http, so no HTTPS redirect; see docs/deploy.md).
 serve: $(BIN)/.installed
-	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SERVE_MEDIA=1 \
+	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	sh -c '$(BIN)/python manage.py migrate --noinput && \

@@ -157,6 +157,18 @@ def entity_tag(version, day, digest):
     return f'"{tag[:32]}"'
 
 
+def current_site_version(now=None):
+    """(site version, when the next scheduled change is due): the version is
+    first moved on if a scheduled publication or expiry has come due, so no
+    page or answer cached before it outlives it."""
+    now = time.time() if now is None else now
+    next_change = next_scheduled_change()
+    if next_change and next_change <= now:
+        set_site_version()
+        next_change = next_scheduled_change()
+    return site_version(), next_change
+
+
 def is_cacheable_request(request):
     return (
         request.method in ("GET", "HEAD")
@@ -205,10 +217,7 @@ class PageCacheMiddleware:
         request.GET = query
         request.META["QUERY_STRING"] = query.urlencode()
         now = time.time()
-        next_change = next_scheduled_change()
-        if next_change and next_change <= now:
-            set_site_version()
-        version = site_version()
+        version, next_change = current_site_version(now)
         # Pages also change at midnight ("in post today"): the day is part of
         # the version, and a page is never older than today's start.
         today = timezone.localdate()

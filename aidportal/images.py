@@ -19,6 +19,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence
 from sorl.thumbnail import get_thumbnail
+from sorl.thumbnail.base import EXTENSIONS as RENDITION_EXTENSIONS
+from sorl.thumbnail.base import ThumbnailBackend
+from sorl.thumbnail.helpers import serialize, tokey
 
 EXTENSIONS = {
     "JPEG": {"jpg", "jpeg"},
@@ -165,6 +168,17 @@ def clean_new_uploads(instance):
                 ContentFile(data, name=os.path.basename(file.name)),
             )
     return uploaded
+
+
+class RenditionBackend(ThumbnailBackend):
+    """sorl-thumbnail, with renditions named after their picture
+    (``renditions/<picture>/<key>.<format>``): the media gate serves a
+    rendition exactly when it would serve the picture."""
+
+    def _get_thumbnail_filename(self, source, geometry_string, options):
+        key = tokey(source.key, geometry_string, serialize(options))
+        extension = RENDITION_EXTENSIONS[options["format"]]
+        return f"{settings.THUMBNAIL_PREFIX}{source.name}/{key[:20]}.{extension}"
 
 
 def renditions(file, *, widths=RENDITION_WIDTHS):

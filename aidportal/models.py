@@ -14,6 +14,7 @@ from django_prose_editor.fields import ProseEditorField
 from aidportal.chinese import normalize
 from aidportal.images import clean_new_uploads, make_renditions, validate_image_upload
 from aidportal.lookups import SearchTextField, text_grams
+from aidportal.media import upload_folder
 
 # Parts of a search text are joined by a character no normalised query holds.
 SEARCH_SEPARATOR = "\n"
@@ -92,12 +93,6 @@ BODY_EXTENSIONS = {
     "Image": True,
     "History": True,
 }
-
-
-def upload_folder(instance, filename):
-    """media/<app>/<model>/<year>/<month>/<filename>"""
-    meta = instance._meta
-    return f"{meta.app_label}/{meta.model_name}/{timezone.now():%Y/%m}/{filename}"
 
 
 class Searchable(models.Model):
@@ -288,8 +283,19 @@ class Publishable(PublicState, Searchable):
         raise NotImplementedError
 
 
+class GalleryImageQuerySet(models.QuerySet):
+    def published(self):
+        """Pictures of published owners (what the media gate serves)."""
+        field = self.model.owner_field
+        owner = self.model._meta.get_field(field).related_model
+        return self.filter(**{f"{field}__in": owner.objects.published()})
+
+
 class GalleryImage(models.Model):
-    """A picture of a gallery: subclasses add the foreign key to their owner."""
+    """A picture of a gallery: subclasses add the foreign key to their owner,
+    named by ``owner_field``."""
+
+    owner_field = None
 
     image = models.ImageField(
         _("图片"),
@@ -309,6 +315,8 @@ class GalleryImage(models.Model):
     caption = models.CharField(_("图片说明"), max_length=300, blank=True)
     decorative = models.BooleanField(_("仅作装饰"), default=False)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    objects = GalleryImageQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -215,6 +215,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Files nobody outside the newsroom may fetch by URL: roster uploads waiting
 # for their confirm step, and built exports. Never served as they are.
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
+# Uploads are served through the gate at /media/ (aidportal.media): only the
+# pictures of published content, and only those, are public. Behind nginx the
+# gate answers with X-Accel-Redirect to this internal location (docs/deploy.md).
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
+# With object storage the gate redirects to a signed URL valid this long.
+MEDIA_SIGNED_URL_SECONDS = int(os.environ.get("MEDIA_SIGNED_URL_SECONDS", "600"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
@@ -241,20 +247,18 @@ if os.environ.get("MEDIA_S3_BUCKET"):
         "file_overwrite": False,
     }
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # Private bucket: pages link the gate, which redirects to signed URLs.
+        "BACKEND": "aidportal.storage.GatedS3Storage",
         "OPTIONS": {
             **S3_OPTIONS,
-            "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
-            "querystring_auth": False,
+            "default_acl": "private",
+            "querystring_expire": MEDIA_SIGNED_URL_SECONDS,
         },
     }
     STORAGES["private"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {**S3_OPTIONS, "location": "private", "default_acl": "private"},
     }
-# Django serves /media/ itself in development and for `make serve`; in
-# production a reverse proxy or the object store does.
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
@@ -325,6 +329,9 @@ THUMBNAIL_UPSCALE = False
 THUMBNAIL_PRESERVE_FORMAT = False
 THUMBNAIL_QUALITY = 82
 THUMBNAIL_PREFIX = "renditions/"
+# Renditions are named after their picture, so the media gate knows whose
+# they are: renditions/<picture>/<key>.<format>.
+THUMBNAIL_BACKEND = "aidportal.images.RenditionBackend"
 
 # An XLSX export is built in memory; larger selections are refused with a hint.
 ROSTER_XLSX_MAX_ROWS = 50_000

@@ -3,12 +3,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from aidportal import views
 from aidportal.caching import cache_params
 from aidportal.converters import FilePathConverter, IdConverter
 from aidportal.decorators import read_only
+from aidportal.media import media_file
 from aidportal.sitemaps import SITEMAPS
 from articles.feeds import ChannelFeed, LatestArticlesFeed
 
@@ -47,11 +47,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.SERVE_MEDIA:
-    urlpatterns += [
-        path(
-            "media/<file_path:path>",
-            read_only(serve),
-            {"document_root": settings.MEDIA_ROOT},
-        ),
-    ]
+# Uploads: the gate serves the pictures of published content (aidportal.media).
+urlpatterns += [
+    path("media/<file_path:path>", read_only(media_file), name="media"),
+]

@@ -1,7 +1,11 @@
+import time
+from types import SimpleNamespace
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from aidportal import caching
 
@@ -70,3 +74,23 @@ def count_queries(client):
         return response, len(queries)
 
     return get
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves the clock of the page cache and of the publishing rule forward."""
+
+    def advance(delta):
+        seconds = delta.total_seconds()
+        now = timezone.now() + delta
+        monkeypatch.setattr(
+            caching,
+            "time",
+            SimpleNamespace(
+                time=lambda: time.time() + seconds,
+                time_ns=lambda: time.time_ns() + int(seconds * 1e9),
+            ),
+        )
+        monkeypatch.setattr(timezone, "now", lambda: now)
+
+    return advance

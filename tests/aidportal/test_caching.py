@@ -333,26 +333,6 @@ def test_a_related_person_added_to_an_article_shows_on_its_cached_page(
 # Invalidation by the clock
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    """Moves the clock of the page cache and of the publishing rule forward."""
-
-    def advance(delta):
-        seconds = delta.total_seconds()
-        now = timezone.now() + delta
-        monkeypatch.setattr(
-            caching,
-            "time",
-            SimpleNamespace(
-                time=lambda: time.time() + seconds,
-                time_ns=lambda: time.time_ns() + int(seconds * 1e9),
-            ),
-        )
-        monkeypatch.setattr(timezone, "now", lambda: now)
-
-    return advance
-
-
 def test_scheduled_article_appears_on_cached_pages_when_its_time_comes(
     client, site_cache, site, clock
 ):

@@ -102,7 +102,7 @@ PAGES = [
         "projects:preview",
         lambda site: reverse("projects:preview", args=[site["draft_project"].pk]),
     ),
-    Page("media/<file_path:path>", lambda site: site["media_path"]),
+    Page("media", lambda site: site["media_path"]),
 ]
 PAGES_BY_KEY = {page.key: page for page in PAGES}
 

@@ -15,9 +15,11 @@ import zipfile
 from collections import Counter, deque
 from datetime import date, timedelta
 from html import escape, unescape
+from pathlib import Path
 from urllib.parse import quote, quote_plus, urljoin, urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -407,3 +409,36 @@ def test_a_hidden_person_is_404_even_through_a_public_article(content, client):
     page = client.get(article.get_absolute_url()).content.decode()
     assert f"/personnel/{person.pk}/" not in page
     assert client.get(f"/personnel/{person.pk}/").status_code == 404
+
+
+def picture_urls(hidden):
+    """Every stored picture of the hidden content, and every rendition of it
+    made so far (the staff previews make them)."""
+    files = []
+    for article in hidden["articles"]:
+        files += [article.cover, *(image.image for image in article.images.all())]
+    for project in hidden["projects"]:
+        files += [project.cover, *(image.image for image in project.images.all())]
+    names = [file.name for file in files if file]
+    root = Path(settings.MEDIA_ROOT)
+    made = [
+        path.relative_to(root).as_posix()
+        for name in names
+        for path in (root / settings.THUMBNAIL_PREFIX / name).glob("*")
+    ]
+    return [settings.MEDIA_URL + name for name in (*names, *made)]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "reporter"])
+def test_pictures_of_hidden_content_are_404(
+    role, content, admin_client, reporter_client, page_cache
+):
+    for url in preview_urls(content):
+        assert admin_client.get(url).status_code == 200
+    urls = picture_urls(content)
+    assert len(urls) > 4 * len(content["articles"]), "originals and renditions"
+    for url in urls:
+        assert admin_client.get(url).status_code == 200, url
+    client = Client() if role == "anonymous" else reporter_client
+    for url in urls:
+        assert client.get(url).status_code == 404, url

@@ -1,0 +1,134 @@
+"""Uploaded pictures reach the public through one gate: ``/media/<path>``.
+
+A picture, or a rendition of it, is served to anyone while the row that holds
+it is published (``published()`` of that model's default manager), and to
+staff who may change that model; to anyone else it does not exist (404), so a
+draft's cover cannot be fetched before its publication, scheduled ones
+included. Stored names are random, so no URL can be guessed either.
+
+The answer for a file is kept in the cache until the site version changes.
+The bytes come from Django for local files (``django.views.static.serve``), from
+the web server when ``MEDIA_ACCEL_REDIRECT`` names an internal location (nginx's
+X-Accel-Redirect), or from object storage through a signed, expiring URL.
+"""
+
+import hashlib
+import os
+import uuid
+
+from django.apps import apps
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import models
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.cache import (
+    add_never_cache_headers,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.views.static import serve
+
+from aidportal.caching import cached_block, current_site_version
+
+PICTURE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+
+
+def upload_folder(instance, filename):
+    """``<app>/<model>/<year>/<month>/<random><extension>``: the owner's model
+    is read back from the path by the gate, and no name can be guessed."""
+    meta = instance._meta
+    extension = os.path.splitext(filename)[1].lower()
+    if extension not in PICTURE_EXTENSIONS:
+        extension = ""
+    return (
+        f"{meta.app_label}/{meta.model_name}/{timezone.now():%Y/%m}/"
+        f"{uuid.uuid4().hex}{extension}"
+    )
+
+
+def source_name(path):
+    """The uploaded file a media path is, or is a rendition of."""
+    prefix = settings.THUMBNAIL_PREFIX
+    if path.startswith(prefix):
+        source, _, _rendition = path[len(prefix) :].rpartition("/")
+        return source
+    return path
+
+
+def owner(name):
+    """(model, its file fields) of the rows that may hold ``name``, or None."""
+    app_label, _, rest = name.partition("/")
+    model_name = rest.partition("/")[0]
+    try:
+        model = apps.get_model(app_label, model_name)
+    except (LookupError, ValueError):
+        return None
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.FileField)
+    ]
+    return (model, fields) if fields else None
+
+
+def holders(model, fields, name):
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{field.name: name})
+    return model._default_manager.filter(condition)
+
+
+def is_public(name):
+    """Whether a published row holds the file: cached until content changes."""
+    found = owner(name)
+    if found is None:
+        return False
+    model, fields = found
+    digest = hashlib.sha256(name.encode()).hexdigest()
+
+    def compute():
+        return holders(model, fields, name).published().exists()
+
+    return cached_block(f"media:{digest}", compute)
+
+
+def staff_may_see(user, name):
+    """Staff who may change the owner's model see its files, drafts too (the
+    admin's thumbnails, previews)."""
+    found = owner(name)
+    if found is None or not (user.is_active and user.is_staff):
+        return False
+    meta = found[0]._meta
+    return user.has_perm(f"{meta.app_label}.change_{meta.model_name}")
+
+
+def media_file(request, path):
+    """The gate of ``/media/<path>``."""
+    current_site_version()
+    name = source_name(path)
+    if is_public(name):
+        response = deliver(request, path)
+        patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+        return response
+    if staff_may_see(request.user, name):
+        response = deliver(request, path)
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+    raise Http404
+
+
+def deliver(request, path):
+    signed_url = getattr(default_storage, "signed_url", None)
+    if signed_url is not None:
+        return HttpResponseRedirect(signed_url(path))
+    if settings.MEDIA_ACCEL_REDIRECT:
+        if not default_storage.exists(path):
+            raise Http404
+        response = HttpResponse()
+        response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT + path
+        return response
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
