@@ -333,8 +333,15 @@ THUMBNAIL_PREFIX = "renditions/"
 # they are: renditions/<picture>/<key>.<format>.
 THUMBNAIL_BACKEND = "aidportal.images.RenditionBackend"
 
-# An XLSX export is built in memory; larger selections are refused with a hint.
-ROSTER_XLSX_MAX_ROWS = 50_000
+# A roster export of a selection holds at most this many rows (the size is
+# counted before any row is read); the whole roster is one prebuilt file.
+ROSTER_EXPORT_MAX_ROWS = int(os.environ.get("ROSTER_EXPORT_MAX_ROWS", "50000"))
+# Downloads (aidportal.downloads): a build holds its slot at most this long,
+# a client asked to wait is told to come back after DOWNLOAD_RETRY_AFTER, and
+# this many files of the current site version are kept.
+DOWNLOAD_BUILD_SECONDS = 300
+DOWNLOAD_RETRY_AFTER = 10
+DOWNLOAD_FILES_KEPT = 200
 
 # django-simple-history. Off (SIMPLE_HISTORY_ENABLED=0) only while loaddata
 # restores a backup: the dump holds the history, and the many-to-many rows it

@@ -1,7 +1,14 @@
-"""The roster as spreadsheet files: public fields only, safe to open in Excel."""
+"""The roster as spreadsheet files: public fields only, safe to open in Excel.
+
+Rows are read as tuples of values, a few thousand at a time, and written to
+a file as they come: memory stays flat whatever the size. The views build
+each file once per site version (aidportal.downloads).
+"""
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
+from typing import IO
 
 from openpyxl import Workbook
 
@@ -18,9 +25,22 @@ COLUMNS = [
     "到岗日期",
     "离岗日期",
 ]
+# The values of each row, in COLUMNS order.
+VALUES = [
+    "person__name",
+    "person__category",
+    "batch__label",
+    "term",
+    "sending_unit__name",
+    "receiving_unit__name",
+    "position",
+    "arrived_on",
+    "left_on",
+]
+CHUNK = 5000
 # A cell Excel would read as a formula (or DDE) is written as text.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-CATEGORY_LABELS = dict(Category.choices)
+CATEGORY_LABELS = {value: str(label) for value, label in Category.choices}
 
 
 def safe_cell(value):
@@ -29,50 +49,41 @@ def safe_cell(value):
     return value
 
 
-def roster_rows(assignments):
-    """One list of cell values per assignment, in COLUMNS order."""
-    for a in assignments:
+def roster_values(assignments) -> Iterator[tuple]:
+    """The export's values of each assignment, never a model instance."""
+    return assignments.values_list(*VALUES).iterator(chunk_size=CHUNK)
+
+
+def roster_rows(values: Iterable[tuple]) -> Iterator[list]:
+    """One list of cell values per row of values, in COLUMNS order."""
+    for name, category, *rest in values:
         yield [
             safe_cell(value)
-            for value in (
-                a.person.name,
-                str(CATEGORY_LABELS.get(a.person.category, "")),
-                a.batch.label,
-                a.term,
-                a.sending_unit.name,
-                a.receiving_unit.name,
-                a.position,
-                a.arrived_on,
-                a.left_on,
-            )
+            for value in (name, CATEGORY_LABELS.get(category, ""), *rest)
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def roster_csv_lines(assignments):
-    """CSV lines for streaming: UTF-8 with a BOM, so Excel reads the Chinese."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(COLUMNS)
-    for row in roster_rows(assignments):
-        yield writer.writerow(
+def write_csv(values: Iterable[tuple], out: IO[bytes]) -> None:
+    """CSV in UTF-8 with a BOM, so Excel reads the Chinese."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text)
+    writer.writerow(COLUMNS)
+    for row in roster_rows(values):
+        writer.writerow(
             [
                 "" if v is None else v.isoformat() if hasattr(v, "isoformat") else v
                 for v in row
             ]
         )
+    text.flush()
+    text.detach()
 
 
-def roster_xlsx(assignments):
-    """The bytes of an XLSX workbook of the rows."""
+def write_xlsx(values: Iterable[tuple], out: IO[bytes]) -> None:
+    """An XLSX workbook, written row by row (openpyxl's write-only mode)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("援疆人员名单")
     sheet.append(COLUMNS)
-    for row in roster_rows(assignments):
+    for row in roster_rows(values):
         sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(out)

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from aidportal.caching import cached_block
+from aidportal.chinese import normalize
 from aidportal.forms import PublicNumberChoiceField, PublicRowChoiceField
 from personnel.models import Batch, Category, Unit
 
@@ -117,6 +118,23 @@ class RosterFilter(django_filters.FilterSet):
     @property
     def searching(self):
         return bool(self.form.cleaned_data.get("q"))
+
+    @property
+    def canonical(self):
+        """The filters as one string, the same for every spelling of the same
+        selection ("" for the whole roster in its default order)."""
+        parts = []
+        for name, value in sorted(self.form.cleaned_data.items()):
+            if value in (None, "") or (name == "sort" and value == DEFAULT_SORT):
+                continue
+            if isinstance(value, Unit):
+                value = value.pk
+            elif name == "q":
+                value = normalize(value)
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            parts.append(f"{name}={value}")
+        return "&".join(parts)
 
     @property
     def sort_key(self):

@@ -1,10 +1,14 @@
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from aidportal import downloads
 from aidportal.chinese import normalize
+from personnel.exports import roster_values, write_csv, write_xlsx
 from personnel.importers import RosterFileError, RowError
 from personnel.models import Assignment, Batch, Category, Person, Unit
 
@@ -265,3 +269,66 @@ def assignments_mark_returned(*, assignments, left_on):
             assignment.save()
             changed += 1
     return changed, skipped
+
+
+# Exports
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    suffix: str
+    content_type: str
+    write: Callable
+    # Rows a sheet holds at most (Excel: 1,048,576 with the header).
+    sheet_rows: int | None = None
+
+
+EXPORT_FORMATS = {
+    "csv": ExportFormat("csv", "text/csv; charset=utf-8", write_csv),
+    "xlsx": ExportFormat(
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        write_xlsx,
+        sheet_rows=1_048_575,
+    ),
+}
+
+
+class ExportTooLarge(Exception):
+    def __init__(self, limit: int):
+        super().__init__(limit)
+        self.limit = limit
+
+
+def roster_export_limit(*, fmt: str, whole: bool) -> int | None:
+    """Rows an export may hold: a selection at most ROSTER_EXPORT_MAX_ROWS,
+    the whole roster what its format holds."""
+    sheet_rows = EXPORT_FORMATS[fmt].sheet_rows
+    if whole:
+        return sheet_rows
+    return min(
+        settings.ROSTER_EXPORT_MAX_ROWS, sheet_rows or settings.ROSTER_EXPORT_MAX_ROWS
+    )
+
+
+def roster_export(*, assignments, params: str, fmt: str, client: str) -> str:
+    """The stored file of an export of ``assignments`` (the roster narrowed
+    by ``params``, its canonical filters; "" is the whole roster), built now
+    if this site version has none.
+
+    The size is checked with a capped count before any row is read: raises
+    ExportTooLarge. Raises downloads.Busy when the build must wait.
+    """
+    spec = EXPORT_FORMATS[fmt]
+    name = downloads.current_name(kind="roster", params=params, suffix=spec.suffix)
+    if downloads.exists(name):
+        return name
+    limit = roster_export_limit(fmt=fmt, whole=not params)
+    if limit is not None and assignments.order_by()[: limit + 1].count() > limit:
+        raise ExportTooLarge(limit)
+    with downloads.build_slot(client=client, name=name):
+        if downloads.exists(name):
+            return name
+        return downloads.build(
+            name, lambda out: spec.write(roster_values(assignments), out)
+        )

@@ -1,17 +1,17 @@
-from urllib.parse import quote
-
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 
+from aidportal.clients import client_address
+from aidportal.downloads import Busy, file_response
 from aidportal.mixins import FilteredListMixin
 from aidportal.pagination import CappedPaginator
-from personnel.exports import roster_csv_lines, roster_xlsx
 from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter, sorted_matches
 from personnel.models import Assignment, Category, Person
+from personnel.services import EXPORT_FORMATS, ExportTooLarge, roster_export
 
 
 class RosterMixin(FilteredListMixin):
@@ -69,41 +69,54 @@ class RosterView(RosterMixin, ListView):
         }
 
 
-def _attachment(response, filename):
-    response["Content-Disposition"] = (
-        f'attachment; filename="roster.{filename.rsplit(".", 1)[1]}"; '
-        f"filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+class RosterExportView(RosterExportMixin, View):
+    """The current selection of the roster as a file (``format``), built once
+    per site version; a whole-roster download is the file ``build_exports``
+    prebuilds."""
 
+    format = None
 
-class RosterCsvView(RosterExportMixin, View):
     def get(self, request, *args, **kwargs):
-        rows = self.get_queryset().iterator(chunk_size=2000)
-        response = StreamingHttpResponse(
-            roster_csv_lines(rows), content_type="text/csv; charset=utf-8"
-        )
-        return _attachment(response, "援疆人员名单.csv")
-
-
-class RosterXlsxView(RosterExportMixin, View):
-    def get(self, request, *args, **kwargs):
-        limit = settings.ROSTER_XLSX_MAX_ROWS
-        rows = list(self.get_queryset()[: limit + 1])
-        if len(rows) > limit:
+        spec = EXPORT_FORMATS[self.format]
+        try:
+            name = roster_export(
+                assignments=self.get_queryset(),
+                params=self.filterset.canonical,
+                fmt=self.format,
+                client=client_address(request),
+            )
+        except ExportTooLarge as error:
             return render(
                 request,
                 "400.html",
-                {"message": f"所选名单超过 {limit} 行;请缩小筛选范围,或下载 CSV。"},
+                {
+                    "message": (
+                        f"所选名单超过单次导出上限 {error.limit} 行;"
+                        "请缩小筛选范围,或下载完整名单。"
+                    ),
+                    "more_url": reverse(f"personnel:export-{self.format}"),
+                    "more_label": f"下载完整名单({spec.suffix.upper()})",
+                },
                 status=400,
             )
-        response = HttpResponse(
-            roster_xlsx(rows),
-            content_type=(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            ),
+        except Busy as busy:
+            response = render(
+                request,
+                "429.html",
+                {
+                    "message": "名单文件正在生成,请稍后再试。",
+                    "retry_after": busy.retry_after,
+                },
+                status=429,
+            )
+            response["Retry-After"] = str(busy.retry_after)
+            return response
+        return file_response(
+            request,
+            name,
+            filename=f"援疆人员名单.{spec.suffix}",
+            content_type=spec.content_type,
         )
-        return _attachment(response, "援疆人员名单.xlsx")
 
 
 class PersonDetailView(DetailView):

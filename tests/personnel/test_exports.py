@@ -2,12 +2,20 @@ import codecs
 import csv
 import io
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.cache import cache
+from django.core.files.storage import storages
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from personnel.models import Category
+from aidportal import caching, downloads
+from personnel import services
+from personnel.models import Category, Person
 from tests.builders import make_assignment, make_batch, make_unit
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +45,8 @@ def csv_rows(response):
 
 
 def xlsx_rows(response):
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    body = b"".join(response.streaming_content)
+    workbook = openpyxl.load_workbook(io.BytesIO(body))
     return [list(row) for row in workbook.active.iter_rows(values_only=True)]
 
 
@@ -189,3 +198,163 @@ def test_export_of_a_batch_or_unit_off_the_roster_is_a_404(client, roster, fmt, 
     response = export(client, fmt, **{param: "987654"})
     assert response.status_code == 404
     assert "Content-Disposition" not in response
+
+
+# Exports that cannot take the site down
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """The files built, by name, as the requests go."""
+    built = []
+    real = downloads.build
+
+    def counting(name, write):
+        built.append(name)
+        return real(name, write)
+
+    monkeypatch.setattr(downloads, "build", counting)
+    return built
+
+
+def download_files():
+    root = Path(storages["private"].location) / downloads.FOLDER
+    return sorted(path.name for path in root.glob("*")) if root.exists() else []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_selection_over_the_limit_is_refused_before_any_row_is_read(
+    client, roster, fmt, settings, monkeypatch
+):
+    settings.ROSTER_EXPORT_MAX_ROWS = 1
+    monkeypatch.setattr(
+        services, "roster_values", lambda rows: pytest.fail("rows were read")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = export(client, fmt, category="medical")
+    assert response.status_code == 400
+    roster_queries = [q["sql"] for q in queries if "personnel_assignment" in q["sql"]]
+    assert len(roster_queries) == 1
+    assert roster_queries[0].startswith("SELECT COUNT(*)")
+    assert "LIMIT 2" in roster_queries[0], "counted to the limit and one more"
+    page = response.content.decode()
+    assert "超过单次导出上限 1 行" in page
+    assert f'href="{reverse(f"personnel:export-{fmt}")}"' in page, "the whole roster"
+    assert download_files() == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_whole_roster_is_not_held_to_the_selection_limit(
+    client, roster, fmt, settings
+):
+    settings.ROSTER_EXPORT_MAX_ROWS = 1
+    response = export(client, fmt)
+    assert response.status_code == 200
+    assert len(rows_of(response, fmt)) == 1 + 3
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_rows_are_read_as_values_not_model_instances(client, roster, fmt, monkeypatch):
+    from personnel.models import Assignment, Person, Unit
+
+    for model in (Assignment, Person, Unit):
+        monkeypatch.setattr(
+            model, "from_db", classmethod(lambda *a: pytest.fail("an instance"))
+        )
+    response = export(client, fmt, batch="10")
+    assert response.status_code == 200
+    assert len(rows_of(response, fmt)) == 1 + 2
+
+
+def test_the_same_selection_is_built_once_per_site_version(client, roster, builds):
+    first = export(client, "csv", q="季 成")
+    again = export(client, "csv", q="季成", sort="unit")
+    assert first.status_code == again.status_code == 200
+    assert csv_rows(first) == csv_rows(again)
+    assert len(builds) == 1, "one spelling of the selection, one file"
+    make_assignment(name="季成成", batch=make_batch(10))
+    rows = csv_rows(export(client, "csv", q="季成"))
+    assert sorted(row[0] for row in rows[1:]) == ["季 成", "季 成", "季成成"]
+    assert len(builds) == 2
+
+
+def test_a_takedown_is_in_the_next_download(client, roster, builds):
+    assert "王芳" in str(csv_rows(export(client, "csv")))
+    wang = Person.objects.get(name="王芳")
+    wang.is_public = False
+    wang.save()
+    assert "王芳" not in str(csv_rows(export(client, "csv")))
+
+
+def test_old_files_are_removed_as_new_ones_come(client, roster):
+    export(client, "csv", batch="10")
+    export(client, "xlsx")
+    assert len(download_files()) == 2
+    make_assignment(name="周正", batch=make_batch(10))
+    export(client, "csv", batch="10")
+    (kept,) = download_files()
+    assert kept.startswith(f"{caching.site_version()}-")
+
+
+def busy(response):
+    assert response.status_code == 429
+    assert response["Retry-After"] == "10"
+    assert "名单文件正在生成" in response.content.decode()
+    assert "Content-Disposition" not in response
+    return True
+
+
+def test_one_build_at_a_time_per_client_address(client, roster):
+    cache.add("download-client:203.0.113.7", 1, 60)
+    assert busy(client.get(reverse("personnel:export-csv"), REMOTE_ADDR="203.0.113.7"))
+    other = client.get(reverse("personnel:export-csv"), REMOTE_ADDR="198.51.100.9")
+    assert other.status_code == 200
+
+
+def test_one_build_at_a_time_per_worker(client, roster):
+    assert downloads._building.acquire(blocking=False)
+    try:
+        assert busy(export(client, "xlsx"))
+    finally:
+        downloads._building.release()
+    assert export(client, "xlsx").status_code == 200
+
+
+def test_a_file_being_built_is_not_built_twice(client, roster, builds):
+    name = downloads.current_name(kind="roster", params="batch=10", suffix="csv")
+    cache.add(f"download-file:{name}", 1, 60)
+    assert busy(export(client, "csv", batch="10"))
+    assert builds == []
+
+
+def test_a_built_file_is_served_while_others_build(client, roster, builds):
+    export(client, "csv")
+    assert downloads._building.acquire(blocking=False)
+    try:
+        assert export(client, "csv").status_code == 200
+    finally:
+        downloads._building.release()
+    assert len(builds) == 1
+
+
+def test_the_whole_roster_is_prebuilt_by_build_exports(client, roster, builds):
+    call_command("build_exports", stdout=io.StringIO())
+    assert len(builds) == 2
+    for fmt in FORMATS:
+        response = export(client, fmt)
+        assert response.status_code == 200
+        assert len(rows_of(response, fmt)) == 1 + 3
+    assert len(builds) == 2, "served the prebuilt files"
+
+
+def test_an_export_is_revalidated_by_its_etag(
+    client, roster, django_assert_num_queries
+):
+    first = export(client, "xlsx", batch="9")
+    assert "public" in first["Cache-Control"]
+    response = client.get(
+        reverse("personnel:export-xlsx"),
+        {"batch": "9"},
+        headers={"If-None-Match": first["ETag"]},
+    )
+    assert response.status_code == 304

@@ -1,0 +1,165 @@
+"""Files built from the database on request, built once and kept.
+
+A download (an export of the roster) is a file in the private storage named
+after the site version and what was asked for: the first request builds it,
+every later one for the same content is served the file, and a change to
+content (a new site version) makes the next request build a new one, so a
+takedown is never served from an old file. Building is rationed: one build at
+a time per worker process, per client address and per file; beyond, the
+answer is 429 with ``Retry-After``. Old files are removed as new ones come.
+"""
+
+import hashlib
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import IO
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files import File
+from django.core.files.storage import storages
+from django.http import FileResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.crypto import salted_hmac
+
+from aidportal.caching import current_site_version
+
+FOLDER = "downloads"
+# One build at a time in this process (threads of one worker).
+_building = threading.Lock()
+
+
+class Busy(Exception):
+    """Another build holds the slot: ask again after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class BuiltFile(File):
+    """A finished file on disk; the file-system storage moves it into place
+    (an atomic rename) instead of copying it, so no reader sees half a file."""
+
+    def temporary_file_path(self) -> str:
+        return self.file.name
+
+
+def download_name(*, kind: str, params: str, suffix: str, version: int) -> str:
+    digest = hashlib.sha256(f"{kind}\n{params}".encode()).hexdigest()[:32]
+    return f"{FOLDER}/{version}-{digest}.{suffix}"
+
+
+def current_name(*, kind: str, params: str, suffix: str) -> str:
+    """The name of the file for ``params`` at the current site version."""
+    version, _ = current_site_version()
+    return download_name(kind=kind, params=params, suffix=suffix, version=version)
+
+
+def exists(name: str) -> bool:
+    return storages["private"].exists(name)
+
+
+@contextmanager
+def build_slot(*, client: str, name: str):
+    """Hold the right to build ``name`` for ``client``, or raise Busy."""
+    seconds = settings.DOWNLOAD_BUILD_SECONDS
+    retry = settings.DOWNLOAD_RETRY_AFTER
+    if not _building.acquire(blocking=False):
+        raise Busy(retry)
+    try:
+        client_key = f"download-client:{client}"
+        if not cache.add(client_key, 1, seconds):
+            raise Busy(retry)
+        try:
+            file_key = f"download-file:{name}"
+            if not cache.add(file_key, 1, seconds):
+                raise Busy(retry)
+            try:
+                yield
+            finally:
+                cache.delete(file_key)
+        finally:
+            cache.delete(client_key)
+    finally:
+        _building.release()
+
+
+def build(name: str, write: Callable[[IO[bytes]], None]) -> str:
+    """Write the file with ``write(binary_file)`` and store it as ``name``;
+    returns the stored name."""
+    storage = storages["private"]
+    folder = None
+    try:
+        # Beside its final place, so that storing it is a rename.
+        folder = storage.path(FOLDER)
+        os.makedirs(folder, exist_ok=True)
+    except NotImplementedError:
+        folder = None
+    with tempfile.NamedTemporaryFile(
+        dir=folder, suffix=".part", delete=False
+    ) as handle:
+        path = handle.name
+        try:
+            write(handle)
+        except BaseException:
+            handle.close()
+            os.unlink(path)
+            raise
+    try:
+        with open(path, "rb") as finished:
+            stored = storage.save(name, BuiltFile(finished, name=name))
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+    prune(keep_version=name.removeprefix(f"{FOLDER}/").partition("-")[0])
+    return stored
+
+
+def prune(*, keep_version: str):
+    """Remove the files of other versions, and the oldest of this one past
+    ``DOWNLOAD_FILES_KEPT``."""
+    storage = storages["private"]
+    try:
+        _folders, files = storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return
+    current = []
+    for file in files:
+        path = f"{FOLDER}/{file}"
+        if file.startswith(f"{keep_version}-") and not file.endswith(".part"):
+            current.append(path)
+        elif not file.endswith(".part"):
+            storage.delete(path)
+    if len(current) > settings.DOWNLOAD_FILES_KEPT:
+        current.sort(key=storage.get_modified_time)
+        for path in current[: len(current) - settings.DOWNLOAD_FILES_KEPT]:
+            storage.delete(path)
+
+
+def entity_tag(name: str) -> str:
+    return '"{}"'.format(salted_hmac("download", name).hexdigest()[:32])
+
+
+def not_modified(request, name: str) -> bool:
+    tags = request.headers.get("If-None-Match", "")
+    return entity_tag(name) in [tag.strip() for tag in tags.split(",")]
+
+
+def file_response(request, name: str, *, filename: str, content_type: str):
+    """The stored file as an attachment, revalidated by its ETag."""
+    if not_modified(request, name):
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(
+            storages["private"].open(name, "rb"),
+            as_attachment=True,
+            filename=filename,
+            content_type=content_type,
+        )
+    response["ETag"] = entity_tag(name)
+    patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+    return response
