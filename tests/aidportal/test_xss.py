@@ -757,7 +757,8 @@ def test_xlsx_export_holds_no_formulas(client, roster_corpus):
     response = client.get(reverse("personnel:export-xlsx"))
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    body = b"".join(response.streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(body)).active
     _header, *rows = sheet.iter_rows()
     for row in rows:
         for cell in row:
