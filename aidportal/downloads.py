@@ -6,10 +6,13 @@ every later one for the same content is served the file, and a change to
 content (a new site version) makes the next request build a new one, so a
 takedown is never served from an old file. Building is rationed: one build at
 a time per worker process, per client address and per file; beyond, the
-answer is 429 with ``Retry-After``. Old files are removed as new ones come.
+answer is 429 with ``Retry-After``. A file too big to build while the visitor
+waits is built in a background thread, the visitor told to come back (503
+with ``Retry-After``). Old files are removed as new ones come.
 """
 
 import hashlib
+import logging
 import os
 import tempfile
 import threading
@@ -21,11 +24,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import storages
+from django.db import connections
 from django.http import FileResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
 
 from aidportal.caching import current_site_version
+
+logger = logging.getLogger(__name__)
 
 FOLDER = "downloads"
 # One build at a time in this process (threads of one worker).
@@ -34,6 +40,15 @@ _building = threading.Lock()
 
 class Busy(Exception):
     """Another build holds the slot: ask again after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class Preparing(Exception):
+    """The file is being built in the background: ask again after
+    ``retry_after`` seconds."""
 
     def __init__(self, retry_after: int):
         super().__init__(retry_after)
@@ -86,6 +101,40 @@ def build_slot(*, client: str, name: str):
             cache.delete(client_key)
     finally:
         _building.release()
+
+
+# Builds started in the background by this process (joined by tests).
+background: list[threading.Thread] = []
+
+
+def build_in_background(name: str, write: Callable[[IO[bytes]], None]):
+    """Build ``name`` in a thread of this process, unless it is being built
+    already, for a file too big to build while the visitor waits (a
+    gunicorn worker would be killed first). Raises Preparing either way."""
+    key = f"download-file:{name}"
+    if cache.add(key, 1, settings.DOWNLOAD_BUILD_SECONDS):
+        thread = threading.Thread(
+            target=_build_in_thread, args=(name, write, key), daemon=True
+        )
+        background.append(thread)
+        thread.start()
+    raise Preparing(settings.DOWNLOAD_PREPARING_RETRY_AFTER)
+
+
+def _build_in_thread(name, write, key):
+    try:
+        with _building:  # after this process's build in progress, if any
+            build(name, write)
+    except Exception:
+        logger.exception("Building %s failed", name)
+    finally:
+        cache.delete(key)
+        connections.close_all()
+
+
+def wait_for_background(timeout: float | None = None) -> None:
+    while background:
+        background.pop().join(timeout)
 
 
 def build(name: str, write: Callable[[IO[bytes]], None]) -> str:

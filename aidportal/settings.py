@@ -341,6 +341,9 @@ ROSTER_EXPORT_MAX_ROWS = int(os.environ.get("ROSTER_EXPORT_MAX_ROWS", "50000"))
 # this many files of the current site version are kept.
 DOWNLOAD_BUILD_SECONDS = 300
 DOWNLOAD_RETRY_AFTER = 10
+# A file too big to build in a request is built in the background; visitors
+# asking meanwhile are told to come back after this many seconds.
+DOWNLOAD_PREPARING_RETRY_AFTER = 60
 DOWNLOAD_FILES_KEPT = 200
 
 # django-simple-history. Off (SIMPLE_HISTORY_ENABLED=0) only while loaddata

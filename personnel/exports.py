@@ -10,7 +10,7 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from openpyxl import Workbook
+import xlsxwriter
 
 from personnel.models import Category
 
@@ -80,10 +80,18 @@ def write_csv(values: Iterable[tuple], out: IO[bytes]) -> None:
 
 
 def write_xlsx(values: Iterable[tuple], out: IO[bytes]) -> None:
-    """An XLSX workbook, written row by row (openpyxl's write-only mode)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("援疆人员名单")
-    sheet.append(COLUMNS)
-    for row in roster_rows(values):
-        sheet.append(row)
-    workbook.save(out)
+    """An XLSX workbook written row by row in constant memory: text as text
+    (never a formula), dates as dates."""
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+    sheet = workbook.add_worksheet("援疆人员名单")
+    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, COLUMNS)
+    for number, row in enumerate(roster_rows(values), start=1):
+        for column, value in enumerate(row):
+            if value is None:
+                continue
+            if hasattr(value, "isoformat"):
+                sheet.write_datetime(number, column, value, date)
+            else:
+                sheet.write_string(number, column, value)
+    workbook.close()

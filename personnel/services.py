@@ -300,35 +300,35 @@ class ExportTooLarge(Exception):
         self.limit = limit
 
 
-def roster_export_limit(*, fmt: str, whole: bool) -> int | None:
-    """Rows an export may hold: a selection at most ROSTER_EXPORT_MAX_ROWS,
-    the whole roster what its format holds."""
-    sheet_rows = EXPORT_FORMATS[fmt].sheet_rows
-    if whole:
-        return sheet_rows
-    return min(
-        settings.ROSTER_EXPORT_MAX_ROWS, sheet_rows or settings.ROSTER_EXPORT_MAX_ROWS
-    )
-
-
-def roster_export(*, assignments, params: str, fmt: str, client: str) -> str:
+def roster_export(
+    *, assignments, params: str, fmt: str, client: str, wait: bool = False
+) -> str:
     """The stored file of an export of ``assignments`` (the roster narrowed
     by ``params``, its canonical filters; "" is the whole roster), built now
     if this site version has none.
 
-    The size is checked with a capped count before any row is read: raises
-    ExportTooLarge. Raises downloads.Busy when the build must wait.
+    The size is counted (capped) before any row is read. A selection holds at
+    most ROSTER_EXPORT_MAX_ROWS rows, else ExportTooLarge; the whole roster
+    what its format holds, and past ROSTER_EXPORT_MAX_ROWS rows it is built in
+    the background (downloads.Preparing) unless ``wait``. Raises
+    downloads.Busy when the build must wait for another.
     """
     spec = EXPORT_FORMATS[fmt]
     name = downloads.current_name(kind="roster", params=params, suffix=spec.suffix)
     if downloads.exists(name):
         return name
-    limit = roster_export_limit(fmt=fmt, whole=not params)
-    if limit is not None and assignments.order_by()[: limit + 1].count() > limit:
+    selection_limit = settings.ROSTER_EXPORT_MAX_ROWS
+    limit = selection_limit if params else spec.sheet_rows
+    rows = assignments.order_by()[: max(limit or 0, selection_limit) + 1].count()
+    if limit is not None and rows > limit:
         raise ExportTooLarge(limit)
+
+    def write(out):
+        spec.write(roster_values(assignments), out)
+
+    if rows > selection_limit and not wait:
+        downloads.build_in_background(name, write)
     with downloads.build_slot(client=client, name=name):
         if downloads.exists(name):
             return name
-        return downloads.build(
-            name, lambda out: spec.write(roster_values(assignments), out)
-        )
+        return downloads.build(name, write)

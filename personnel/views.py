@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 
 from aidportal.clients import client_address
-from aidportal.downloads import Busy, file_response
+from aidportal.downloads import Busy, Preparing, file_response
 from aidportal.mixins import FilteredListMixin
 from aidportal.pagination import CappedPaginator
 from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter, sorted_matches
@@ -99,6 +99,18 @@ class RosterExportView(RosterExportMixin, View):
                 },
                 status=400,
             )
+        except Preparing as preparing:
+            response = render(
+                request,
+                "503.html",
+                {
+                    "message": "完整名单文件正在生成,请稍后再下载。",
+                    "retry_after": preparing.retry_after,
+                },
+                status=503,
+            )
+            response["Retry-After"] = str(preparing.retry_after)
+            return response
         except Busy as busy:
             response = render(
                 request,

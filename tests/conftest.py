@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aidportal import caching
+from aidportal import caching, downloads
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +54,13 @@ def invalidation_without_commit(request, monkeypatch):
             "invalidate_on_commit",
             lambda using=None: caching.set_site_version(),
         )
+
+
+@pytest.fixture(autouse=True)
+def background_builds():
+    """No download built in the background outlives its test."""
+    yield
+    downloads.wait_for_background(timeout=60)
 
 
 @pytest.fixture

@@ -23,7 +23,11 @@ class Command(BaseCommand):
             started = time.monotonic()
             try:
                 name = roster_export(
-                    assignments=assignments, params="", fmt=fmt, client="build_exports"
+                    assignments=assignments,
+                    params="",
+                    fmt=fmt,
+                    client="build_exports",
+                    wait=True,
                 )
             except ExportTooLarge as error:
                 self.stdout.write(f"{fmt}: more than {error.limit} rows, not built.")
