@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import storages
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import FileResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
@@ -132,6 +132,19 @@ def _build_in_thread(name, write, key):
         connections.close_all()
 
 
+@contextmanager
+def whole_result_plans():
+    """Within a transaction: have PostgreSQL plan for every row of a result.
+    A chunked read uses a server-side cursor, for which it plans as if a
+    tenth of the rows were wanted (walking an index of the order), 7× slower
+    on 20,000 rows of a million."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+    yield
+
+
 def wait_for_background(timeout: float | None = None) -> None:
     while background:
         background.pop().join(timeout)
@@ -153,7 +166,8 @@ def build(name: str, write: Callable[[IO[bytes]], None]) -> str:
     ) as handle:
         path = handle.name
         try:
-            write(handle)
+            with transaction.atomic(using=DEFAULT_DB_ALIAS), whole_result_plans():
+                write(handle)
         except BaseException:
             handle.close()
             os.unlink(path)
