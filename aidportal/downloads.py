@@ -26,6 +26,7 @@ from django.core.files import File
 from django.core.files.storage import storages
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import FileResponse, HttpResponseNotModified
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
 
@@ -38,21 +39,29 @@ FOLDER = "downloads"
 _building = threading.Lock()
 
 
-class Busy(Exception):
-    """Another build holds the slot: ask again after ``retry_after`` seconds."""
+class Later(Exception):
+    """Not now: ask again after ``retry_after`` seconds (``status``)."""
+
+    status = 503
+    message = ""
 
     def __init__(self, retry_after: int):
         super().__init__(retry_after)
         self.retry_after = retry_after
 
 
-class Preparing(Exception):
-    """The file is being built in the background: ask again after
-    ``retry_after`` seconds."""
+class Busy(Later):
+    """Another build holds the slot this one needs."""
 
-    def __init__(self, retry_after: int):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
+    status = 429
+    message = "文件正在生成,请稍后再试。"
+
+
+class Preparing(Later):
+    """The file is being built in the background."""
+
+    status = 503
+    message = "文件较大,正在生成,请稍后再下载。"
 
 
 class BuiltFile(File):
@@ -225,4 +234,17 @@ def file_response(request, name: str, *, filename: str, content_type: str):
         )
     response["ETag"] = entity_tag(name)
     patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+    return response
+
+
+def retry_later(request, later: Later):
+    """The page of a 429 (this client must wait) or a 503 (the file is on its
+    way), with ``Retry-After``."""
+    response = render(
+        request,
+        f"{later.status}.html",
+        {"message": later.message, "retry_after": later.retry_after},
+        status=later.status,
+    )
+    response["Retry-After"] = str(later.retry_after)
     return response

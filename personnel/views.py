@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 
 from aidportal.clients import client_address
-from aidportal.downloads import Busy, Preparing, file_response
+from aidportal.downloads import Later, file_response, retry_later
 from aidportal.mixins import FilteredListMixin
 from aidportal.pagination import CappedPaginator
 from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter, sorted_matches
@@ -99,30 +99,8 @@ class RosterExportView(RosterExportMixin, View):
                 },
                 status=400,
             )
-        except Preparing as preparing:
-            response = render(
-                request,
-                "503.html",
-                {
-                    "message": "完整名单文件正在生成,请稍后再下载。",
-                    "retry_after": preparing.retry_after,
-                },
-                status=503,
-            )
-            response["Retry-After"] = str(preparing.retry_after)
-            return response
-        except Busy as busy:
-            response = render(
-                request,
-                "429.html",
-                {
-                    "message": "名单文件正在生成,请稍后再试。",
-                    "retry_after": busy.retry_after,
-                },
-                status=429,
-            )
-            response["Retry-After"] = str(busy.retry_after)
-            return response
+        except Later as later:
+            return retry_later(request, later)
         return file_response(
             request,
             name,

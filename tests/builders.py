@@ -14,6 +14,18 @@ from personnel.models import Assignment, Batch, Category, Person, Unit
 
 _sequence = itertools.count(1)
 
+# Every way published content (an article, a project) is not public, as the
+# fields that make it so; computed at import, an hour or a day either side.
+NOT_PUBLIC = {
+    "draft": {"status": "draft"},
+    "archived": {"status": "archived"},
+    "scheduled": {"published_at": timezone.now() + timedelta(days=1)},
+    "expired": {
+        "published_at": timezone.now() - timedelta(days=2),
+        "expires_at": timezone.now() - timedelta(days=1),
+    },
+}
+
 
 def image_file(name="photo.jpg", size=(64, 48), color="#2a6f97", format="JPEG"):
     buffer = io.BytesIO()
@@ -131,6 +143,23 @@ def make_staff(role, **fields):
     user = User.objects.create_user(is_staff=True, **fields)
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def unit_form(unit, **changes):
+    """The admin change form of a unit as posted, with ``changes``."""
+    fields = ("name", "short_name", "aliases", "kind", "region")
+    return {**{name: getattr(unit, name) for name in fields}, **changes}
+
+
+def batch_form(batch, **changes):
+    """The admin change form of a batch as posted, with ``changes``."""
+    values = {
+        "number": batch.number,
+        "label": batch.label,
+        "start_year": batch.start_year or "",
+        "end_year": batch.end_year or "",
+    }
+    return {**values, **changes}
 
 
 def _form_values(data):

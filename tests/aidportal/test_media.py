@@ -15,6 +15,7 @@ from personnel.models import Person
 from projects.models import Project
 from tests.builders import (
     EDITOR,
+    NOT_PUBLIC,
     REPORTER,
     image_file,
     make_article,
@@ -52,15 +53,6 @@ HOLDERS = {
         make_project_image(make_project(**published)).image
     ),
 }
-HIDDEN = {
-    "draft": {"status": Article.Status.DRAFT},
-    "archived": {"status": Article.Status.ARCHIVED},
-    "scheduled": {"published_at": timezone.now() + timedelta(days=1)},
-    "expired": {
-        "published_at": timezone.now() - timedelta(days=2),
-        "expires_at": timezone.now() - timedelta(days=1),
-    },
-}
 
 
 @pytest.mark.parametrize("holder", HOLDERS)
@@ -73,12 +65,12 @@ def test_pictures_of_published_content_are_served_to_anyone(client, holder):
         assert b"".join(response.streaming_content)
 
 
-@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize("hidden", NOT_PUBLIC)
 @pytest.mark.parametrize("holder", HOLDERS)
 def test_pictures_of_unpublished_content_are_404_renditions_included(
     client, holder, hidden
 ):
-    file = HOLDERS[holder](HIDDEN[hidden])
+    file = HOLDERS[holder](NOT_PUBLIC[hidden])
     urls = urls_of(file)
     assert len(urls) == 1 + 2, "the picture and a rendition in each format"
     assert statuses(client, urls) == {404}

@@ -19,6 +19,7 @@ from tests.builders import (
     PUBLISHER,
     REPORTER,
     article_post,
+    batch_form,
     database_snapshot,
     make_article,
     make_assignment,
@@ -30,6 +31,7 @@ from tests.builders import (
     make_unit,
     person_post,
     project_post,
+    unit_form,
 )
 
 pytestmark = pytest.mark.django_db
@@ -485,37 +487,16 @@ def test_an_editor_may_add_an_assignment_to_a_hidden_person(login):
 # Units and batches of public people are live data
 
 
-def unit_change(unit, **changes):
-    return {
-        "name": unit.name,
-        "short_name": unit.short_name,
-        "aliases": unit.aliases,
-        "kind": unit.kind,
-        "region": unit.region,
-        **changes,
-    }
-
-
-def batch_change(batch, **changes):
-    return {
-        "number": batch.number,
-        "label": batch.label,
-        "start_year": batch.start_year or "",
-        "end_year": batch.end_year or "",
-        **changes,
-    }
-
-
 LIVE_DATA_EDITS = {
     "unit-name": lambda a: (
         a.receiving_unit,
-        unit_change(a.receiving_unit, name="新名"),
+        unit_form(a.receiving_unit, name="新名"),
     ),
     "unit-aliases": lambda a: (
         a.sending_unit,
-        unit_change(a.sending_unit, aliases="浙大一院、浙一"),
+        unit_form(a.sending_unit, aliases="浙大一院、浙一"),
     ),
-    "batch-label": lambda a: (a.batch, batch_change(a.batch, label="第一批")),
+    "batch-label": lambda a: (a.batch, batch_form(a.batch, label="第一批")),
 }
 
 
@@ -551,56 +532,44 @@ def test_an_editor_may_change_units_and_batches_only_hidden_people_use(login, ed
 # The reporter
 
 
-@pytest.mark.parametrize("model", ["person", "assignment", "unit", "batch"])
-def test_a_reporter_reads_the_roster_in_the_admin(login, model):
-    assignment = make_assignment()
-    objects = {
+def roster_rows(assignment):
+    return {
         "person": assignment.person,
         "assignment": assignment,
         "unit": assignment.sending_unit,
         "batch": assignment.batch,
     }
-    client = login("reporter")
-    changelist = client.get(reverse(f"admin:personnel_{model}_changelist"))
-    assert changelist.status_code == 200
-    assert objects[model] in changelist.context["cl"].result_list
-    change = client.get(
-        reverse(f"admin:personnel_{model}_change", args=[objects[model].pk])
-    )
-    assert change.status_code == 200
-    assert change.context["has_change_permission"] is False
 
 
 @pytest.mark.parametrize("model", ["person", "assignment", "unit", "batch"])
-def test_a_reporter_sees_only_the_public_roster_in_the_admin(login, model):
+def test_a_reporter_reads_the_public_roster_in_the_admin_and_nothing_else(login, model):
     """Reporters read what the public may read: hidden people, their
     assignments and the units and batches only they use stay in the newsroom."""
-    hidden = make_assignment(
-        is_public=False,
-        batch=make_batch(11),
-        sending_unit=make_unit("隐藏派出单位"),
-        receiving_unit=make_unit("隐藏受援单位"),
-    )
-    rows = {
-        "person": hidden.person,
-        "assignment": hidden,
-        "unit": hidden.sending_unit,
-        "batch": hidden.batch,
-    }
+    public = roster_rows(make_assignment())[model]
+    hidden = roster_rows(
+        make_assignment(
+            is_public=False,
+            batch=make_batch(11),
+            sending_unit=make_unit("隐藏派出单位"),
+            receiving_unit=make_unit("隐藏受援单位"),
+        )
+    )[model]
     client = login("reporter")
     changelist = client.get(reverse(f"admin:personnel_{model}_changelist"))
     assert changelist.status_code == 200
-    assert rows[model] not in changelist.context["cl"].result_list
-    change = client.get(
-        reverse(f"admin:personnel_{model}_change", args=[rows[model].pk])
-    )
-    assert change.status_code == 302, "as for a row that does not exist"
-    history = reverse(f"admin:personnel_{model}_history", args=[rows[model].pk])
+    assert public in changelist.context["cl"].result_list
+    assert hidden not in changelist.context["cl"].result_list
+    change = client.get(reverse(f"admin:personnel_{model}_change", args=[public.pk]))
+    assert change.status_code == 200
+    assert change.context["has_change_permission"] is False
+    hidden_change = reverse(f"admin:personnel_{model}_change", args=[hidden.pk])
+    assert client.get(hidden_change).status_code == 302, "as for no such row"
+    history = reverse(f"admin:personnel_{model}_history", args=[hidden.pk])
     assert client.get(history).status_code == 404
-    version = rows[model].history.latest("history_date")
+    version = hidden.history.latest("history_date")
     assert client.get(f"{history}{version.history_id}/").status_code == 404
     editor_list = login("editor").get(reverse(f"admin:personnel_{model}_changelist"))
-    assert rows[model] in editor_list.context["cl"].result_list
+    assert hidden in editor_list.context["cl"].result_list
 
 
 REPORTER_HIDDEN_PAGES = {

@@ -5,19 +5,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.builders import image_file, make_article, make_article_image, make_channel
+from tests.builders import (
+    NOT_PUBLIC,
+    image_file,
+    make_article,
+    make_article_image,
+    make_channel,
+)
 
 pytestmark = pytest.mark.django_db
-
-NON_PUBLIC = {
-    "draft": {"status": Article.Status.DRAFT},
-    "archived": {"status": Article.Status.ARCHIVED},
-    "scheduled": {"published_at": timezone.now() + timedelta(days=1)},
-    "expired": {
-        "published_at": timezone.now() - timedelta(days=2),
-        "expires_at": timezone.now() - timedelta(days=1),
-    },
-}
 
 
 # Article list
@@ -30,9 +26,9 @@ def test_article_list_shows_published_articles_newest_first(client):
     assert html.index("新闻") < html.index("旧闻")
 
 
-@pytest.mark.parametrize("kind", NON_PUBLIC)
+@pytest.mark.parametrize("kind", NOT_PUBLIC)
 def test_article_list_hides_non_public_articles(client, kind):
-    make_article(title=f"哨兵{kind}", **NON_PUBLIC[kind])
+    make_article(title=f"哨兵{kind}", **NOT_PUBLIC[kind])
     assert f"哨兵{kind}" not in client.get(reverse("articles:list")).content.decode()
 
 
@@ -126,9 +122,9 @@ def test_article_page_shows_the_reference_page_parts(client):
         assert fragment in html
 
 
-@pytest.mark.parametrize("kind", NON_PUBLIC)
+@pytest.mark.parametrize("kind", NOT_PUBLIC)
 def test_non_public_article_is_404_for_anonymous(client, kind):
-    article = make_article(**NON_PUBLIC[kind])
+    article = make_article(**NOT_PUBLIC[kind])
     assert client.get(article.get_absolute_url()).status_code == 404
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from personnel.models import Assignment, Batch, Category, Person, Unit
-from tests.builders import make_assignment, make_batch, make_unit
+from tests.builders import make_assignment, make_batch, make_unit, unit_form
 
 pytestmark = pytest.mark.django_db
 
@@ -263,16 +263,6 @@ def assignment_fields(a, prefix=""):
         "left_on": a.left_on.isoformat() if a.left_on else "",
     }
     return {f"{prefix}{name}": value for name, value in values.items()}
-
-
-def unit_form(unit):
-    return {
-        "name": unit.name,
-        "short_name": unit.short_name,
-        "aliases": unit.aliases,
-        "kind": unit.kind,
-        "region": unit.region,
-    }
 
 
 def person_form(person):

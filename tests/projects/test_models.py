@@ -6,21 +6,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from projects.models import Project
-from tests.builders import make_project
+from tests.builders import NOT_PUBLIC, make_project
 
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.now()
-
-NON_PUBLIC = {
-    "draft": {"status": Project.Status.DRAFT},
-    "archived": {"status": Project.Status.ARCHIVED},
-    "scheduled": {"published_at": NOW + timedelta(days=1)},
-    "expired": {
-        "published_at": NOW - timedelta(days=2),
-        "expires_at": NOW - timedelta(days=1),
-    },
-}
 
 
 def published_names(now=NOW):
@@ -35,10 +25,10 @@ def test_published_project_without_expiry_is_public():
     assert published_names() == {"公开项目"}
 
 
-@pytest.mark.parametrize("kind", NON_PUBLIC)
+@pytest.mark.parametrize("kind", NOT_PUBLIC)
 def test_non_public_projects_are_excluded(kind):
     make_project(name="公开项目")
-    make_project(name=f"哨兵{kind}", **NON_PUBLIC[kind])
+    make_project(name=f"哨兵{kind}", **NOT_PUBLIC[kind])
     assert published_names() == {"公开项目"}
 
 

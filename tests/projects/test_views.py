@@ -9,6 +9,7 @@ from articles.models import Article
 from personnel.models import Category, Person
 from projects.models import Project
 from tests.builders import (
+    NOT_PUBLIC,
     make_article,
     make_assignment,
     make_batch,
@@ -19,16 +20,6 @@ from tests.builders import (
 )
 
 pytestmark = pytest.mark.django_db
-
-NON_PUBLIC = {
-    "draft": {"status": Project.Status.DRAFT},
-    "archived": {"status": Project.Status.ARCHIVED},
-    "scheduled": {"published_at": timezone.now() + timedelta(days=1)},
-    "expired": {
-        "published_at": timezone.now() - timedelta(days=2),
-        "expires_at": timezone.now() - timedelta(days=1),
-    },
-}
 
 
 def project_list(client, **params):
@@ -76,7 +67,7 @@ def hospital_and_park():
 
 
 def test_project_list_shows_only_published_projects(client, hospital_and_park):
-    for kind, fields in NON_PUBLIC.items():
+    for kind, fields in NOT_PUBLIC.items():
         make_project(name=f"哨兵{kind}", investment=Decimal("99999"), **fields)
     response = project_list(client)
     html = response.content.decode()
@@ -277,9 +268,9 @@ def test_project_page_lists_published_articles_and_public_people(client):
         assert hidden not in html
 
 
-@pytest.mark.parametrize("kind", NON_PUBLIC)
+@pytest.mark.parametrize("kind", NOT_PUBLIC)
 def test_non_public_project_is_404_for_anonymous(client, kind):
-    project = make_project(**NON_PUBLIC[kind])
+    project = make_project(**NOT_PUBLIC[kind])
     assert client.get(project.get_absolute_url()).status_code == 404
 
 
