@@ -9,6 +9,7 @@ admin are never served from the cache.
 """
 
 import hashlib
+import re
 import time
 from datetime import datetime
 from functools import wraps
@@ -65,23 +66,26 @@ def invalidate_on_commit(using=None):
         transaction.on_commit(_set_site_version_after_commit, using=using)
 
 
-def content_changed(sender, instance=None, using=None, **kwargs):
+def content_changed(sender, instance=None, using=None, created=False, **kwargs):
     """Receiver of the content models' save, delete and many-to-many signals.
 
     A change the public cannot see (a draft saved as a draft, a hidden person
-    edited) leaves the version: the cache is kept, and the version, which
-    validators carry, says nothing about staff working on drafts.
+    edited, a new draft) leaves the version: the cache is kept, and the
+    version, which validators carry, says nothing about staff working on
+    drafts. When the earlier state is unknown, the change counts.
     """
-    if instance is not None and not affects_public_pages(instance):
+    if instance is not None and not affects_public_pages(instance, created=created):
         return
     invalidate_on_commit(using)
 
 
-def affects_public_pages(instance):
+def affects_public_pages(instance, *, created=False):
     shows = getattr(instance, "shows_publicly", None)
-    if shows is None:
+    if shows is None or shows():
         return True
-    return shows() or instance.shown_publicly_when_loaded()
+    if created:
+        return False
+    return instance.shown_publicly_when_loaded() is not False
 
 
 def cached_block(name, compute, timeout=3600):
@@ -124,13 +128,21 @@ def page_parameters(request):
     )
 
 
+# A whole number however spelled: " 1", "01", "+1", "2021.0".
+NUMBER = re.compile(r"\s*\+?(\d{1,18})(?:\.0*)?\s*")
+
+
 def normalized_query(query, names):
     """The parameters among ``names`` that have a value, each once (the last,
-    as ``QueryDict.get`` reads it), sorted: one spelling per page."""
+    as ``QueryDict.get`` reads it), numbers written one way, the first page
+    left out, sorted: one spelling per page."""
     normal = QueryDict(mutable=True)
     for name in sorted(names):
         value = query.get(name)
-        if value:
+        number = NUMBER.fullmatch(value or "")
+        if number:
+            value = str(int(number.group(1)))
+        if value and not (name == "page" and value == "1"):
             normal[name] = value
     normal._mutable = False
     return normal

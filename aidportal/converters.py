@@ -15,22 +15,25 @@ class IdConverter:
 
 
 class FilePathConverter:
-    """A file path the file system can hold: no NUL, each segment at most 255
-    bytes, the whole at most 1024.
+    """A plain relative file path the file system can hold: no NUL, no empty,
+    ``.`` or ``..`` segment, each segment at most 255 bytes, the whole at most
+    1024.
 
     Longer names make the file system raise ENAMETOOLONG, which
-    ``django.views.static.serve`` does not expect (a 500); they name no file
-    of ours (404).
+    ``django.views.static.serve`` does not expect (a 500); a path with dot or
+    empty segments reads another file than the one it names, which a view
+    deciding by the name must not serve. Neither names a file of ours (404).
     """
 
     regex = ".+"
 
     def to_python(self, value):
         encoded = value.encode()
+        parts = encoded.split(b"/")
         if (
             len(encoded) > 1024
             or b"\x00" in encoded
-            or any(len(part) > 255 for part in encoded.split(b"/"))
+            or any(len(part) > 255 or part in (b"", b".", b"..") for part in parts)
         ):
             raise ValueError(value[:20])
         return value

@@ -30,7 +30,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
 
-from aidportal.caching import current_site_version
+from aidportal.caching import cached_block, current_site_version
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +44,11 @@ class Later(Exception):
 
     status = 503
     message = ""
+    retry_setting = ""
 
-    def __init__(self, retry_after: int):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
+    def __init__(self):
+        self.retry_after = getattr(settings, self.retry_setting)
+        super().__init__(self.retry_after)
 
 
 class Busy(Later):
@@ -55,6 +56,7 @@ class Busy(Later):
 
     status = 429
     message = "文件正在生成,请稍后再试。"
+    retry_setting = "DOWNLOAD_RETRY_AFTER"
 
 
 class Preparing(Later):
@@ -62,6 +64,7 @@ class Preparing(Later):
 
     status = 503
     message = "文件较大,正在生成,请稍后再下载。"
+    retry_setting = "DOWNLOAD_PREPARING_RETRY_AFTER"
 
 
 class BuiltFile(File):
@@ -87,27 +90,46 @@ def exists(name: str) -> bool:
     return storages["private"].exists(name)
 
 
+def _file_key(name: str) -> str:
+    return f"download-file:{name}"
+
+
+def being_built(name: str) -> bool:
+    return cache.get(_file_key(name)) is not None
+
+
+def row_count(name: str, count: Callable[[], int]) -> int:
+    """``count()``, kept until the site version changes: asking again for a
+    file costs no second count."""
+    key = hashlib.sha256(name.encode()).hexdigest()
+    return cached_block(f"download-rows:{key}", count)
+
+
 @contextmanager
-def build_slot(*, client: str, name: str):
-    """Hold the right to build ``name`` for ``client``, or raise Busy."""
-    seconds = settings.DOWNLOAD_BUILD_SECONDS
-    retry = settings.DOWNLOAD_RETRY_AFTER
-    if not _building.acquire(blocking=False):
-        raise Busy(retry)
+def client_slot(client: str):
+    """Hold the one count or build a client may run at a time, or raise Busy."""
+    key = f"download-client:{client}"
+    if not cache.add(key, 1, settings.DOWNLOAD_BUILD_SECONDS):
+        raise Busy
     try:
-        client_key = f"download-client:{client}"
-        if not cache.add(client_key, 1, seconds):
-            raise Busy(retry)
+        yield
+    finally:
+        cache.delete(key)
+
+
+@contextmanager
+def build_slot(name: str):
+    """Hold the right to build ``name`` in this process, or raise Busy: one
+    build at a time per worker process and per file."""
+    if not _building.acquire(blocking=False):
+        raise Busy
+    try:
+        if not cache.add(_file_key(name), 1, settings.DOWNLOAD_BUILD_SECONDS):
+            raise Busy
         try:
-            file_key = f"download-file:{name}"
-            if not cache.add(file_key, 1, seconds):
-                raise Busy(retry)
-            try:
-                yield
-            finally:
-                cache.delete(file_key)
+            yield
         finally:
-            cache.delete(client_key)
+            cache.delete(_file_key(name))
     finally:
         _building.release()
 
@@ -120,14 +142,14 @@ def build_in_background(name: str, write: Callable[[IO[bytes]], None]):
     """Build ``name`` in a thread of this process, unless it is being built
     already, for a file too big to build while the visitor waits (a
     gunicorn worker would be killed first). Raises Preparing either way."""
-    key = f"download-file:{name}"
+    key = _file_key(name)
     if cache.add(key, 1, settings.DOWNLOAD_BUILD_SECONDS):
         thread = threading.Thread(
             target=_build_in_thread, args=(name, write, key), daemon=True
         )
         background.append(thread)
         thread.start()
-    raise Preparing(settings.DOWNLOAD_PREPARING_RETRY_AFTER)
+    raise Preparing
 
 
 def _build_in_thread(name, write, key):
@@ -187,13 +209,19 @@ def build(name: str, write: Callable[[IO[bytes]], None]) -> str:
     finally:
         if os.path.exists(path):
             os.unlink(path)
-    prune(keep_version=name.removeprefix(f"{FOLDER}/").partition("-")[0])
+    prune(current_version=current_site_version()[0])
     return stored
 
 
-def prune(*, keep_version: str):
-    """Remove the files of other versions, and the oldest of this one past
-    ``DOWNLOAD_FILES_KEPT``."""
+def version_of(file: str) -> int | None:
+    version = file.partition("-")[0]
+    return int(version) if version.isdigit() else None
+
+
+def prune(*, current_version: int):
+    """Remove the files of earlier versions (no request asks for them), and
+    the oldest of the current one past ``DOWNLOAD_FILES_KEPT``. Files of a
+    later version, which another server may have built, are left alone."""
     storage = storages["private"]
     try:
         _folders, files = storage.listdir(FOLDER)
@@ -201,11 +229,13 @@ def prune(*, keep_version: str):
         return
     current = []
     for file in files:
-        path = f"{FOLDER}/{file}"
-        if file.startswith(f"{keep_version}-") and not file.endswith(".part"):
-            current.append(path)
-        elif not file.endswith(".part"):
-            storage.delete(path)
+        version = version_of(file)
+        if version is None or file.endswith(".part"):
+            continue
+        if version < current_version:
+            storage.delete(f"{FOLDER}/{file}")
+        elif version == current_version:
+            current.append(f"{FOLDER}/{file}")
     if len(current) > settings.DOWNLOAD_FILES_KEPT:
         current.sort(key=storage.get_modified_time)
         for path in current[: len(current) - settings.DOWNLOAD_FILES_KEPT]:

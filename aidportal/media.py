@@ -6,7 +6,7 @@ staff who may change that model; to anyone else it does not exist (404), so a
 draft's cover cannot be fetched before its publication, scheduled ones
 included. Stored names are random, so no URL can be guessed either.
 
-The answer for a file is kept in the cache until the site version changes.
+A yes for a file is kept in the cache until the site version changes.
 The bytes come from Django for local files (``django.views.static.serve``), from
 the web server when ``MEDIA_ACCEL_REDIRECT`` names an internal location (nginx's
 X-Accel-Redirect), or from object storage through a signed, expiring URL.
@@ -18,6 +18,7 @@ import uuid
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
@@ -30,7 +31,7 @@ from django.utils.cache import (
 )
 from django.views.static import serve
 
-from aidportal.caching import cached_block, current_site_version
+from aidportal.caching import current_site_version, site_version
 
 PICTURE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 
@@ -81,17 +82,21 @@ def holders(model, fields, name):
 
 
 def is_public(name):
-    """Whether a published row holds the file: cached until content changes."""
+    """Whether a published row holds the file. A yes is kept in the cache
+    until content changes; a no is not kept, so junk paths cost one indexed
+    query each and no memory."""
     found = owner(name)
     if found is None:
         return False
     model, fields = found
     digest = hashlib.sha256(name.encode()).hexdigest()
-
-    def compute():
-        return holders(model, fields, name).published().exists()
-
-    return cached_block(f"media:{digest}", compute)
+    key = f"media:{site_version()}:{digest}"
+    if cache.get(key):
+        return True
+    public = holders(model, fields, name).published().exists()
+    if public:
+        cache.set(key, True, 3600)
+    return public
 
 
 def staff_may_see(user, name):

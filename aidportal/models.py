@@ -119,7 +119,9 @@ class PublicState(models.Model):
 
     # The fields shows_publicly() reads; without them loaded, assume shown.
     public_state_fields = ()
-    _public_when_loaded = False
+    # Unknown (None) for an instance not loaded from the database, such as
+    # one rebuilt from a history record to be saved back.
+    _public_when_loaded = None
 
     class Meta:
         abstract = True
@@ -139,6 +141,7 @@ class PublicState(models.Model):
         raise NotImplementedError
 
     def shown_publicly_when_loaded(self):
+        """True, False, or None when unknown."""
         return self._public_when_loaded
 
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import django_filters
 from django import forms
 from django.db.models import F
@@ -124,7 +126,7 @@ class RosterFilter(django_filters.FilterSet):
         """The filters as one string, the same for every spelling of the same
         selection ("" for the whole roster in its default order)."""
         parts = []
-        for name, value in sorted(self.form.cleaned_data.items()):
+        for name, value in self.form.cleaned_data.items():
             if value in (None, "") or (name == "sort" and value == DEFAULT_SORT):
                 continue
             if isinstance(value, Unit):
@@ -133,8 +135,8 @@ class RosterFilter(django_filters.FilterSet):
                 value = normalize(value)
             elif hasattr(value, "isoformat"):
                 value = value.isoformat()
-            parts.append(f"{name}={value}")
-        return "&".join(parts)
+            parts.append((name, str(value)))
+        return urlencode(sorted(parts))
 
     @property
     def sort_key(self):

@@ -318,17 +318,24 @@ def roster_export(
     if downloads.exists(name):
         return name
     selection_limit = settings.ROSTER_EXPORT_MAX_ROWS
+    if downloads.being_built(name):
+        # Nothing to count or build: it is on its way.
+        raise downloads.Busy if params else downloads.Preparing
     limit = selection_limit if params else spec.sheet_rows
-    rows = assignments.order_by()[: max(limit or 0, selection_limit) + 1].count()
-    if limit is not None and rows > limit:
-        raise ExportTooLarge(limit)
+    cap = max(limit or 0, selection_limit)
 
     def write(out):
         spec.write(roster_values(assignments), out)
 
-    if rows > selection_limit and not wait:
-        downloads.build_in_background(name, write)
-    with downloads.build_slot(client=client, name=name):
-        if downloads.exists(name):
-            return name
-        return downloads.build(name, write)
+    with downloads.client_slot(client):
+        rows = downloads.row_count(
+            name, lambda: assignments.order_by()[: cap + 1].count()
+        )
+        if limit is not None and rows > limit:
+            raise ExportTooLarge(limit)
+        if rows > selection_limit and not wait:
+            downloads.build_in_background(name, write)
+        with downloads.build_slot(name):
+            if downloads.exists(name):
+                return name
+            return downloads.build(name, write)

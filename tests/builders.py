@@ -5,6 +5,7 @@ import io
 import itertools
 from datetime import timedelta
 
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -354,3 +355,35 @@ def gallery_inline_rows(*rows, prefix="images"):
         values = {"id": "", "alt": "", "caption": "", "position": 0, **row}
         data.update({f"{prefix}-{index}-{key}": v for key, v in values.items()})
     return _form_values(data)
+
+
+def posted_form(response, *inline_prefixes):
+    """The form of an admin page as a browser posts it unchanged, with the
+    management forms of the given inline prefixes (no inline rows)."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, forms.FileField):
+            continue
+        if isinstance(field, forms.SplitDateTimeField):
+            local = timezone.localtime(value) if value else None
+            data[f"{name}_0"] = local.date().isoformat() if local else ""
+            data[f"{name}_1"] = f"{local:%H:%M:%S}" if local else ""
+        elif isinstance(field, forms.BooleanField):
+            if value:
+                data[name] = "on"
+        elif isinstance(field, forms.ModelMultipleChoiceField):
+            data[name] = [str(pk) for pk in value or []]
+        else:
+            data[name] = "" if value is None else value
+    for prefix in inline_prefixes:
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": 0,
+                f"{prefix}-INITIAL_FORMS": 0,
+                f"{prefix}-MIN_NUM_FORMS": 0,
+                f"{prefix}-MAX_NUM_FORMS": 1000,
+            }
+        )
+    return data

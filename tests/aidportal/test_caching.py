@@ -5,7 +5,7 @@ never cached; and the queries of the pages once the blocks are warm."""
 import os
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -24,13 +24,16 @@ from articles.models import Article, Channel
 from personnel.models import Person
 from projects.models import Project
 from tests.builders import (
+    PUBLISHER,
     article_post,
     make_article,
     make_assignment,
     make_batch,
     make_channel,
     make_project,
+    make_staff,
     make_unit,
+    posted_form,
 )
 
 pytestmark = pytest.mark.django_db
@@ -788,3 +791,57 @@ def test_junk_parameters_make_no_new_entries(client, redis_cache, site):
     for number in range(100):
         client.get(reverse("projects:list"), {f"x{number}": "1", "_": str(number)})
     assert page_keys() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reverting_to_an_unpublished_version_invalidates(page_cache):
+    """A history revert saves an instance built from the record, never loaded
+    from the database: its earlier state is unknown, so it counts as public."""
+    article = make_article(status=Article.Status.DRAFT)
+    first = article.history.earliest()
+    article.status = Article.Status.PUBLISHED
+    article.save()
+    before = caching.site_version()
+    first.instance.save()
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
+    assert caching.site_version() > before
+
+
+def test_a_publisher_reverting_a_person_to_a_hidden_version_takes_them_off(
+    client, page_cache
+):
+    person = make_assignment(name="秘密人物", is_public=False).person
+    hidden_version = person.history.earliest()
+    person = Person.objects.get(pk=person.pk)
+    person.is_public = True
+    person.save()
+    assert "秘密人物" in client.get(reverse("personnel:list")).content.decode()
+    publisher = Client()
+    publisher.force_login(make_staff(PUBLISHER))
+    url = reverse(
+        "admin:personnel_person_simple_history",
+        args=[person.pk, hidden_version.history_id],
+    )
+    response = publisher.post(url, posted_form(publisher.get(url), "assignments"))
+    assert response.status_code == 302
+    assert Person.objects.get(pk=person.pk).is_public is False
+    assert "秘密人物" not in client.get(reverse("personnel:list")).content.decode()
+
+
+def test_spellings_of_a_number_make_one_entry(client, redis_cache, site):
+    make_project(name="阿克苏援建学校二期", start_date=date(2021, 3, 1))
+    before = page_keys()
+    urls = [
+        reverse("projects:list"),
+        *(
+            reverse("projects:list") + f"?page={page}"
+            for page in ("1", "01", "001", "%201", "+1")
+        ),
+        *(
+            reverse("projects:list") + f"?year={year}"
+            for year in ("2021", "02021", "2021.0", "2021.000", "%202021")
+        ),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert len(page_keys()) == len(before) + 2

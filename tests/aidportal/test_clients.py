@@ -22,7 +22,7 @@ def test_without_proxies_the_remote_address_is_the_client(settings):
         (1, "203.0.113.7", "203.0.113.7"),
         (1, "1.2.3.4, 203.0.113.7", "203.0.113.7"),
         (1, "junk, 203.0.113.7", "203.0.113.7"),
-        (1, " 2001:db8::1 ", "2001:db8::1"),
+        (1, " 2001:db8::1 ", "2001:db8::"),
         (2, "1.2.3.4, 203.0.113.7, 10.0.0.9", "203.0.113.7"),
         # Fewer hops than proxies, or an entry that is no address: the peer.
         (2, "203.0.113.7", "10.0.0.2"),
@@ -40,3 +40,20 @@ def test_behind_proxies_the_client_is_counted_from_the_right(
 def test_behind_a_proxy_without_the_header_the_peer_is_the_client(settings):
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_address(request()) == "10.0.0.2"
+
+
+@pytest.mark.parametrize(
+    ("address", "client"),
+    [
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),
+        ("2001:db8:1:2:ffff::1", "2001:db8:1:2::"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("203.0.113.7", "203.0.113.7"),
+    ],
+)
+def test_an_ipv6_client_is_its_64_network(settings, address, client):
+    """Every address of a /64 belongs to one subscriber: counting them apart
+    would give that client 2**64 lock-out and export allowances."""
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_address(request(address)) == client

@@ -210,3 +210,33 @@ def test_the_gate_costs_no_query_once_warm(client, django_assert_num_queries):
         for url in urls:
             assert client.get(url).status_code == 200
     assert Path(settings.MEDIA_ROOT, article.cover.name).exists()
+
+
+@pytest.mark.parametrize(
+    "trick",
+    ["articles/article/../../{name}", "./{name}", "articles//../{name}", "{name}/."],
+)
+def test_a_path_that_is_not_a_plain_name_is_404_even_for_staff(client, trick):
+    """The gate decides by the path as written: a path the file system would
+    read otherwise (dot segments, empty ones) names no file of ours."""
+    from django.contrib.auth.models import Permission, User
+
+    hidden = make_person("隐藏", is_public=False, photo=image_file("p.jpg"))
+    user = User.objects.create_user("articles-only", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(user)
+    assert client.get(hidden.photo.url).status_code == 404
+    path = trick.format(name=hidden.photo.name)
+    assert client.get(settings.MEDIA_URL + path).status_code == 404
+
+
+def test_junk_paths_leave_nothing_in_the_cache(client):
+    from django.core.cache import cache
+
+    make_article()
+    client.get(settings.MEDIA_URL + "articles/article/2026/11/x.jpg")
+    before = set(cache._cache)
+    for number in range(50):
+        path = f"articles/article/2026/11/{number:032x}.jpg"
+        assert client.get(settings.MEDIA_URL + path).status_code == 404
+    assert set(cache._cache) == before

@@ -564,10 +564,12 @@ def test_a_reporter_reads_the_public_roster_in_the_admin_and_nothing_else(login,
     assert change.context["has_change_permission"] is False
     hidden_change = reverse(f"admin:personnel_{model}_change", args=[hidden.pk])
     assert client.get(hidden_change).status_code == 302, "as for no such row"
-    history = reverse(f"admin:personnel_{model}_history", args=[hidden.pk])
-    assert client.get(history).status_code == 404
-    version = hidden.history.latest("history_date")
-    assert client.get(f"{history}{version.history_id}/").status_code == 404
+    for row in (public, hidden):
+        # Earlier versions hold what the public roster does not: no history.
+        history = reverse(f"admin:personnel_{model}_history", args=[row.pk])
+        assert client.get(history).status_code == 404
+        version = row.history.latest("history_date")
+        assert client.get(f"{history}{version.history_id}/").status_code == 404
     editor_list = login("editor").get(reverse(f"admin:personnel_{model}_changelist"))
     assert hidden in editor_list.context["cl"].result_list
 

@@ -3,6 +3,7 @@ import csv
 import io
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
@@ -373,3 +374,34 @@ def test_a_whole_roster_too_big_to_build_in_a_request_is_built_in_the_background
     assert ready.status_code == 200
     assert len(rows_of(ready, fmt)) == 1 + 3
     assert export(client, fmt, batch="10").status_code == 400, "a selection: too big"
+
+
+def test_a_search_term_cannot_pose_as_other_filters(client, roster):
+    """A query holding "&" and "=" is one value, not more filters: it must not
+    share its file with the selection it spells out."""
+    forged = export(client, "csv", q="季&sort=name")
+    assert csv_rows(forged)[1:] == []
+    real = export(client, "csv", q="季", sort="name")
+    assert [row[0] for row in csv_rows(real)[1:]] == ["季 成", "季 成"]
+
+
+@pytest.mark.parametrize(("params", "status"), [({}, 503), ({"batch": "10"}, 429)])
+def test_a_file_on_its_way_costs_no_count(client, roster, params, status):
+    canonical = urlencode(sorted(params.items()))
+    name = downloads.current_name(kind="roster", params=canonical, suffix="xlsx")
+    cache.add(f"download-file:{name}", 1, 60)
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            response = export(client, "xlsx", **params)
+        assert response.status_code == status
+        assert not [q for q in queries if "COUNT" in q["sql"]]
+
+
+def test_asking_again_for_a_selection_costs_no_second_count(client, roster, settings):
+    settings.ROSTER_EXPORT_MAX_ROWS = 1
+    counted = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            assert export(client, "csv", category="medical").status_code == 400
+        counted += [q for q in queries if "COUNT" in q["sql"]]
+    assert len(counted) == 1
