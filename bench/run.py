@@ -223,7 +223,6 @@ EXPORT_SCRIPT = """
 import io, os, resource, sys, tempfile, time
 import django
 django.setup()
-from django.db import transaction
 from django.db.models import Subquery
 from aidportal.downloads import whole_result_plans
 from personnel.exports import COLUMNS, roster_rows, roster_values, write_csv, write_xlsx
@@ -238,7 +237,7 @@ if size:
 started = time.perf_counter()
 with tempfile.TemporaryFile() as out:
     if way == "values":
-        with transaction.atomic(), whole_result_plans():
+        with whole_result_plans():
             (write_csv if fmt == "csv" else write_xlsx)(roster_values(rows), out)
     else:
         # The export before: model instances, the workbook in memory.
