@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.utils.functional import SimpleLazyObject
 
-from aidportal.caching import cached_block
+from aidportal.kernel.caching import cached_block
 from articles.models import Channel
 
 

@@ -1,6 +1,6 @@
 """Site search: published articles, projects and people for one query."""
 
-from aidportal.chinese import normalize
+from aidportal.kernel.chinese import normalize
 from articles.models import Article
 from personnel.models import Assignment, Person
 from projects.models import Project

@@ -77,6 +77,9 @@ THIRD_PARTY_APPS = [
     "axes",
 ]
 LOCAL_APPS = [
+    # The kernel: what every app builds on (aidportal/kernel); the site layer
+    # (aidportal) composes the apps. Rule: site → apps → kernel, never back.
+    "aidportal.kernel",
     "aidportal",
     "articles",
     "personnel",
@@ -88,7 +91,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: anonymous pages are answered without touching it.
-    "aidportal.caching.PageCacheMiddleware",
+    "aidportal.kernel.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -178,9 +181,9 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
-AXES_CLIENT_IP_CALLABLE = "aidportal.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "aidportal.kernel.clients.client_address"
 # Reverse proxies in front of the app that append to X-Forwarded-For: the
-# client address is read that many entries from the right (aidportal.clients).
+# client is read that many entries from the right (aidportal.kernel.clients).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -201,8 +204,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 # Django's zh_Hans DATE_INPUT_FORMATS contain an invalid "%Y年%n月%j日";
-# aidportal/formats/zh_Hans replaces them.
-FORMAT_MODULE_PATH = ["aidportal.formats"]
+# aidportal/kernel/formats/zh_Hans replaces them.
+FORMAT_MODULE_PATH = ["aidportal.kernel.formats"]
 
 
 # Static and media files
@@ -215,8 +218,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Files nobody outside the newsroom may fetch by URL: roster uploads waiting
 # for their confirm step, and built exports. Never served as they are.
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
-# Uploads are served through the gate at /media/ (aidportal.media): only the
-# pictures of published content, and only those, are public. Behind nginx the
+# Uploads are served through the gate at /media/ (aidportal.kernel.media):
+# only the pictures of published content, and only those, are public. Behind nginx the
 # gate answers with X-Accel-Redirect to this internal location (docs/deploy.md).
 MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
 # With object storage the gate redirects to a signed URL valid this long.
@@ -248,7 +251,7 @@ if os.environ.get("MEDIA_S3_BUCKET"):
     }
     STORAGES["default"] = {
         # Private bucket: pages link the gate, which redirects to signed URLs.
-        "BACKEND": "aidportal.storage.GatedS3Storage",
+        "BACKEND": "aidportal.kernel.storage.GatedS3Storage",
         "OPTIONS": {
             **S3_OPTIONS,
             "default_acl": "private",
@@ -331,12 +334,12 @@ THUMBNAIL_QUALITY = 82
 THUMBNAIL_PREFIX = "renditions/"
 # Renditions are named after their picture, so the media gate knows whose
 # they are: renditions/<picture>/<key>.<format>.
-THUMBNAIL_BACKEND = "aidportal.images.RenditionBackend"
+THUMBNAIL_BACKEND = "aidportal.kernel.images.RenditionBackend"
 
 # A roster export of a selection holds at most this many rows (the size is
 # counted before any row is read); the whole roster is one prebuilt file.
 ROSTER_EXPORT_MAX_ROWS = int(os.environ.get("ROSTER_EXPORT_MAX_ROWS", "50000"))
-# Downloads (aidportal.downloads): a build holds its slot at most this long,
+# Downloads (aidportal.kernel.downloads): a build holds its slot this long at most,
 # a client asked to wait is told to come back after DOWNLOAD_RETRY_AFTER, and
 # this many files of the current site version are kept.
 DOWNLOAD_BUILD_SECONDS = 300
@@ -356,7 +359,7 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # The upload is kept between the preview and the confirm step in the private
 # storage (shared by every app server; not in the cache, which may evict it).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "aidportal.storage.PrivateUploadStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "aidportal.kernel.storage.PrivateUploadStorage"
 # Importing needs the "add" permission of the model, exporting "view".
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

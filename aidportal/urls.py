@@ -5,10 +5,10 @@ from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from aidportal import views
-from aidportal.caching import cache_params
-from aidportal.converters import FilePathConverter, IdConverter
-from aidportal.decorators import read_only
-from aidportal.media import media_file
+from aidportal.kernel.caching import cache_params
+from aidportal.kernel.converters import FilePathConverter, IdConverter
+from aidportal.kernel.media import media_file
+from aidportal.kernel.views import read_only
 from aidportal.sitemaps import SITEMAPS
 from articles.feeds import ChannelFeed, LatestArticlesFeed
 
@@ -47,7 +47,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Uploads: the gate serves the pictures of published content (aidportal.media).
+# Uploads: the gate serves the pictures of published content (aidportal.kernel.media).
 urlpatterns += [
     path("media/<file_path:path>", read_only(media_file), name="media"),
 ]

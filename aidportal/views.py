@@ -10,10 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from aidportal.caching import cached_block
-from aidportal.chinese import normalize
 from aidportal.forms import SEARCH_TYPES, SearchForm
-from aidportal.pagination import CappedPaginator, display_count, first_rows
+from aidportal.kernel.caching import cached_block
+from aidportal.kernel.chinese import normalize
+from aidportal.kernel.pagination import CappedPaginator, display_count, first_rows
 from aidportal.search import site_search
 from articles.models import Article
 from personnel.models import Assignment, Category

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from aidportal.admin import (
+from aidportal.kernel.admin import (
     COVER_FIELDS,
     RECORD_FIELDSET,
     GalleryInline,

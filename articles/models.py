@@ -5,10 +5,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aidportal.models import GalleryImage, Publishable, PublishableQuerySet
+from aidportal.kernel.publishing import (
+    Content,
+    GalleryImage,
+    Publishable,
+    PublishableQuerySet,
+)
 
 
-class Channel(models.Model):
+class Channel(Content):
     name = models.CharField(_("名称"), max_length=40, unique=True)
     slug = models.SlugField(
         _("网址名"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aidportal.decorators import read_only
+from aidportal.kernel.views import read_only
 from articles import views
 
 app_name = "articles"

@@ -3,9 +3,9 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from aidportal.caching import cached_block
-from aidportal.mixins import FilteredListMixin, PreviewMixin
-from aidportal.pagination import CappedPaginator
+from aidportal.kernel.caching import cached_block
+from aidportal.kernel.pagination import CappedPaginator
+from aidportal.kernel.views import FilteredListMixin, PreviewMixin
 from articles.filters import ArticleFilter
 from articles.models import Article, Channel
 

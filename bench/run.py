@@ -224,7 +224,7 @@ import io, os, resource, sys, tempfile, time
 import django
 django.setup()
 from django.db.models import Subquery
-from aidportal.downloads import whole_result_plans
+from aidportal.kernel.downloads import whole_result_plans
 from personnel.exports import COLUMNS, roster_rows, roster_values, write_csv, write_xlsx
 from personnel.filters import DEFAULT_SORT, SORT_ORDERS
 from personnel.models import Assignment

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
-from aidportal.admin import (
+from aidportal.kernel.admin import (
     HistoryAdmin,
     LiveContentInlineMixin,
     MayChangeMixin,
@@ -20,7 +20,7 @@ from aidportal.admin import (
     RestoreDeletedMixin,
     SignedImportMixin,
 )
-from aidportal.chinese import normalize
+from aidportal.kernel.chinese import normalize
 from personnel.importers import RosterFileError
 from personnel.models import Assignment, Batch, Person, Unit
 from personnel.resources import (

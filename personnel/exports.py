@@ -2,7 +2,7 @@
 
 Rows are read as tuples of values, a few thousand at a time, and written to
 a file as they come: memory stays flat whatever the size. The views build
-each file once per site version (aidportal.downloads).
+each file once per site version (aidportal.kernel.downloads).
 """
 
 import csv

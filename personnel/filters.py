@@ -6,9 +6,9 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from aidportal.caching import cached_block
-from aidportal.chinese import normalize
-from aidportal.forms import PublicNumberChoiceField, PublicRowChoiceField
+from aidportal.kernel.caching import cached_block
+from aidportal.kernel.chinese import normalize
+from aidportal.kernel.forms import PublicNumberChoiceField, PublicRowChoiceField
 from personnel.models import Batch, Category, Unit
 
 DEFAULT_SORT = "unit"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from aidportal.chinese import normalize, parse_date
+from aidportal.kernel.chinese import normalize, parse_date
 from personnel.models import Category
 
 # Canonical field → the header printed on Chinese rosters.

@@ -7,10 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aidportal.chinese import chinese_number, name_pinyin, normalize
-from aidportal.facets import Facet, facet_counts
-from aidportal.images import clean_new_uploads, make_renditions, validate_image_upload
-from aidportal.models import PublicState, Searchable, upload_folder
+from aidportal.kernel.chinese import chinese_number, name_pinyin, normalize
+from aidportal.kernel.facets import Facet, facet_counts
+from aidportal.kernel.images import (
+    clean_new_uploads,
+    make_renditions,
+    upload_folder,
+    validate_image_upload,
+)
+from aidportal.kernel.publishing import Content, PublicState, Searchable
 
 ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
 
@@ -32,7 +37,7 @@ class UnitQuerySet(models.QuerySet):
         )
 
 
-class Unit(Searchable):
+class Unit(Content, Searchable):
     class Kind(models.TextChoices):
         HOSPITAL = "hospital", _("医院")
         SCHOOL = "school", _("学校")
@@ -103,7 +108,7 @@ class BatchQuerySet(models.QuerySet):
         return self.filter(Exists(public.filter(batch=OuterRef("pk"))))
 
 
-class Batch(models.Model):
+class Batch(Content):
     number = models.PositiveSmallIntegerField(_("批次"), unique=True)
     label = models.CharField(
         _("名称"), max_length=30, blank=True, help_text=_("留空则自动生成,如“第十批”。")
@@ -161,7 +166,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
 
-class Person(PublicState, Searchable):
+class Person(Content, PublicState, Searchable):
     name = models.CharField(
         _("姓名"),
         max_length=50,
@@ -320,7 +325,7 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
 
-class Assignment(Searchable):
+class Assignment(Content, Searchable):
     person = models.ForeignKey(
         Person,
         verbose_name=_("人员"),

@@ -12,7 +12,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import Result
 
-from aidportal.chinese import normalize
+from aidportal.kernel.chinese import normalize
 from personnel.importers import (
     FIELD_LABELS,
     RosterFileError,

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from aidportal import downloads
-from aidportal.chinese import normalize
+from aidportal.kernel import downloads
+from aidportal.kernel.chinese import normalize
 from personnel.exports import roster_values, write_csv, write_xlsx
 from personnel.importers import RosterFileError, RowError
 from personnel.models import Assignment, Batch, Category, Person, Unit

@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 
-from aidportal.clients import client_address
-from aidportal.downloads import Later, file_response, retry_later
-from aidportal.mixins import FilteredListMixin
-from aidportal.pagination import CappedPaginator
+from aidportal.kernel.clients import client_address
+from aidportal.kernel.downloads import Later, file_response, retry_later
+from aidportal.kernel.pagination import CappedPaginator
+from aidportal.kernel.views import FilteredListMixin
 from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter, sorted_matches
 from personnel.models import Assignment, Category, Person
 from personnel.services import EXPORT_FORMATS, ExportTooLarge, roster_export

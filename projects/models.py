@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aidportal.facets import Facet, facet_counts
-from aidportal.models import GalleryImage, Publishable, PublishableQuerySet
+from aidportal.kernel.facets import Facet, facet_counts
+from aidportal.kernel.publishing import GalleryImage, Publishable, PublishableQuerySet
 
 
 def _total_expressions():

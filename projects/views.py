@@ -1,7 +1,7 @@
 from django.views.generic import DetailView, ListView
 
-from aidportal.mixins import FilteredListMixin, PreviewMixin
-from aidportal.pagination import CappedPaginator
+from aidportal.kernel.pagination import CappedPaginator
+from aidportal.kernel.views import FilteredListMixin, PreviewMixin
 from projects.filters import ProjectFilter
 from projects.models import Project
 

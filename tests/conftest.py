@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aidportal import caching, downloads
+from aidportal.kernel import caching, downloads
 
 
 @pytest.fixture(autouse=True)

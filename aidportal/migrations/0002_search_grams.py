@@ -5,7 +5,7 @@ SQLite has no such index: the same ``__substring`` lookup scans there.
 
 from django.db import migrations
 
-from aidportal.lookups import create_gram_indexes, drop_gram_indexes, text_grams
+from aidportal.kernel.search import create_gram_indexes, drop_gram_indexes, text_grams
 
 SEARCHABLE = [
     ("personnel", "Unit"),

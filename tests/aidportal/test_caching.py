@@ -1,4 +1,4 @@
-"""The page cache (aidportal.caching): anonymous pages from the cache,
+"""The page cache (aidportal.kernel.caching): anonymous pages from the cache,
 conditional GETs, invalidation by content changes and by the clock, what is
 never cached; and the queries of the pages once the blocks are warm."""
 
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from aidportal import caching
+from aidportal.kernel import caching
 from articles.models import Article, Channel
 from personnel.models import Person
 from projects.models import Project
@@ -518,7 +518,7 @@ def test_admin_pages_are_not_cached(client, admin_client, page_cache, site):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_exports_are_built_files_not_cached_pages(client, redis_cache, site, fmt):
-    """An export is a file kept per site version (aidportal.downloads), never
+    """An export is a file kept per site version (aidportal.kernel.downloads), never
     an entry of the page cache."""
     before = page_keys()
     response = client.get(reverse(f"personnel:export-{fmt}"))

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from aidportal.chinese import chinese_number, name_pinyin, normalize, parse_date
+from aidportal.kernel.chinese import chinese_number, name_pinyin, normalize, parse_date
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from aidportal.clients import client_address
+from aidportal.kernel.clients import client_address
 
 
 def request(remote="10.0.0.2", forwarded=None):

@@ -1,4 +1,4 @@
-"""Built downloads (aidportal.downloads): stored whole, kept per site
+"""Built downloads (aidportal.kernel.downloads): stored whole, kept per site
 version, pruned as versions pass."""
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import storages
 
-from aidportal import caching, downloads
+from aidportal.kernel import caching, downloads
 
 pytestmark = pytest.mark.django_db
 

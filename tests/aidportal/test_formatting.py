@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from aidportal.templatetags.portal import people_count, square_metres, wan_yuan
+from aidportal.kernel.templatetags.portal import people_count, square_metres, wan_yuan
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
-from aidportal.images import validate_image_upload
+from aidportal.kernel.images import validate_image_upload
 from articles.models import Article, ArticleImage
 from personnel.models import Person
 from tests.builders import article_post, gallery_inline_rows, person_post

@@ -1,4 +1,4 @@
-"""The media gate (aidportal.media): pictures, and their renditions, reach the
+"""The media gate (aidportal.kernel.media): pictures, and their renditions, reach the
 public exactly while what holds them is published; stored names are random."""
 
 from datetime import timedelta
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.utils import timezone
 
-from aidportal.images import renditions
+from aidportal.kernel.images import renditions
 from articles.models import Article
 from personnel.models import Person
 from projects.models import Project
@@ -158,7 +158,7 @@ def test_with_object_storage_pages_link_the_gate_which_signs_a_url(client, setti
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "aidportal.storage.GatedS3Storage",
+            "BACKEND": "aidportal.kernel.storage.GatedS3Storage",
             "OPTIONS": {
                 "bucket_name": "aidportal-media",
                 "endpoint_url": "https://s3.example.net",

@@ -16,8 +16,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from aidportal.chinese import normalize
-from aidportal.lookups import query_grams, text_grams
+from aidportal.kernel.chinese import normalize
+from aidportal.kernel.search import query_grams, text_grams
 from aidportal.search import site_search
 from articles.models import Article
 from articles.views import ArticleListView

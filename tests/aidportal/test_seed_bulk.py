@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from aidportal.lookups import text_grams
+from aidportal.kernel.search import text_grams
 from articles.models import Article
 from personnel.models import Assignment, Person, Unit
 

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from aidportal import caching, downloads
+from aidportal.kernel import caching, downloads
 from personnel import services
 from personnel.models import Category, Person
 from tests.builders import make_assignment, make_batch, make_unit

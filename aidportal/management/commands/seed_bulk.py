@@ -17,9 +17,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from pypinyin import lazy_pinyin
 
-from aidportal.chinese import normalize
-from aidportal.lookups import create_gram_indexes, drop_gram_indexes, text_grams
-from aidportal.models import PublishStatus
+from aidportal.kernel.chinese import normalize
+from aidportal.kernel.publishing import PublishStatus
+from aidportal.kernel.search import create_gram_indexes, drop_gram_indexes, text_grams
 from articles.models import Article, Channel
 from personnel.models import Assignment, Batch, Category, Person, Unit
 

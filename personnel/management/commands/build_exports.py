@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from aidportal.downloads import Busy
+from aidportal.kernel.downloads import Busy
 from personnel.filters import DEFAULT_SORT, SORT_ORDERS
 from personnel.models import Assignment
 from personnel.services import EXPORT_FORMATS, ExportTooLarge, roster_export

@@ -4,7 +4,8 @@ A picture, or a rendition of it, is served to anyone while the row that holds
 it is published (``published()`` of that model's default manager), and to
 staff who may change that model; to anyone else it does not exist (404), so a
 draft's cover cannot be fetched before its publication, scheduled ones
-included. Stored names are random, so no URL can be guessed either.
+included. Stored names are random (``images.upload_folder``), so no URL can be
+guessed either.
 
 A yes for a file is kept in the cache until the site version changes.
 The bytes come from Django for local files (``django.views.static.serve``), from
@@ -13,8 +14,6 @@ X-Accel-Redirect), or from object storage through a signed, expiring URL.
 """
 
 import hashlib
-import os
-import uuid
 
 from django.apps import apps
 from django.conf import settings
@@ -23,7 +22,6 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.utils import timezone
 from django.utils.cache import (
     add_never_cache_headers,
     patch_cache_control,
@@ -31,22 +29,7 @@ from django.utils.cache import (
 )
 from django.views.static import serve
 
-from aidportal.caching import current_site_version, site_version
-
-PICTURE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
-
-
-def upload_folder(instance, filename):
-    """``<app>/<model>/<year>/<month>/<random><extension>``: the owner's model
-    is read back from the path by the gate, and no name can be guessed."""
-    meta = instance._meta
-    extension = os.path.splitext(filename)[1].lower()
-    if extension not in PICTURE_EXTENSIONS:
-        extension = ""
-    return (
-        f"{meta.app_label}/{meta.model_name}/{timezone.now():%Y/%m}/"
-        f"{uuid.uuid4().hex}{extension}"
-    )
+from aidportal.kernel.caching import current_site_version, site_version
 
 
 def source_name(path):

@@ -1,8 +1,13 @@
+"""Views and view pieces every app uses: public pages that only read, list
+pages narrowed by a FilterSet, previews for staff."""
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
-from aidportal.forms import names_nothing_found
+from aidportal.kernel.forms import names_nothing_found
 
 
 class FilteredListMixin:
@@ -77,3 +82,14 @@ class PreviewMixin:
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)
+
+
+def read_only(view):
+    """A public page: GET and HEAD are answered, any other method is a 405.
+
+    Without this, CsrfViewMiddleware answers a POST that carries no token
+    with a 403 before the view can refuse the method. A view that changes
+    nothing has nothing for a CSRF token to protect, so the check is skipped
+    for it and the client is told the real reason: 405, Allow: GET, HEAD.
+    """
+    return csrf_exempt(require_safe(view))

@@ -18,7 +18,7 @@ class PrivateUploadStorage(MediaStorage):
 
 class GatedS3Storage(S3Storage):
     """Uploads in a private bucket. Pages link the media gate (``/media/``,
-    aidportal.media), never the bucket; the gate decides who may see a file
+    aidportal.kernel.media), never the bucket; the gate decides who may see a file
     and redirects to a signed, expiring URL of it."""
 
     def __init__(self, **settings):

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from pypinyin import lazy_pinyin
 
-from aidportal.formats.zh_Hans.formats import DATE_INPUT_FORMATS
+from aidportal.kernel.formats.zh_Hans.formats import DATE_INPUT_FORMATS
 
 # \s in Python's re is Unicode-aware: it covers U+00A0, U+3000 and the rest.
 WHITESPACE = re.compile(r"\s+")

@@ -30,7 +30,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
 
-from aidportal.caching import cached_block, current_site_version
+from aidportal.kernel.caching import cached_block, current_site_version
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Anonymous pages from the cache, conditional GET, and their invalidation.
 
 One number, the site version, changes whenever a change to content is
-committed (a save or delete of a content model, see AidportalConfig.ready) or
+committed (a save or delete of a content model, see ``connect_invalidation``) or
 when a scheduled publication or expiry comes due. Cached pages and blocks are
 keyed by it, so invalidation is a single cache write, shared by every app
 server through Redis. Staff (anyone with a session cookie), previews and the
@@ -17,7 +17,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponseNotModified, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -25,8 +25,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date, parse_http_date_safe
 
+from aidportal.kernel.publishing import content_models, publishable_models
+
 VERSION_KEY = "site-version"
-NEXT_CHANGE_KEY = "site-next-change"
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/xml", "text/plain")
 UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/")
 
@@ -96,21 +97,27 @@ def cached_block(name, compute, timeout=3600):
 def next_scheduled_change():
     """When the next scheduled publication or expiry is due (a timestamp), or
     None: pages cached before then must not outlive it."""
-    from articles.models import Article
-    from projects.models import Project
 
     def compute():
         now = timezone.now()
-        moments = []
-        for model in (Article, Project):
-            due = model.objects.filter(status=model.Status.PUBLISHED).aggregate(
-                publish=Min("published_at", filter=Q(published_at__gt=now)),
-                expire=Min("expires_at", filter=Q(expires_at__gt=now)),
-            )
-            moments += [moment for moment in due.values() if moment]
+        moments = [
+            model.objects.next_scheduled_change(now) for model in publishable_models()
+        ]
+        moments = [moment for moment in moments if moment]
         return min(moments).timestamp() if moments else 0
 
     return cached_block("next-change", compute) or None
+
+
+def connect_invalidation() -> None:
+    """Any committed change to content invalidates the cached pages
+    (infrastructure, not domain logic: it must hold for every code path that
+    saves). History models are no content models: they add nothing."""
+    for model in content_models():
+        post_save.connect(content_changed, sender=model)
+        post_delete.connect(content_changed, sender=model)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(content_changed, sender=field.remote_field.through)
 
 
 def page_parameters(request):

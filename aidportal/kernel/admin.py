@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from aidportal.models import PublishStatus
-from aidportal.services import deleted_records, deleted_restore
+from aidportal.kernel.history import deleted_records, deleted_restore
+from aidportal.kernel.publishing import PublishStatus
 
 COVER_FIELDS = ["cover", "cover_alt", "cover_decorative", "cover_caption"]
 RECORD_FIELDSET = (
@@ -206,7 +206,7 @@ class SignedImportMixin:
 
     confirm_option_fields = ()
     upload_token_max_age = 24 * 3600
-    upload_token_salt = "aidportal.admin.import-upload"
+    upload_token_salt = "aidportal.kernel.admin.import-upload"
     signed_fields = ("import_file_name", "original_file_name", "format", "resource")
 
     def get_confirm_form_initial(self, request, import_form):

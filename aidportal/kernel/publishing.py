@@ -1,9 +1,17 @@
-"""What articles and projects share: the publishing rule and its fields."""
+"""Publishing: what content shares, and what the public may see of it.
 
+``Content`` marks every model whose rows the public site shows or that decide
+what it shows; the kernel finds them through the app registry
+(``content_models()``), so a new app needs no edit here. ``Publishable`` is
+the base of articles and projects: status, schedule, body, cover and the one
+definition of "published" (``PublishableQuerySet.published()``).
+"""
+
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import F, Min, Q, Value
 from django.db.models.functions import StrIndex
 from django.urls import reverse
 from django.utils import timezone
@@ -11,10 +19,14 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
-from aidportal.chinese import normalize
-from aidportal.images import clean_new_uploads, make_renditions, validate_image_upload
-from aidportal.lookups import SearchTextField, text_grams
-from aidportal.media import upload_folder
+from aidportal.kernel.chinese import normalize
+from aidportal.kernel.images import (
+    clean_new_uploads,
+    make_renditions,
+    upload_folder,
+    validate_image_upload,
+)
+from aidportal.kernel.search import SearchTextField, text_grams
 
 # Parts of a search text are joined by a character no normalised query holds.
 SEARCH_SEPARATOR = "\n"
@@ -28,6 +40,24 @@ def require_alt(instance, image, alt, decorative):
         and not getattr(instance, decorative)
     ):
         raise ValidationError({alt: _("请填写替代文字,或勾选“仅作装饰”。")})
+
+
+class Content(models.Model):
+    """A model whose rows the public site shows, or that decide what it shows
+    (a unit's aliases decide what a search finds): a committed change to one
+    invalidates the cached pages."""
+
+    class Meta:
+        abstract = True
+
+
+def content_models() -> list[type[models.Model]]:
+    """Every concrete content model of the installed apps."""
+    return [model for model in apps.get_models() if issubclass(model, Content)]
+
+
+def publishable_models() -> list[type[models.Model]]:
+    return [model for model in content_models() if issubclass(model, Publishable)]
 
 
 class PublishStatus(models.TextChoices):
@@ -47,6 +77,17 @@ class PublishableQuerySet(models.QuerySet):
             status=PublishStatus.PUBLISHED,
             published_at__lte=now,
         )
+
+    def next_scheduled_change(self, now=None):
+        """When the next scheduled publication or expiry of these rows is due,
+        or None: what the public sees changes then, with no save."""
+        now = now or timezone.now()
+        due = self.filter(status=PublishStatus.PUBLISHED).aggregate(
+            publish=Min("published_at", filter=Q(published_at__gt=now)),
+            expire=Min("expires_at", filter=Q(expires_at__gt=now)),
+        )
+        moments = [moment for moment in due.values() if moment]
+        return min(moments) if moments else None
 
     def search(self, query):
         """Rows whose normalised text contains the query, title matches first
@@ -96,7 +137,7 @@ BODY_EXTENSIONS = {
 
 
 class Searchable(models.Model):
-    """A normalised search text and its index keys (see aidportal.lookups)."""
+    """A normalised search text and its index keys (see aidportal.kernel.search)."""
 
     search_text = SearchTextField(editable=False, default="")
     search_grams = models.TextField(editable=False, default="")
@@ -115,7 +156,7 @@ class Searchable(models.Model):
 class PublicState(models.Model):
     """A row that may or may not be shown to the public, and remembers which it
     was when loaded: a change to a row the public sees neither before nor
-    after leaves the cached pages alone (see aidportal.caching)."""
+    after leaves the cached pages alone (see aidportal.kernel.caching)."""
 
     # The fields shows_publicly() reads; without them loaded, assume shown.
     public_state_fields = ()
@@ -145,7 +186,7 @@ class PublicState(models.Model):
         return self._public_when_loaded
 
 
-class Publishable(PublicState, Searchable):
+class Publishable(Content, PublicState, Searchable):
     """Status, schedule, summary, body, cover, authorship and search text of
     public content (articles and projects)."""
 
@@ -294,7 +335,7 @@ class GalleryImageQuerySet(models.QuerySet):
         return self.filter(**{f"{field}__in": owner.objects.published()})
 
 
-class GalleryImage(models.Model):
+class GalleryImage(Content):
     """A picture of a gallery: subclasses add the foreign key to their owner,
     named by ``owner_field``."""
 

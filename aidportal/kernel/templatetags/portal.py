@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import template
 from js_asset import Media as NonceMedia
 
-from aidportal.images import renditions
+from aidportal.kernel.images import renditions
 
 logger = logging.getLogger(__name__)
 

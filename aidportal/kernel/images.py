@@ -10,12 +10,14 @@ sorl-thumbnail.
 
 import io
 import os
+import uuid
 import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence
 from sorl.thumbnail import get_thumbnail
@@ -29,6 +31,22 @@ EXTENSIONS = {
     "WEBP": {"webp"},
     "GIF": {"gif"},
 }
+PICTURE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+
+
+def upload_folder(instance, filename):
+    """``<app>/<model>/<year>/<month>/<random><extension>``: the owner's model
+    is read back from the path by the media gate, and no name can be guessed."""
+    meta = instance._meta
+    extension = os.path.splitext(filename)[1].lower()
+    if extension not in PICTURE_EXTENSIONS:
+        extension = ""
+    return (
+        f"{meta.app_label}/{meta.model_name}/{timezone.now():%Y/%m}/"
+        f"{uuid.uuid4().hex}{extension}"
+    )
+
+
 RENDITION_WIDTHS = (400, 800, 1600)
 RENDITION_FORMATS = ("WEBP", "JPEG")
 

@@ -2,7 +2,7 @@
 
 Django's ``__contains`` is LIKE (wildcards to escape, and very long patterns
 fail on SQLite) and ``__icontains`` wraps the column in UPPER(), which no index
-can serve. Texts searched this way are normalised (aidportal.chinese) before
+can serve. Texts searched this way are normalised (aidportal.kernel.chinese) before
 they are stored and queried, so an exact match is the right one.
 
 On PostgreSQL the lookup first narrows the rows with a GIN index over the

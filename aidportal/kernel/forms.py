@@ -1,0 +1,50 @@
+"""Form fields of the kernel: query parameters that name what the public may see."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceField, ModelChoiceField
+
+
+def _is_id(value):
+    return isinstance(value, str) and value.isascii() and value.isdigit()
+
+
+# Query parameters that name a row the public may see (a unit, a batch): a
+# value that is no id is a 400 naming the parameter; an id the public may not
+# see answers exactly as an id of nothing, a 404 that names nothing, so hidden
+# rows can be neither read nor counted.
+NOT_FOUND = "not_found"
+
+
+class PublicRowChoiceField(ModelChoiceField):
+    """A row by id, among the rows of ``queryset`` (what the public sees)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not (_is_id(value) and len(value) <= 18):
+            raise ValidationError(_("应为数字编号。"), code="invalid")
+        try:
+            return self.queryset.get(pk=int(value))
+        except self.queryset.model.DoesNotExist:
+            raise ValidationError(_("没有这一项。"), code=NOT_FOUND) from None
+
+
+class PublicNumberChoiceField(ChoiceField):
+    """A number among the choices (what the public sees)."""
+
+    def validate(self, value):
+        if value in self.empty_values or self.valid_value(value):
+            return super().validate(value)
+        if _is_id(value) and len(value) <= 18:
+            raise ValidationError(_("没有这一项。"), code=NOT_FOUND)
+        raise ValidationError(_("应为数字编号。"), code="invalid")
+
+
+def names_nothing_found(form):
+    """Whether a form failed because a parameter names no row the public may see."""
+    return any(
+        error.code == NOT_FOUND
+        for errors in form.errors.as_data().values()
+        for error in errors
+    )
