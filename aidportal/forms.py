@@ -1,11 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-SEARCH_TYPES = [
-    ("articles", _("文章")),
-    ("projects", _("项目")),
-    ("people", _("人员")),
-]
+from aidportal.search import PROVIDERS
+
+SEARCH_TYPES = [(provider.name, provider.label) for provider in PROVIDERS]
 
 
 class SearchForm(forms.Form):

@@ -1,46 +1,11 @@
+"""The sitemap of the site: its fixed pages, and what each app declares."""
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from articles.models import Article, Channel
-from personnel.models import Person
-from projects.models import Project
-
-
-class ArticleSitemap(Sitemap):
-    changefreq = "monthly"
-
-    def items(self):
-        return Article.objects.published().only("pk", "updated_at").order_by("pk")
-
-    def lastmod(self, article):
-        return article.updated_at
-
-
-class ProjectSitemap(Sitemap):
-    changefreq = "monthly"
-
-    def items(self):
-        return Project.objects.published().only("pk", "updated_at").order_by("pk")
-
-    def lastmod(self, project):
-        return project.updated_at
-
-
-class PersonSitemap(Sitemap):
-    changefreq = "yearly"
-
-    def items(self):
-        return Person.objects.published().only("pk", "updated_at").order_by("pk")
-
-    def lastmod(self, person):
-        return person.updated_at
-
-
-class ChannelSitemap(Sitemap):
-    changefreq = "daily"
-
-    def items(self):
-        return Channel.objects.order_by("position", "pk")
+from articles.sitemaps import sitemaps as article_sitemaps
+from personnel.sitemaps import sitemaps as personnel_sitemaps
+from projects.sitemaps import sitemaps as project_sitemaps
 
 
 class SectionSitemap(Sitemap):
@@ -57,8 +22,7 @@ class SectionSitemap(Sitemap):
 
 SITEMAPS = {
     "sections": SectionSitemap,
-    "channels": ChannelSitemap,
-    "articles": ArticleSitemap,
-    "projects": ProjectSitemap,
-    "people": PersonSitemap,
+    **article_sitemaps,
+    **project_sitemaps,
+    **personnel_sitemaps,
 }

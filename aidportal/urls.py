@@ -1,23 +1,20 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from aidportal import views
 from aidportal.kernel.caching import cache_params
-from aidportal.kernel.converters import FilePathConverter, IdConverter
 from aidportal.kernel.media import media_file
 from aidportal.kernel.views import read_only
 from aidportal.sitemaps import SITEMAPS
 from articles.feeds import ChannelFeed, LatestArticlesFeed
 
-register_converter(IdConverter, "id")
-register_converter(FilePathConverter, "file_path")
-
-admin.site.site_header = "杭州援疆门户 · 管理后台"
-admin.site.site_title = "杭州援疆门户管理"
+admin.site.site_header = f"{settings.SITE_NAME} · 管理后台"
+admin.site.site_title = f"{settings.SITE_NAME} · 管理"
 admin.site.index_title = "内容管理"
+handler500 = "aidportal.views.server_error"
 
 urlpatterns = [
     path("", read_only(views.HomeView.as_view()), name="home"),

@@ -1,20 +1,22 @@
 from itertools import groupby
 
+from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.db import DatabaseError, connection
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from aidportal.forms import SEARCH_TYPES, SearchForm
+from aidportal.forms import SearchForm
 from aidportal.kernel.caching import cached_block
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.pagination import CappedPaginator, display_count, first_rows
-from aidportal.search import site_search
+from aidportal.search import PROVIDERS
 from articles.models import Article
 from personnel.models import Assignment, Category
 from projects.models import Project
@@ -104,44 +106,32 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         query = self.form.cleaned_data["q"]
         chosen = self.form.cleaned_data["type"]
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        context = super().get_context_data(
-            form=self.form, query=query, query_without_page=params.urlencode(), **kwargs
-        )
+        context = super().get_context_data(form=self.form, query=query, **kwargs)
         if not normalize(query):
             return context
-        results = site_search(query)
-        groups = []
-        for name, label in SEARCH_TYPES:
-            if chosen and name != chosen:
-                continue
-            rows = results[name]
-            if chosen:
-                page = self.get_page(rows)
-                groups.append(
-                    {
-                        "name": name,
-                        "label": label,
-                        "page": page,
-                        "count": page.paginator.count,
-                        "display_count": page.paginator.display_count,
-                        "items": list(page),
-                    }
-                )
-            else:
-                items, count = first_rows(rows, self.per_group)
-                groups.append(
-                    {
-                        "name": name,
-                        "label": label,
-                        "count": count,
-                        "display_count": display_count(count),
-                        "more": count > len(items),
-                        "items": items,
-                    }
-                )
+        groups = [
+            {"provider": provider, **self.results(provider.search(query), chosen)}
+            for provider in PROVIDERS
+            if not chosen or provider.name == chosen
+        ]
         return {**context, "groups": groups, "chosen": chosen}
+
+    def results(self, rows, chosen):
+        """One group's rows and count: its page when it is the chosen type,
+        else its first rows with the count in the same query."""
+        if chosen:
+            page = self.get_page(rows)
+            items, count = list(page), page.paginator.count
+        else:
+            page = None
+            items, count = first_rows(rows, self.per_group)
+        return {
+            "page": page,
+            "items": items,
+            "count": count,
+            "display_count": display_count(count),
+            "more": count > len(items),
+        }
 
     def get_page(self, rows):
         try:
@@ -179,3 +169,10 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request):
+    """The 500 page: no database, no context processors (either may be what
+    failed), the site name from settings."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"site_name": settings.SITE_NAME}))

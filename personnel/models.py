@@ -7,7 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aidportal.kernel.chinese import chinese_number, name_pinyin, normalize
+from aidportal.kernel.chinese import (
+    chinese_date,
+    chinese_number,
+    name_pinyin,
+    normalize,
+)
 from aidportal.kernel.facets import Facet, facet_counts
 from aidportal.kernel.images import (
     clean_new_uploads,
@@ -413,6 +418,16 @@ class Assignment(Content, Searchable):
     @classmethod
     def publish_permission(cls):
         return Person.publish_permission()
+
+    @property
+    def period(self):
+        """When the assignment ran, as pages show it: "2021年7月1日 至 今"."""
+        start = chinese_date(self.arrived_on) if self.arrived_on else "—"
+        if self.left_on:
+            end = chinese_date(self.left_on)
+        else:
+            end = "今" if self.arrived_on else "—"
+        return f"{start} 至 {end}"
 
     @property
     def in_post(self):

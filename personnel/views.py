@@ -51,7 +51,7 @@ class RosterView(RosterMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        selected = self.filterset.form.cleaned_data
+        selected = context["selected"]
         # Past the count cap, facets count a bounded sample of the rows.
         sampled = context["paginator"].capped
         return {
@@ -61,7 +61,6 @@ class RosterView(RosterMixin, ListView):
             ),
             "facets_sampled": sampled,
             "sort": self.filterset.sort_key,
-            "selected": selected,
             "category_label": Category(selected["category"]).label
             if selected.get("category")
             else "",

@@ -33,7 +33,6 @@ class ProjectListView(FilteredListMixin, ListView):
             facets=statistics["facets"],
             by_year=chart_rows(statistics["by_year"], "investment"),
             by_category=chart_rows(statistics["by_category"], "investment"),
-            selected=self.filterset.form.cleaned_data,
             **kwargs,
         )
 

@@ -8,7 +8,9 @@ class KernelConfig(AppConfig):
     verbose_name = _("内核")
 
     def ready(self):
-        from aidportal.kernel import search  # noqa: F401 (registers __substring)
+        # Registered on import: the __substring lookup, the <id> and
+        # <file_path> converters every app's URLs use.
+        from aidportal.kernel import converters, search  # noqa: F401
         from aidportal.kernel.caching import connect_invalidation
 
         connect_invalidation()

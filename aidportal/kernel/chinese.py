@@ -118,6 +118,11 @@ def parse_date(value):
     raise ValueError(text)
 
 
+def chinese_date(day: date) -> str:
+    """2021年7月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 CHINESE_DIGITS = "零一二三四五六七八九"
 
 

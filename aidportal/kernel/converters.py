@@ -1,3 +1,8 @@
+"""Path converters of public URLs: ids and file paths a request may name."""
+
+from django.urls import register_converter
+
+
 class IdConverter:
     """A database ID: digits that fit a signed 64-bit column.
 
@@ -40,3 +45,7 @@ class FilePathConverter:
 
     def to_url(self, value):
         return value
+
+
+register_converter(IdConverter, "id")
+register_converter(FilePathConverter, "file_path")

@@ -13,7 +13,10 @@ the index works in any database locale. Elsewhere (SQLite, small data) the
 lookup scans with ``instr``. Both return the same rows.
 """
 
-from django.db.models import Lookup, TextField
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Lookup, QuerySet, TextField
 
 LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
 
@@ -101,3 +104,15 @@ def create_gram_indexes(schema_editor_or_cursor, tables=GRAM_INDEXED_TABLES):
 def drop_gram_indexes(schema_editor_or_cursor, tables=GRAM_INDEXED_TABLES):
     for table in tables:
         schema_editor_or_cursor.execute(f"DROP INDEX IF EXISTS {table}_grams_idx")
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    """What an app gives the site search: a group of results, its label, the
+    search (a query → the queryset of what the public may see that matches),
+    and the template of one result (given ``item``)."""
+
+    name: str
+    label: str
+    search: Callable[[str], QuerySet]
+    template: str

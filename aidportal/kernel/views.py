@@ -50,10 +50,12 @@ class FilteredListMixin:
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
+        selected = self.filterset.form.cleaned_data
         return super().get_context_data(
-            filter=self.filterset, query_without_page=query.urlencode(), **kwargs
+            filter=self.filterset,
+            selected=selected,
+            filtered=any(value not in (None, "") for value in selected.values()),
+            **kwargs,
         )
 
 

@@ -28,7 +28,7 @@ def search(client, q, **params):
 def found(response, name):
     """Titles (articles) or names (projects, people) of one group, in order."""
     for group in response.context["groups"]:
-        if group["name"] == name:
+        if group["provider"].name == name:
             return [
                 item.title if name == "articles" else item.name
                 for item in group["items"]
@@ -37,7 +37,7 @@ def found(response, name):
 
 
 def counts(response):
-    return {group["name"]: group["count"] for group in response.context["groups"]}
+    return {group["provider"].name: group["count"] for group in response.context["groups"]}
 
 
 @pytest.fixture
@@ -234,7 +234,7 @@ def test_groups_count_every_match_and_show_the_first_five(client, ji_cheng):
     make_project(name="援疆项目", summary="")
     make_assignment(name="援疆人", position="")
     response = search(client, "援疆")
-    assert [(g["name"], str(g["label"])) for g in response.context["groups"]] == [
+    assert [(g["provider"].name, str(g["provider"].label)) for g in response.context["groups"]] == [
         ("articles", "文章"),
         ("projects", "项目"),
         ("people", "人员"),
@@ -264,7 +264,7 @@ def twenty_one_articles():
 def test_one_type_is_paged_by_twenty(client, twenty_one_articles):
     first = search(client, "援疆", type="articles")
     second = search(client, "援疆", type="articles", page="2")
-    assert [g["name"] for g in first.context["groups"]] == ["articles"]
+    assert [g["provider"].name for g in first.context["groups"]] == ["articles"]
     assert len(found(first, "articles")) == 20
     assert counts(first) == {"articles": 21}
     assert found(second, "articles") == ["援疆报道20"]
@@ -361,7 +361,7 @@ def test_search_counts_stop_at_the_cap_with_the_first_rows(client, settings):
         make_article(channel=channel, title=f"援疆报道{number}")
     make_project(name="援疆项目")
     response = client.get(reverse("search"), data={"q": "援疆"})
-    groups = {group["name"]: group for group in response.context["groups"]}
+    groups = {group["provider"].name: group for group in response.context["groups"]}
     assert groups["articles"]["count"] == 7
     assert groups["articles"]["display_count"] == "6+"
     assert groups["articles"]["more"] and len(groups["articles"]["items"]) == 5

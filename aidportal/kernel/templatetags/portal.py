@@ -2,6 +2,8 @@ import logging
 from decimal import Decimal
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from js_asset import Media as NonceMedia
 
 from aidportal.kernel.images import renditions
@@ -61,6 +63,21 @@ def square_metres(value):
 @register.filter
 def people_count(value):
     return "—" if value is None else f"{value}人"
+
+
+@register.simple_tag
+def breadcrumbs(*trail):
+    """The trail after 首页: (URL, label) pairs, then the current page's label.
+
+    ``{% breadcrumbs article.channel.get_absolute_url article.channel.name "正文" %}``
+    """
+    *links, current = trail
+    parts = [
+        format_html(' &gt;&gt; <a href="{}">{}</a>', url, label)
+        for url, label in zip(links[::2], links[1::2], strict=True)
+    ]
+    parts.append(format_html(' &gt;&gt; <span aria-current="page">{}</span>', current))
+    return mark_safe("".join(parts))
 
 
 @register.inclusion_tag("includes/_picture.html")
