@@ -21,6 +21,7 @@ from aidportal.kernel.admin import (
     SignedImportMixin,
 )
 from aidportal.kernel.chinese import normalize
+from aidportal.kernel.policy import may_change
 from personnel.importers import RosterFileError
 from personnel.models import Assignment, Batch, Person, Unit
 from personnel.resources import (
@@ -284,10 +285,12 @@ class AssignmentAdmin(
         if self.has_publish_permission(request) or "person" not in form.base_fields:
             return form
 
+        user = request.user
+
         class DraftAssignmentForm(form):
             def clean_person(self):
                 person = self.cleaned_data["person"]
-                if person is not None and person.is_live:
+                if person is not None and not may_change(user, person):
                     raise ValidationError(
                         _("%(name)s 已公开;只有发布人可以为其添加或修改任职。"),
                         params={"name": person},
@@ -324,7 +327,7 @@ class AssignmentAdmin(
                 "term": (form.cleaned_data.get("term") or "").strip(),
                 "category": form.cleaned_data.get("category") or "",
             }
-        options["publish"] = self.has_publish_permission(request)
+        options["user"] = request.user
         return {**super().get_import_resource_kwargs(request, **kwargs), **options}
 
     def get_import_data_kwargs(self, **kwargs):

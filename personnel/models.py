@@ -20,6 +20,7 @@ from aidportal.kernel.images import (
     upload_folder,
     validate_image_upload,
 )
+from aidportal.kernel.policy import Guarded
 from aidportal.kernel.publishing import Content, PublicState, Searchable
 
 ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
@@ -42,7 +43,7 @@ class UnitQuerySet(models.QuerySet):
         )
 
 
-class Unit(Content, Searchable):
+class Unit(Content, Guarded, Searchable):
     class Kind(models.TextChoices):
         HOSPITAL = "hospital", _("医院")
         SCHOOL = "school", _("学校")
@@ -90,7 +91,7 @@ class Unit(Content, Searchable):
     @property
     def is_live(self):
         """Named on the public roster (its names and aliases decide what a
-        search finds): changing it needs the publish permission."""
+        search finds)."""
         return Unit.objects.published().filter(pk=self.pk).exists()
 
     @classmethod
@@ -113,7 +114,7 @@ class BatchQuerySet(models.QuerySet):
         return self.filter(Exists(public.filter(batch=OuterRef("pk"))))
 
 
-class Batch(Content):
+class Batch(Content, Guarded):
     number = models.PositiveSmallIntegerField(_("批次"), unique=True)
     label = models.CharField(
         _("名称"), max_length=30, blank=True, help_text=_("留空则自动生成,如“第十批”。")
@@ -151,7 +152,7 @@ class Batch(Content):
 
     @property
     def is_live(self):
-        """Shown on the public roster: changing it needs the publish permission."""
+        """Shown on the public roster."""
         return Batch.objects.published().filter(pk=self.pk).exists()
 
     @classmethod
@@ -240,15 +241,11 @@ class Person(Content, PublicState, Searchable):
 
     @property
     def is_live(self):
-        """On the public roster: changing it needs the publish permission."""
+        """On the public roster."""
         return self.is_public
 
-    def shows_publicly(self):
-        return self.is_public
-
-    @classmethod
-    def publish_permission(cls):
-        return "personnel.publish_person"
+    def take_down(self):
+        self.is_public = False
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -330,7 +327,7 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
 
-class Assignment(Content, Searchable):
+class Assignment(Content, Guarded, Searchable):
     person = models.ForeignKey(
         Person,
         verbose_name=_("人员"),
@@ -413,6 +410,7 @@ class Assignment(Content, Searchable):
 
     @property
     def is_live(self):
+        """On the public roster: its person is."""
         return self.person.is_public
 
     @classmethod

@@ -149,16 +149,14 @@ class RosterResource(resources.ModelResource):
         skip_unchanged = False
         report_skipped = True
 
-    def __init__(
-        self, *, batch_number=None, term="", category="", publish=True, **kwargs
-    ):
+    def __init__(self, *, batch_number=None, term="", category="", user=None, **kwargs):
         super().__init__(**kwargs)
         self.options = {
             "batch_number": batch_number,
             "term": term,
             "category": category,
         }
-        self.writer = RosterWriter(publish=publish)
+        self.writer = RosterWriter(user=user)
         self.seen = {}
 
     def get_result_class(self):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from aidportal.kernel import downloads
 from aidportal.kernel.chinese import normalize
+from aidportal.kernel.policy import may_change, unpublished_unless_allowed
 from personnel.exports import roster_values, write_csv, write_xlsx
 from personnel.importers import RosterFileError, RowError
 from personnel.models import Assignment, Batch, Category, Person, Unit
@@ -69,10 +70,11 @@ class RosterWriter:
     Shared by ``import_roster`` and the admin import.
     """
 
-    def __init__(self, *, report=None, publish=True):
-        # publish=False (an editor's import): new people are hidden until a
-        # publisher makes them public, and public people cannot be changed.
-        self.publish = publish
+    def __init__(self, *, user=None, report=None):
+        # The publishing policy holds: an editor's import adds people hidden
+        # until a publisher makes them public, and cannot change public ones.
+        # No user (the import_roster command): the system, which may.
+        self.user = user
         self.report = report or ImportReport()
         self.units, self.batches, self.people = {}, {}, {}
         # (name key, sending unit pk) of people already on the roster, when
@@ -123,12 +125,12 @@ class RosterWriter:
                 .first()
             )
         if person is None:
-            person = Person.objects.create(
-                name=name, category=category, is_public=self.publish
-            )
+            person = Person(name=name, category=category)
+            unpublished_unless_allowed(self.user, person)
+            person.save()
             self.new_people.add(person.pk)
             self.report.people_created += 1
-        elif person.is_live and not self.publish:
+        elif not may_change(self.user, person):
             raise ValidationError(
                 {"name": _("%(name)s 已公开,只有发布人可以修改。") % {"name": name}}
             )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidportal.kernel.history import deleted_records, deleted_restore
+from aidportal.kernel.policy import may_change, may_publish, unpublished_unless_allowed
 from aidportal.kernel.publishing import PublishStatus
 
 COVER_FIELDS = ["cover", "cover_alt", "cover_decorative", "cover_caption"]
@@ -30,15 +31,9 @@ RECORD_FIELDSET = (
 )
 
 
-def may_change(user, obj):
-    """Drafts are anyone's with the change permission; live content (published,
-    archived, a public person) also needs the model's publish permission."""
-    return obj is None or not obj.is_live or user.has_perm(obj.publish_permission())
-
-
 class MayChangeMixin:
-    """Change and delete need ``may_change`` on the row (for an inline: on
-    its parent row) besides the model permission."""
+    """Change and delete need ``policy.may_change`` on the row (for an
+    inline: on its parent row) besides the model permission."""
 
     def has_change_permission(self, request, obj=None):
         return may_change(request.user, obj) and super().has_change_permission(
@@ -118,7 +113,7 @@ class PublishGuardMixin(MayChangeMixin):
     publish_fields = ()
 
     def has_publish_permission(self, request):
-        return request.user.has_perm(self.model.publish_permission())
+        return may_publish(request.user, self.model)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -128,10 +123,10 @@ class PublishGuardMixin(MayChangeMixin):
 
     def save_model(self, request, obj, form, change):
         if not self.has_publish_permission(request):
-            self.keep_publish_fields(obj)
+            self.keep_publish_fields(request.user, obj)
         super().save_model(request, obj, form, change)
 
-    def keep_publish_fields(self, obj):
+    def keep_publish_fields(self, user, obj):
         """Without the publish permission, whatever path the form came by (a
         forged POST, a history version), the publish fields keep their stored
         values, and a new or restored row starts unpublished."""
@@ -139,13 +134,11 @@ class PublishGuardMixin(MayChangeMixin):
         if obj.pk is not None:
             stored = type(obj).objects.filter(pk=obj.pk).values(*self.publish_fields)
             stored = stored.first()
+        if stored is None:
+            unpublished_unless_allowed(user, obj)
+            return
         for field in self.publish_fields:
-            if stored is not None:
-                setattr(obj, field, stored[field])
-            elif field == "is_public":
-                obj.is_public = False
-            else:
-                setattr(obj, field, obj._meta.get_field(field).get_default())
+            setattr(obj, field, stored[field])
 
 
 class RestoreDeletedMixin:

@@ -25,7 +25,11 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date, parse_http_date_safe
 
-from aidportal.kernel.publishing import content_models, publishable_models
+from aidportal.kernel.publishing import (
+    PublicState,
+    content_models,
+    publishable_models,
+)
 
 VERSION_KEY = "site-version"
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/xml", "text/plain")
@@ -81,8 +85,7 @@ def content_changed(sender, instance=None, using=None, created=False, **kwargs):
 
 
 def affects_public_pages(instance, *, created=False):
-    shows = getattr(instance, "shows_publicly", None)
-    if shows is None or shows():
+    if not isinstance(instance, PublicState) or instance.is_live:
         return True
     if created:
         return False

@@ -1,9 +1,11 @@
-"""Recovering deleted content from its history (django-simple-history)."""
+"""The trash: deleted content recovered from its history (django-simple-history)."""
 
 from datetime import timedelta
 
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
+
+from aidportal.kernel.policy import Guarded, may_change, unpublished_unless_allowed
 
 # Rows deleted by the same cascade are recorded within this window.
 CASCADE_WINDOW = timedelta(minutes=1)
@@ -54,13 +56,8 @@ def deleted_restore(*, model, pk, user):
     if record.history_type != "-" or model.objects.filter(pk=pk).exists():
         raise ValueError(f"{model._meta.verbose_name} {pk} is not deleted")
     instance = _restore_row(record, user)
-    if getattr(instance, "is_live", False) and not user.has_perm(
-        model.publish_permission()
-    ):
-        if hasattr(instance, "status"):
-            instance.status = instance.Status.DRAFT
-        else:
-            instance.is_public = False
+    if isinstance(instance, Guarded) and not may_change(user, instance):
+        unpublished_unless_allowed(user, instance)
         instance.save()
 
     # The deletion record's many-to-many snapshot is empty (Django removes the

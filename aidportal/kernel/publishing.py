@@ -26,6 +26,7 @@ from aidportal.kernel.images import (
     upload_folder,
     validate_image_upload,
 )
+from aidportal.kernel.policy import Guarded
 from aidportal.kernel.search import SearchTextField, text_grams
 
 # Parts of a search text are joined by a character no normalised query holds.
@@ -153,12 +154,12 @@ class Searchable(models.Model):
         self.search_grams = text_grams(self.search_text)
 
 
-class PublicState(models.Model):
-    """A row that may or may not be shown to the public, and remembers which it
-    was when loaded: a change to a row the public sees neither before nor
-    after leaves the cached pages alone (see aidportal.kernel.caching)."""
+class PublicState(Guarded, models.Model):
+    """A row that may or may not be live, and remembers which it was when
+    loaded: a change to a row the public sees neither before nor after leaves
+    the cached pages alone (see aidportal.kernel.caching)."""
 
-    # The fields shows_publicly() reads; without them loaded, assume shown.
+    # The fields is_live reads; without them loaded, assume it was live.
     public_state_fields = ()
     # Unknown (None) for an instance not loaded from the database, such as
     # one rebuilt from a history record to be saved back.
@@ -169,17 +170,14 @@ class PublicState(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        self._public_when_loaded = self.shows_publicly()
+        self._public_when_loaded = self.is_live
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         loaded = all(name in field_names for name in cls.public_state_fields)
-        instance._public_when_loaded = not loaded or instance.shows_publicly()
+        instance._public_when_loaded = not loaded or instance.is_live
         return instance
-
-    def shows_publicly(self):
-        raise NotImplementedError
 
     def shown_publicly_when_loaded(self):
         """True, False, or None when unknown."""
@@ -305,22 +303,20 @@ class Publishable(Content, PublicState, Searchable):
         super().clean()
         require_alt(self, "cover", "cover_alt", "cover_decorative")
 
-    def shows_publicly(self):
-        """Published, now or on schedule (expiry and scheduling are decided
-        at query time, so both states count)."""
-        return self.status == PublishStatus.PUBLISHED
-
     def get_preview_url(self):
         return reverse(f"{self._meta.app_label}:preview", kwargs={"pk": self.pk})
 
     @property
     def is_live(self):
-        """Published or archived: changing it needs the publish permission."""
-        return self.status != PublishStatus.DRAFT
+        """Published: on the public site now, on schedule or until expired."""
+        return self.status == PublishStatus.PUBLISHED
 
-    @classmethod
-    def publish_permission(cls):
-        return f"{cls._meta.app_label}.publish_{cls._meta.model_name}"
+    @property
+    def is_archived(self):
+        return self.status == PublishStatus.ARCHIVED
+
+    def take_down(self):
+        self.status = PublishStatus.DRAFT
 
     def search_parts(self):
         """The texts search looks in, the title first."""

@@ -37,7 +37,9 @@ def found(response, name):
 
 
 def counts(response):
-    return {group["provider"].name: group["count"] for group in response.context["groups"]}
+    return {
+        group["provider"].name: group["count"] for group in response.context["groups"]
+    }
 
 
 @pytest.fixture
@@ -234,7 +236,10 @@ def test_groups_count_every_match_and_show_the_first_five(client, ji_cheng):
     make_project(name="援疆项目", summary="")
     make_assignment(name="援疆人", position="")
     response = search(client, "援疆")
-    assert [(g["provider"].name, str(g["provider"].label)) for g in response.context["groups"]] == [
+    assert [
+        (g["provider"].name, str(g["provider"].label))
+        for g in response.context["groups"]
+    ] == [
         ("articles", "文章"),
         ("projects", "项目"),
         ("people", "人员"),
