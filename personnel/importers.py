@@ -81,6 +81,12 @@ class RosterRow:
     left_on: date | None = None
 
 
+# Errors of a whole file, whichever path reads it (import_roster, the admin).
+EMPTY_FILE = RowError(1, "file", "文件是空的")
+NO_ROWS = RowError(1, "file", "文件中没有任何人员记录")
+NOT_XLSX = RowError(1, "file", "不是有效的 .xlsx 文件(请用 Excel 另存为 .xlsx)")
+
+
 class RosterFileError(Exception):
     """The file cannot be read as a roster; ``errors`` says where and why."""
 
@@ -189,7 +195,41 @@ def clean_row(row_number, values):
     return RosterRow(row=row_number, **cleaned), []
 
 
-def clean_rows(numbered_values):
+class RosterCheck:
+    """What no single row shows, row after row: a missing batch (neither in
+    the row nor given for the import), the same person twice in the file."""
+
+    def __init__(self, *, batch_number: int | None = None):
+        self.batch_number = batch_number
+        self.seen = {}
+
+    def errors(self, row: RosterRow) -> list[RowError]:
+        batch = row.batch or self.batch_number
+        if not batch:
+            return [RowError(row.row, "batch", "未指定批次(用 --batch 或“批次”列)")]
+        key = (
+            normalize(row.name),
+            normalize(row.sending_unit),
+            normalize(row.receiving_unit),
+            batch,
+        )
+        if key in self.seen:
+            return [RowError(row.row, "name", f"与第{self.seen[key]}行重复")]
+        self.seen[key] = row.row
+        return []
+
+
+def roster_check(*, rows: list[RosterRow], batch_number=None) -> list[RowError]:
+    check = RosterCheck(batch_number=batch_number)
+    return [error for row in rows for error in check.errors(row)]
+
+
+def values_of(mapping: dict[int, str], cells) -> dict:
+    """{field: cell} of one line of a table, by the header's mapping."""
+    return {field: cells[i] if i < len(cells) else None for i, field in mapping.items()}
+
+
+def clean_rows(numbered_values) -> list[RosterRow]:
     """All rows checked; RosterFileError with every bad row if any is bad."""
     rows, errors = [], []
     for row_number, values in numbered_values:
@@ -201,7 +241,7 @@ def clean_rows(numbered_values):
     if errors:
         raise RosterFileError(errors)
     if not rows:
-        raise RosterFileError([RowError(1, "file", "文件中没有任何人员记录")])
+        raise RosterFileError([NO_ROWS])
     return rows
 
 
@@ -228,7 +268,7 @@ def read_roster(path):
 
 def decode_text(content):
     if not content.strip():
-        raise RosterFileError([RowError(1, "file", "文件是空的")])
+        raise RosterFileError([EMPTY_FILE])
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -316,12 +356,8 @@ def _numbered_rows(header, body):
     """Map a header and (row number, cells) pairs to (row number, values)."""
     mapping = map_headers(header)
     for row_number, cells in body:
-        if not any(_text(cell) for cell in cells):
-            continue
-        values = {
-            field: cells[i] if i < len(cells) else None for i, field in mapping.items()
-        }
-        yield row_number, values
+        if any(_text(cell) for cell in cells):
+            yield row_number, values_of(mapping, cells)
 
 
 def read_csv(content):
@@ -339,18 +375,16 @@ def read_xlsx(content):
     from openpyxl import load_workbook
 
     if not content:
-        raise RosterFileError([RowError(1, "file", "文件是空的")])
+        raise RosterFileError([EMPTY_FILE])
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise RosterFileError(
-            [RowError(1, "file", "不是有效的 .xlsx 文件(请用 Excel 另存为 .xlsx)")]
-        ) from None
+        raise RosterFileError([NOT_XLSX]) from None
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
-            raise RosterFileError([RowError(1, "file", "文件是空的")])
+            raise RosterFileError([EMPTY_FILE])
         body = list(enumerate(rows, start=2))
     finally:
         workbook.close()

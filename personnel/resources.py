@@ -12,17 +12,21 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import Result
 
-from aidportal.kernel.chinese import normalize
 from personnel.importers import (
+    EMPTY_FILE,
     FIELD_LABELS,
+    NO_ROWS,
+    NOT_XLSX,
+    RosterCheck,
     RosterFileError,
     RowError,
     clean_row,
     decode_text,
     map_headers,
+    values_of,
 )
 from personnel.models import Assignment, Category
-from personnel.services import RosterWriter, roster_check, roster_lock
+from personnel.services import RosterWriter, roster_lock
 
 
 class RosterOptionsMixin(forms.Form):
@@ -67,7 +71,7 @@ def _row_validation_error(row_errors):
 
 def _no_rows(dataset):
     if not dataset.height:
-        raise RosterFileError([RowError(1, "file", "文件中没有任何人员记录")])
+        raise RosterFileError([NO_ROWS])
     return dataset
 
 
@@ -99,14 +103,12 @@ class RosterCSV(CSV):
 class RosterXLSX(XLSX):
     def create_dataset(self, in_stream):
         if not in_stream:
-            raise RosterFileError([RowError(1, "file", "文件是空的")])
+            raise RosterFileError([EMPTY_FILE])
         try:
             dataset = super().create_dataset(in_stream)
         # openpyxl fails on a damaged workbook with many kinds of error.
         except Exception:
-            raise RosterFileError(
-                [RowError(1, "file", "不是有效的 .xlsx 文件(请用 Excel 另存为 .xlsx)")]
-            ) from None
+            raise RosterFileError([NOT_XLSX]) from None
         return _no_rows(dataset)
 
 
@@ -157,7 +159,7 @@ class RosterResource(resources.ModelResource):
             "category": category,
         }
         self.writer = RosterWriter(user=user)
-        self.seen = {}
+        self.check = RosterCheck(batch_number=batch_number)
 
     def get_result_class(self):
         return RosterResult
@@ -185,23 +187,9 @@ class RosterResource(resources.ModelResource):
 
     def check_row(self, number, cells):
         """(RosterRow, []) or (None, [RowError, …]) for one line of the file."""
-        values = {
-            field: cells[index] if index < len(cells) else None
-            for index, field in self.mapping.items()
-        }
-        cleaned, errors = clean_row(number, values)
-        if errors:
-            return None, errors
-        errors = roster_check(rows=[cleaned], batch_number=self.options["batch_number"])
-        key = (
-            normalize(cleaned.name),
-            normalize(cleaned.sending_unit),
-            normalize(cleaned.receiving_unit),
-            cleaned.batch or self.options["batch_number"],
-        )
-        if not errors and key in self.seen:
-            errors = [RowError(number, "name", f"与第{self.seen[key]}行重复")]
-        self.seen.setdefault(key, number)
+        cleaned, errors = clean_row(number, values_of(self.mapping, cells))
+        if not errors:
+            errors = self.check.errors(cleaned)
         return (None, errors) if errors else (cleaned, [])
 
     def before_import_row(self, row, row_number=None, **kwargs):

@@ -10,7 +10,7 @@ from aidportal.kernel import downloads
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.policy import may_change, unpublished_unless_allowed
 from personnel.exports import roster_values, write_csv, write_xlsx
-from personnel.importers import RosterFileError, RowError
+from personnel.importers import RosterFileError, roster_check
 from personnel.models import Assignment, Batch, Category, Person, Unit
 
 # Receiving-unit words → the category of the people sent there.
@@ -206,28 +206,6 @@ def roster_lock():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROSTER_LOCK])
-
-
-def roster_check(*, rows, batch_number=None):
-    """Errors no single row shows: a missing batch, the same person twice."""
-    errors, seen = [], {}
-    for row in rows:
-        if not (row.batch or batch_number):
-            errors.append(
-                RowError(row.row, "batch", "未指定批次(用 --batch 或“批次”列)")
-            )
-            continue
-        key = (
-            normalize(row.name),
-            normalize(row.sending_unit),
-            normalize(row.receiving_unit),
-            row.batch or batch_number,
-        )
-        if key in seen:
-            errors.append(RowError(row.row, "name", f"与第{seen[key]}行重复"))
-        else:
-            seen[key] = row.row
-    return errors
 
 
 def roster_import(
