@@ -11,6 +11,7 @@ from aidportal.kernel.publishing import (
     Publishable,
     PublishableQuerySet,
 )
+from aidportal.kernel.search import SearchableHistory
 
 
 class Channel(Content):
@@ -89,7 +90,7 @@ class Article(Publishable):
         related_name="articles",
     )
 
-    history = HistoricalRecords(m2m_fields=[projects, people])
+    history = SearchableHistory(m2m_fields=[projects, people])
     objects = ArticleQuerySet.as_manager()
 
     class Meta(Publishable.Meta):
@@ -121,7 +122,7 @@ class Article(Publishable):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk})
 
-    def search_parts(self):
+    def searched_texts(self):
         return [self.title, self.subtitle, self.summary, self.body]
 
 

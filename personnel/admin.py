@@ -31,7 +31,7 @@ from personnel.resources import (
     RosterResource,
     RosterXLSX,
 )
-from personnel.services import assignments_mark_returned
+from personnel.services import assignments_mark_returned, assignments_refresh_search
 
 
 class NormalizedSearchMixin:
@@ -131,6 +131,19 @@ class MarkReturnedMixin:
         )
 
 
+class AssignmentTextsMixin:
+    """Assignments repeat the names, aliases and pinyin of their people and
+    units in their search text: after one changes, theirs are derived again
+    (a service, not the model's save())."""
+
+    assignments_of = ""  # "units" or "people"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            assignments_refresh_search(**{self.assignments_of: [obj]})
+
+
 class UnitForm(forms.ModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"]
@@ -147,9 +160,14 @@ class UnitForm(forms.ModelForm):
 
 @admin.register(Unit)
 class UnitAdmin(
-    PublicOnlyForReadersMixin, MayChangeMixin, NormalizedSearchMixin, HistoryAdmin
+    PublicOnlyForReadersMixin,
+    MayChangeMixin,
+    AssignmentTextsMixin,
+    NormalizedSearchMixin,
+    HistoryAdmin,
 ):
     form = UnitForm
+    assignments_of = "units"
     list_display = ["name", "short_name", "aliases", "kind", "region"]
     list_filter = ["kind", "region"]
     search_fields = ["name"]
@@ -183,6 +201,7 @@ class PersonAdmin(
     PublicOnlyForReadersMixin,
     RestoreDeletedMixin,
     PublishGuardMixin,
+    AssignmentTextsMixin,
     MarkReturnedMixin,
     NormalizedSearchMixin,
     HistoryAdmin,
@@ -213,6 +232,7 @@ class PersonAdmin(
     inlines = [AssignmentInline]
     actions = ["mark_returned"]
     publish_fields = ["is_public"]
+    assignments_of = "people"
 
     def get_queryset(self, request):
         return (

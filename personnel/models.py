@@ -14,14 +14,10 @@ from aidportal.kernel.chinese import (
     normalize,
 )
 from aidportal.kernel.facets import Facet, facet_counts
-from aidportal.kernel.images import (
-    clean_new_uploads,
-    make_renditions,
-    upload_folder,
-    validate_image_upload,
-)
+from aidportal.kernel.images import PictureField
 from aidportal.kernel.policy import Guarded
-from aidportal.kernel.publishing import Content, PublicState, Searchable
+from aidportal.kernel.publishing import Content, PublicState
+from aidportal.kernel.search import Searchable, SearchableHistory
 
 ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
 
@@ -66,8 +62,10 @@ class Unit(Content, Guarded, Searchable):
         _("所在地区"), max_length=50, blank=True, help_text=_("例如:萧山区、阿克苏市。")
     )
 
-    history = HistoricalRecords()
+    history = SearchableHistory()
     objects = UnitQuerySet.as_manager()
+
+    derived_fields = ("name", "name_key")
 
     class Meta:
         ordering = ["name"]
@@ -77,16 +75,13 @@ class Unit(Content, Guarded, Searchable):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def derive(self):
         self.name = self.name.strip()
         self.name_key = normalize(self.name)
-        self.set_search_text(
-            [self.name_key, normalize(self.short_name), *self.alias_keys]
-        )
-        super().save(*args, **kwargs)
-        Assignment.objects.filter(
-            Q(sending_unit=self) | Q(receiving_unit=self)
-        ).refresh_search_text()
+        super().derive()
+
+    def search_parts(self):
+        return [self.name_key, normalize(self.short_name), *self.alias_keys]
 
     @property
     def is_live(self):
@@ -186,12 +181,7 @@ class Person(Content, PublicState, Searchable):
         _("类别"), max_length=10, choices=Category.choices, default=Category.OTHER
     )
     bio = models.TextField(_("简介"), blank=True)
-    photo = models.ImageField(
-        _("照片"),
-        upload_to=upload_folder,
-        blank=True,
-        validators=[validate_image_upload],
-    )
+    photo = PictureField(_("照片"), blank=True)
     photo_alt = models.CharField(_("照片替代文字"), max_length=200, blank=True)
     is_public = models.BooleanField(
         _("公开"), default=True, help_text=_("取消勾选后,此人不出现在网站和导出中。")
@@ -199,10 +189,11 @@ class Person(Content, PublicState, Searchable):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = SearchableHistory()
     objects = PersonQuerySet.as_manager()
 
     public_state_fields = ("is_public",)
+    derived_fields = ("name", "name_key", "pinyin", "initials")
 
     class Meta:
         ordering = ["name_key", "id"]
@@ -222,19 +213,16 @@ class Person(Content, PublicState, Searchable):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def derive(self):
         self.name = self.name.strip()
         self.name_key = normalize(self.name)
         full, initials = name_pinyin(self.name)
         self.pinyin = " ".join(full)
         self.initials = " ".join(initials)
-        self.set_search_text([self.name_key, self.pinyin, self.initials])
-        uploads = clean_new_uploads(self)
-        adding = self._state.adding
-        super().save(*args, **kwargs)
-        make_renditions(self, uploads)
-        if not adding:  # a new person has no assignments to refresh
-            self.assignments.refresh_search_text()
+        super().derive()
+
+    def search_parts(self):
+        return [self.name_key, self.pinyin, self.initials]
 
     def get_absolute_url(self):
         return reverse("personnel:detail", kwargs={"pk": self.pk})
@@ -305,27 +293,6 @@ class AssignmentQuerySet(models.QuerySet):
         in_post = counts.pop("in_post_today")
         return {**counts, "in_post_today": in_post[0]["count"] if in_post else 0}
 
-    def refresh_search_text(self):
-        rows = list(
-            self.select_related(None)
-            .select_related("person", "sending_unit", "receiving_unit")
-            .only(
-                "search_text",
-                "search_grams",
-                "position",
-                "person__name_key",
-                "person__pinyin",
-                "person__initials",
-                "sending_unit__search_text",
-                "receiving_unit__search_text",
-            )
-        )
-        for row in rows:
-            row.set_search_text(row.search_parts())
-        self.model.objects.bulk_update(
-            rows, ["search_text", "search_grams"], batch_size=500
-        )
-
 
 class Assignment(Content, Guarded, Searchable):
     person = models.ForeignKey(
@@ -363,8 +330,10 @@ class Assignment(Content, Guarded, Searchable):
         _("离岗日期"), null=True, blank=True, help_text=_("留空表示仍在岗。")
     )
 
-    history = HistoricalRecords()
+    history = SearchableHistory()
     objects = AssignmentQuerySet.as_manager()
+
+    search_related = ("person", "sending_unit", "receiving_unit")
 
     class Meta:
         ordering = ["id"]
@@ -392,10 +361,6 @@ class Assignment(Content, Guarded, Searchable):
 
     def __str__(self):
         return f"{self.person} · {self.receiving_unit} · {self.batch}"
-
-    def save(self, *args, **kwargs):
-        self.set_search_text(self.search_parts())
-        super().save(*args, **kwargs)
 
     def search_parts(self):
         person = self.person

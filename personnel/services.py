@@ -4,11 +4,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from aidportal.kernel import downloads
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.policy import may_change, unpublished_unless_allowed
+from aidportal.kernel.search import derive_again
 from personnel.exports import roster_values, write_csv, write_xlsx
 from personnel.importers import RosterFileError, roster_check
 from personnel.models import Assignment, Batch, Category, Person, Unit
@@ -229,6 +231,16 @@ def roster_import(
         if dry_run:
             transaction.set_rollback(True)
     return writer.report
+
+
+def assignments_refresh_search(*, units=(), people=()) -> int:
+    """Derive again the search texts of the assignments of ``units`` and
+    ``people``, which repeat their names, aliases and pinyin: after one of
+    them changed. Returns how many."""
+    condition = (
+        Q(sending_unit__in=units) | Q(receiving_unit__in=units) | Q(person__in=people)
+    )
+    return derive_again(Assignment.objects.filter(condition))
 
 
 def assignments_mark_returned(*, assignments, left_on):

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from aidportal.kernel.facets import Facet, facet_counts
 from aidportal.kernel.publishing import GalleryImage, Publishable, PublishableQuerySet
+from aidportal.kernel.search import SearchableHistory
 
 
 def _total_expressions():
@@ -138,7 +139,7 @@ class Project(Publishable):
         related_name="projects",
     )
 
-    history = HistoricalRecords(m2m_fields=[people])
+    history = SearchableHistory(m2m_fields=[people])
     objects = ProjectQuerySet.as_manager()
 
     class Meta(Publishable.Meta):
@@ -175,7 +176,7 @@ class Project(Publishable):
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"pk": self.pk})
 
-    def search_parts(self):
+    def searched_texts(self):
         return [self.name, self.summary, self.location, self.partner, self.body]
 
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence
@@ -164,30 +165,6 @@ def without_metadata(upload):
     return buffer.getvalue()
 
 
-def image_fields(instance):
-    return [
-        f for f in instance._meta.concrete_fields if isinstance(f, models.ImageField)
-    ]
-
-
-def clean_new_uploads(instance):
-    """Before saving: replace each newly uploaded picture by a copy without
-    metadata (the original bytes never reach the storage). Returns the names
-    of the fields that got a new picture."""
-    uploaded = []
-    for field in image_fields(instance):
-        file = getattr(instance, field.attname)
-        if file and not file._committed:
-            uploaded.append(field.attname)
-            data = without_metadata(file)
-            setattr(
-                instance,
-                field.attname,
-                ContentFile(data, name=os.path.basename(file.name)),
-            )
-    return uploaded
-
-
 class RenditionBackend(ThumbnailBackend):
     """sorl-thumbnail, with renditions named after their picture
     (``renditions/<picture>/<key>.<format>``): the media gate serves a
@@ -214,8 +191,24 @@ def renditions(file, *, widths=RENDITION_WIDTHS):
     return result
 
 
-def make_renditions(instance, field_names):
-    """After saving: make the renditions of new pictures now, so no request
-    has to."""
-    for name in field_names:
-        renditions(getattr(instance, name))
+class PictureFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True):
+        """A new picture is stored without its metadata, turned upright, under
+        a random name; its renditions are made now, so no request has to."""
+        cleaned = ContentFile(without_metadata(content), name=name)
+        super().save(name, cleaned, save)
+        renditions(self)
+
+
+class PictureField(models.ImageField):
+    """An uploaded picture, as staff give them: checked on upload
+    (``validate_image_upload``), stored clean under a random name
+    (``upload_folder``), with renditions. The processing is the field's own
+    step, whatever saves the row (a form, an import, the demo)."""
+
+    attr_class = PictureFieldFile
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("upload_to", upload_folder)
+        kwargs.setdefault("validators", [validate_image_upload])
+        super().__init__(*args, **kwargs)

@@ -20,17 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from aidportal.kernel.chinese import normalize
-from aidportal.kernel.images import (
-    clean_new_uploads,
-    make_renditions,
-    upload_folder,
-    validate_image_upload,
-)
+from aidportal.kernel.images import PictureField
 from aidportal.kernel.policy import Guarded
-from aidportal.kernel.search import SearchTextField, text_grams
-
-# Parts of a search text are joined by a character no normalised query holds.
-SEARCH_SEPARATOR = "\n"
+from aidportal.kernel.search import Searchable
 
 
 def require_alt(instance, image, alt, decorative):
@@ -137,23 +129,6 @@ BODY_EXTENSIONS = {
 }
 
 
-class Searchable(models.Model):
-    """A normalised search text and its index keys (see aidportal.kernel.search)."""
-
-    search_text = SearchTextField(editable=False, default="")
-    search_grams = models.TextField(editable=False, default="")
-
-    class Meta:
-        abstract = True
-
-    def set_search_text(self, parts):
-        """Join the normalised parts (empty ones dropped, the first kept) and
-        derive the index keys."""
-        first, *rest = parts
-        self.search_text = SEARCH_SEPARATOR.join([first, *filter(None, rest)])
-        self.search_grams = text_grams(self.search_text)
-
-
 class PublicState(Guarded, models.Model):
     """A row that may or may not be live, and remembers which it was when
     loaded: a change to a row the public sees neither before nor after leaves
@@ -190,6 +165,7 @@ class Publishable(Content, PublicState, Searchable):
 
     Status = PublishStatus
     public_state_fields = ("status",)
+    derived_fields = ("title_length",)
 
     summary = models.TextField(
         _("摘要"),
@@ -200,13 +176,11 @@ class Publishable(Content, PublicState, Searchable):
     body = ProseEditorField(
         _("正文"), extensions=BODY_EXTENSIONS, sanitize=True, blank=True
     )
-    cover = models.ImageField(
+    cover = PictureField(
         _("题图"),
-        upload_to=upload_folder,
         blank=True,
         width_field="cover_width",
         height_field="cover_height",
-        validators=[validate_image_upload],
         help_text=_("JPEG、PNG、WebP 或 GIF,不超过 10 MB、4000 万像素。"),
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -284,20 +258,11 @@ class Publishable(Content, PublicState, Searchable):
                     field.attname,
                     field.sanitize(getattr(self, field.attname) or ""),
                 )
-        title, *rest = self.search_parts()
-        title_key = normalize(title)
-        self.title_length = len(title_key)
-        self.set_search_text([title_key, *(normalize(strip_tags(p)) for p in rest)])
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {
-                *kwargs["update_fields"],
-                "search_text",
-                "search_grams",
-                "title_length",
-            }
-        uploads = clean_new_uploads(self)
         super().save(*args, **kwargs)
-        make_renditions(self, uploads)
+
+    def derive(self):
+        self.title_length = len(normalize(self.searched_texts()[0]))
+        super().derive()
 
     def clean(self):
         super().clean()
@@ -319,7 +284,11 @@ class Publishable(Content, PublicState, Searchable):
         self.status = PublishStatus.DRAFT
 
     def search_parts(self):
-        """The texts search looks in, the title first."""
+        title, *rest = self.searched_texts()
+        return [normalize(title), *(normalize(strip_tags(text)) for text in rest)]
+
+    def searched_texts(self):
+        """The texts search looks in, the title first (rich text allowed)."""
         raise NotImplementedError
 
 
@@ -337,13 +306,7 @@ class GalleryImage(Content):
 
     owner_field = None
 
-    image = models.ImageField(
-        _("图片"),
-        upload_to=upload_folder,
-        width_field="width",
-        height_field="height",
-        validators=[validate_image_upload],
-    )
+    image = PictureField(_("图片"), width_field="width", height_field="height")
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     alt = models.CharField(
@@ -364,11 +327,6 @@ class GalleryImage(Content):
 
     def __str__(self):
         return self.caption or self.alt
-
-    def save(self, *args, **kwargs):
-        uploads = clean_new_uploads(self)
-        super().save(*args, **kwargs)
-        make_renditions(self, uploads)
 
     def clean(self):
         super().clean()

@@ -1,22 +1,33 @@
-"""``text__substring=key``: exact substring search that an index can serve.
+"""Search: normalised texts, their index keys, and ``text__substring=key``.
 
+A searchable model (``Searchable``) declares the texts it is found by
+(``search_parts()``); one function derives the search text and its keys
+(``search_document()``), for save(), the importer, seed_bulk, migrations and
+``manage.py rebuild_search`` alike.
+
+``__substring`` is an exact substring search that an index can serve.
 Django's ``__contains`` is LIKE (wildcards to escape, and very long patterns
-fail on SQLite) and ``__icontains`` wraps the column in UPPER(), which no index
-can serve. Texts searched this way are normalised (aidportal.kernel.chinese) before
-they are stored and queried, so an exact match is the right one.
-
-On PostgreSQL the lookup first narrows the rows with a GIN index over the
-text's unigrams and bigrams (and trigrams of Latin letters, for pinyin), kept
-beside it in ``search_grams`` (computed in Python on save, and by the importer
-and seed_bulk), then rechecks with ``strpos``. The keys are plain strings, so
-the index works in any database locale. Elsewhere (SQLite, small data) the
-lookup scans with ``instr``. Both return the same rows.
+fail on SQLite) and ``__icontains`` wraps the column in UPPER(), which no
+index can serve. Texts searched this way are normalised
+(aidportal.kernel.chinese) before they are stored and queried, so an exact
+match is the right one. On PostgreSQL the lookup first narrows the rows with
+a GIN index over the text's unigrams and bigrams (and trigrams of Latin
+letters, for pinyin), kept beside it in ``search_grams``, then rechecks with
+``strpos``. The keys are plain strings, so the index works in any database
+locale. Elsewhere (SQLite, small data) the lookup scans with ``instr``. Both
+return the same rows.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.db import models
 from django.db.models import Lookup, QuerySet, TextField
+from simple_history.models import HistoricalRecords
+
+# Parts of a search text are joined by a character no normalised query holds.
+SEARCH_SEPARATOR = "\n"
 
 LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
 
@@ -48,10 +59,104 @@ def query_grams(key):
     return sorted({key[i : i + 2] for i in range(len(key) - 1)})
 
 
+def search_document(parts: list[str]) -> tuple[str, str]:
+    """(search text, index keys) of normalised parts: the one derivation,
+    used by save(), the importer, seed_bulk, migrations and rebuild_search.
+    Empty parts are dropped but the first (a title, a name) is kept."""
+    first, *rest = parts
+    text = SEARCH_SEPARATOR.join([first, *filter(None, rest)])
+    return text, text_grams(text)
+
+
 class SearchTextField(TextField):
     """A normalised search text whose index keys are kept in ``search_grams``."""
 
     grams_column = "search_grams"
+
+
+class Searchable(models.Model):
+    """A row found by substring search: its normalised text and index keys.
+
+    A model declares what is searched in ``search_parts()`` (normalised
+    texts, the key one first) and any other field derived from the row in
+    ``derive()`` / ``derived_fields``; ``save()`` derives them, and after a
+    rule changes ``manage.py rebuild_search`` derives them again for every
+    row. ``search_related`` names the related rows ``search_parts()`` reads.
+    """
+
+    search_text = SearchTextField(editable=False, default="")
+    search_grams = models.TextField(editable=False, default="")
+
+    derived_fields: tuple[str, ...] = ()
+    search_related: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.derive()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.search_fields()}
+        super().save(*args, **kwargs)
+
+    def derive(self) -> None:
+        """Compute the derived fields and the search text from the row."""
+        self.search_text, self.search_grams = search_document(self.search_parts())
+
+    def search_parts(self) -> list[str]:
+        raise NotImplementedError
+
+    @classmethod
+    def search_fields(cls) -> tuple[str, ...]:
+        """Every field ``derive()`` writes."""
+        return (*cls.derived_fields, "search_text", "search_grams")
+
+
+class SearchableHistory(HistoricalRecords):
+    """django-simple-history's records of a searchable model, without the
+    search text, its keys and what else is derived only for search (a revert
+    or a restore derives them again): history keeps what staff wrote."""
+
+    left_out = ("search_text", "search_grams", "title_length")
+
+    def finalize(self, sender, **kwargs):
+        if sender is self.cls:
+            names = {field.name for field in sender._meta.concrete_fields}
+            self.excluded_fields = [
+                *self.excluded_fields,
+                *(name for name in self.left_out if name in names),
+            ]
+        super().finalize(sender, **kwargs)
+
+
+def searchable_models() -> list[type[Searchable]]:
+    """Every searchable model, those that read others' search texts last."""
+    found = [m for m in apps.get_models() if issubclass(m, Searchable)]
+    return sorted(found, key=lambda model: bool(model.search_related))
+
+
+def derive_again(
+    rows: QuerySet,
+    *,
+    chunk: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Derive the search fields of ``rows`` again, ``chunk`` rows at a time
+    (after a rule changes, or a row their text repeats); returns how many."""
+    model = rows.model
+    total = rows.count() if progress else 0
+    rows = rows.select_related(*model.search_related).order_by("pk")
+    done, last = 0, None
+    while True:
+        page = list((rows.filter(pk__gt=last) if last is not None else rows)[:chunk])
+        if not page:
+            return done
+        for row in page:
+            row.derive()
+        model._default_manager.bulk_update(page, model.search_fields())
+        done, last = done + len(page), page[-1].pk
+        if progress:
+            progress(done, total)
 
 
 @SearchTextField.register_lookup

@@ -5,7 +5,12 @@ SQLite has no such index: the same ``__substring`` lookup scans there.
 
 from django.db import migrations
 
-from aidportal.kernel.search import create_gram_indexes, drop_gram_indexes, text_grams
+from aidportal.kernel.search import (
+    create_gram_indexes,
+    drop_gram_indexes,
+    search_document,
+    text_grams,
+)
 
 SEARCHABLE = [
     ("personnel", "Unit"),
@@ -19,7 +24,9 @@ SEARCHABLE = [
 def fill(apps, schema_editor):
     Person = apps.get_model("personnel", "Person")
     for person in Person.objects.filter(search_text=""):
-        person.search_text = "\n".join([person.name_key, person.pinyin, person.initials])
+        person.search_text, _ = search_document(
+            [person.name_key, person.pinyin, person.initials]
+        )
         person.save(update_fields=["search_text"])
     for app_label, name in SEARCHABLE:
         model = apps.get_model(app_label, name)

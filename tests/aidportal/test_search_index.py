@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from aidportal.kernel.chinese import normalize
-from aidportal.kernel.search import query_grams, text_grams
+from aidportal.kernel.search import query_grams, search_document, text_grams
 from aidportal.search import site_search
 from articles.models import Article
 from articles.views import ArticleListView
@@ -112,7 +112,7 @@ LETTERS = string.ascii_lowercase
 WORD_CHARACTERS = HANZI + LETTERS
 
 words = st.text(alphabet=WORD_CHARACTERS, max_size=8)
-# A search text: parts ("\n") of words (" "), as Searchable.set_search_text
+# A search text: parts ("\n") of words (" "), as search_document joins them
 # joins them; the first part may be empty, the others are dropped when empty.
 search_parts = st.lists(
     st.lists(words, min_size=1, max_size=3).map(" ".join), min_size=1, max_size=3
@@ -151,7 +151,7 @@ def create_units(parts_of_each):
     units = []
     for number, parts in enumerate(parts_of_each):
         unit = Unit(name=f"单位{number}", name_key=f"unit-{number}")
-        unit.set_search_text(parts)
+        unit.search_text, unit.search_grams = search_document(parts)
         units.append(unit)
     return Unit.objects.bulk_create(units)
 

@@ -410,3 +410,18 @@ def test_import_with_an_unknown_header_names_it_and_writes_nothing(admin_client)
     assert "无法识别的列名" in page
     assert "confirm_form" not in response.context
     assert nothing_written()
+
+
+def test_editing_a_unit_or_person_in_the_admin_refreshes_their_assignments(
+    admin_client,
+):
+    assignment = make_assignment(
+        name="季 成", sending_unit=make_unit("杭州市第一人民医院")
+    )
+    unit = assignment.sending_unit
+    response = admin_client.post(
+        reverse("admin:personnel_unit_change", args=[unit.pk]),
+        unit_form(unit, aliases="浙大一院"),
+    )
+    assert response.status_code == 302
+    assert list(Assignment.objects.search("浙大一院")) == [assignment]

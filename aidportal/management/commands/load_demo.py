@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from articles.models import Article, ArticleImage, Channel
 from personnel.importers import read_roster
 from personnel.models import Assignment, Batch, Person, Unit
-from personnel.services import roster_import
+from personnel.services import assignments_refresh_search, roster_import
 from projects.models import Project
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
@@ -131,9 +131,13 @@ class Command(BaseCommand):
         report = roster_import(
             rows=read_roster(ROSTER_FILE), batch_number=10, term="首期"
         )
-        for unit in Unit.objects.filter(name__in=UNIT_NAMES, short_name="", aliases=""):
+        named = list(
+            Unit.objects.filter(name__in=UNIT_NAMES, short_name="", aliases="")
+        )
+        for unit in named:
             unit.short_name, unit.aliases = UNIT_NAMES[unit.name]
             unit.save()
+        assignments_refresh_search(units=named)
         return report
 
     def load_projects(self):

@@ -1,8 +1,8 @@
 """Deterministic synthetic data for benchmarks: a large roster and many articles.
 
 The same arguments always give the same rows (fixed seed). Rows are written
-in batches, their derived fields (name keys, pinyin, search text) computed
-here the way the models' save() computes them, without history: on PostgreSQL
+in batches, their derived fields (name keys, pinyin, search text) computed by
+the models' own ``derive()``, as save() does, without history: on PostgreSQL
 with COPY, elsewhere with bulk_create.
 """
 
@@ -15,11 +15,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
-from pypinyin import lazy_pinyin
 
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.publishing import PublishStatus
-from aidportal.kernel.search import create_gram_indexes, drop_gram_indexes, text_grams
+from aidportal.kernel.search import create_gram_indexes, drop_gram_indexes
 from articles.models import Article, Channel
 from personnel.models import Assignment, Batch, Category, Person, Unit
 
@@ -142,7 +141,6 @@ class Command(BaseCommand):
         if min(people, articles, units) < 0 or units < 2:
             raise CommandError("Counts must be positive (and --units at least 2).")
         self.rng = random.Random(SEED)
-        self.pinyin_cache = {}
         started = time.monotonic()
         postgres = connection.vendor == "postgresql"
         with transaction.atomic(), connection.cursor() as cursor:
@@ -198,19 +196,12 @@ class Command(BaseCommand):
             names.add(name)
         rows = []
         for name in sorted(names):
-            key = normalize(name)
-            rows.append(
-                Unit(
-                    name=name,
-                    name_key=key,
-                    search_text=key,
-                    search_grams=text_grams(key),
-                    kind=Unit.Kind.OTHER,
-                )
-            )
+            unit = Unit(name=name, kind=Unit.Kind.OTHER)
+            unit.derive()
+            rows.append(unit)
         Unit.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
         self.progress("units", len(rows), len(rows))
-        return list(Unit.objects.order_by("pk").only("pk", "name", "search_text"))
+        return list(Unit.objects.order_by("pk"))
 
     def make_batches(self):
         batches = []
@@ -226,15 +217,6 @@ class Command(BaseCommand):
         return batches
 
     # People and assignments
-
-    def pinyin(self, name):
-        """Full pinyin and initials, per character from a cache (fast)."""
-        syllables = []
-        for char in name:
-            if char not in self.pinyin_cache:
-                self.pinyin_cache[char] = (lazy_pinyin(char) or [""])[0]
-            syllables.append(self.pinyin_cache[char])
-        return "".join(syllables), "".join(s[:1] for s in syllables)
 
     def make_people(self, count, units, batches):
         rng = self.rng
@@ -255,43 +237,30 @@ class Command(BaseCommand):
                     if len(key) == 2 and rng.random() < 0.3
                     else key
                 )
-                full, initials = self.pinyin(key)
                 person = Person(
                     pk=next_pk + done + offset,
                     name=name,
-                    name_key=key,
-                    pinyin=full,
-                    initials=initials,
                     category=rng.choice(Category.values),
                     is_public=rng.random() > 0.02,
                 )
-                person.set_search_text([key, full, initials])
+                person.derive()
                 people.append(person)
                 sending, receiving = rng.sample(units, 2)
                 position = normalize(rng.choice(POSITIONS))
                 arrived = date(2010, 1, 1) + timedelta(days=rng.randint(0, 5000))
                 assignment = Assignment(
-                    person_id=person.pk,
+                    person=person,
                     batch=rng.choice(batches),
                     term=rng.choice(TERMS),
-                    sending_unit_id=sending.pk,
-                    receiving_unit_id=receiving.pk,
+                    sending_unit=sending,
+                    receiving_unit=receiving,
                     position=position,
                     arrived_on=arrived,
                     left_on=arrived + timedelta(days=540)
                     if rng.random() < 0.7
                     else None,
                 )
-                assignment.set_search_text(
-                    [
-                        key,
-                        full,
-                        initials,
-                        sending.search_text,
-                        receiving.search_text,
-                        position,
-                    ]
-                )
+                assignment.derive()
                 assignments.append(assignment)
             write_rows(Person, people)
             write_rows(Assignment, assignments)
@@ -320,7 +289,6 @@ class Command(BaseCommand):
                 body = "".join(
                     f"<p>{self.sentence(rng.randint(15, 30))}</p>" for _ in range(3)
                 )
-                title_key = normalize(title)
                 article = Article(
                     channel=rng.choice(channels),
                     title=title,
@@ -331,12 +299,8 @@ class Command(BaseCommand):
                     else PublishStatus.DRAFT,
                     published_at=now - timedelta(minutes=rng.randint(1, 6_000_000)),
                     source="杭州日报",
-                    title_length=len(title_key),
                 )
-                text = body.replace("<p>", "").replace("</p>", "")
-                article.set_search_text(
-                    [title_key, normalize(summary), normalize(text)]
-                )
+                article.derive()
                 rows.append(article)
             write_rows(Article, rows)
             done += size
