@@ -122,6 +122,7 @@ def make_person(name=None, **fields):
 # Staff in a role, admin form payloads and database snapshots (admin tests).
 
 EDITOR, PUBLISHER, REPORTER = "编辑", "发布", "记者"
+ROLES = {"editor": EDITOR, "publisher": PUBLISHER, "reporter": REPORTER}
 
 
 def ensure_roles():
@@ -387,3 +388,71 @@ def posted_form(response, *inline_prefixes):
             }
         )
     return data
+
+
+def form_errors(response):
+    """The form errors of an admin page that did not redirect, for messages."""
+    context = response.context or {}
+    form = context.get("adminform")
+    return form.form.errors if form else response.status_code
+
+
+def xlsx_bytes(rows, header=None):
+    """An XLSX workbook of ``rows`` (after ``header``, if given)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [header, *rows] if header else rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_upload(text, name="roster.csv"):
+    """A CSV file as a browser uploads it, in UTF-8 with a BOM (Excel's)."""
+    return SimpleUploadedFile(
+        name, ("\ufeff" + text).encode("utf-8"), content_type="text/csv"
+    )
+
+
+def nonce_of(response):
+    """The script nonce of a response's Content-Security-Policy, or None."""
+    import re
+
+    header = response.headers.get("Content-Security-Policy", "")
+    match = re.search(r"'nonce-([^']+)'", header)
+    return match.group(1) if match else None
+
+
+# Roster downloads
+
+
+def export(client, fmt, **params):
+    """GET the roster's export in ``fmt`` ("csv" or "xlsx") with filters."""
+    from django.urls import reverse
+
+    return client.get(reverse(f"personnel:export-{fmt}"), params)
+
+
+def csv_rows(response):
+    import codecs
+    import csv
+
+    body = b"".join(response.streaming_content)
+    assert body.startswith(codecs.BOM_UTF8)
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+
+
+def xlsx_rows(response):
+    import openpyxl
+
+    body = b"".join(response.streaming_content)
+    workbook = openpyxl.load_workbook(io.BytesIO(body))
+    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+
+
+def rows_of(response, fmt):
+    """Header and rows of an export, whichever the format."""
+    return csv_rows(response) if fmt == "csv" else xlsx_rows(response)

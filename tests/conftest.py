@@ -4,10 +4,12 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aidportal.kernel import caching, downloads
+from tests.builders import ROLES, make_staff
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +25,26 @@ def media_root(settings, tmp_path):
         },
     }
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Users made by tests need not cost PBKDF2's fraction of a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def login(db):
+    """login(role) -> a new test client, logged in as a new staff user of that
+    role ("editor", "publisher" or "reporter"; the user is ``client.user``)."""
+
+    def login(role):
+        client = Client()
+        client.user = make_staff(ROLES[role])
+        client.force_login(client.user)
+        return client
+
+    return login
 
 
 @pytest.fixture(autouse=True)
@@ -101,3 +123,17 @@ def clock(monkeypatch):
         monkeypatch.setattr(timezone, "now", lambda: now)
 
     return advance
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """The download files built, by name, as the requests go."""
+    built = []
+    real = downloads.build
+
+    def counting(name, write):
+        built.append(name)
+        return real(name, write)
+
+    monkeypatch.setattr(downloads, "build", counting)
+    return built

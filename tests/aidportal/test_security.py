@@ -20,16 +20,12 @@ from tests.builders import (
     make_assignment,
     make_channel,
     make_project,
+    nonce_of,
 )
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -90,16 +86,6 @@ def policy(response):
         name, *sources = part.split()
         directives[name] = sources
     return directives
-
-
-def nonce_of(response):
-    [nonce] = [
-        source.removeprefix("'nonce-").removesuffix("'")
-        for source in policy(response)["script-src"]
-        if source.startswith("'nonce-")
-    ]
-    assert nonce
-    return nonce
 
 
 class ScriptParser(HTMLParser):

@@ -26,17 +26,12 @@ from tests.builders import (
     gallery_inline_rows,
     make_article,
     make_channel,
+    nonce_of,
     person_post,
     project_post,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """admin_client's superuser need not cost a second of PBKDF2 per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 PAYLOADS = {
@@ -348,12 +343,6 @@ def assert_inert(markup, where, *, nonce=None):
             assert nonce and attributes.get("nonce") == nonce, f"{where}: {text!r}"
             assert attributes.get("type") == "importmap", f"{where}: {attributes}"
     return page
-
-
-def nonce_of(response):
-    header = response.headers.get("Content-Security-Policy", "")
-    match = re.search(r"'nonce-([^']+)'", header)
-    return match.group(1) if match else None
 
 
 def assert_page_inert(client, url, shown, where):

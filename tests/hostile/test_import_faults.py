@@ -7,7 +7,6 @@ tables and their history are compared, row for row, before and after.
 """
 
 import hashlib
-import io
 import re
 import time
 from datetime import date
@@ -20,11 +19,10 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
-from openpyxl import Workbook
 
 from personnel.models import Assignment, Batch, Person, Unit
 from personnel.resources import RosterCSV
-from tests.builders import PUBLISHER, make_staff
+from tests.builders import PUBLISHER, make_staff, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -72,17 +70,6 @@ def big_rows(count=BIG):
 def csv_bytes(rows, header=HEADER, encoding="utf-8-sig"):
     lines = [",".join(header), *(",".join(row) for row in rows)]
     return ("\n".join(lines) + "\n").encode(encoding)
-
-
-def xlsx_bytes(rows, header=HEADER):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def txt_bytes(units, encoding="utf-8"):
@@ -281,7 +268,7 @@ def test_command_refuses_one_bad_row_among_ten_thousand(
         content = txt_bytes({"阿克苏市实验中学": [tuple(r[:2] + r[3:4]) for r in rows]})
         row = 7345 + 5  # two lines of title, the unit and header lines
     else:
-        content = csv_bytes(rows) if suffix == ".csv" else xlsx_bytes(rows)
+        content = csv_bytes(rows) if suffix == ".csv" else xlsx_bytes(rows, HEADER)
         row = 7347
     path = write(tmp_path, "big" + suffix, content)
     with pytest.raises(CommandError):
@@ -537,7 +524,7 @@ def test_admin_import_refuses_one_bad_row_among_ten_thousand(
 ):
     rows = big_rows()
     rows[7345][3] = "职" * 201
-    content = csv_bytes(rows) if suffix == ".csv" else xlsx_bytes(rows)
+    content = csv_bytes(rows) if suffix == ".csv" else xlsx_bytes(rows, HEADER)
     response = admin_preview(admin_client, "big" + suffix, content)
     assert response.status_code == 200
     assert "confirm_form" not in response.context

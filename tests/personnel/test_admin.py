@@ -1,12 +1,11 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from personnel.models import Assignment, Batch, Category, Person, Unit
-from tests.builders import make_assignment, make_batch, make_unit, unit_form
+from tests.builders import csv_upload, make_assignment, make_batch, make_unit, unit_form
 
 pytestmark = pytest.mark.django_db
 
@@ -324,12 +323,6 @@ GOOD_CSV = """姓名,派出单位,对口支援单位,职务
 王芳,杭州第二中学,阿克苏市实验中学,数学教师
 陈\u3000晶,萧山区第一人民医院,阿克苏地区第一人民医院,护士长
 """
-
-
-def csv_upload(text):
-    return SimpleUploadedFile(
-        "roster.csv", ("\ufeff" + text).encode("utf-8"), content_type="text/csv"
-    )
 
 
 def csv_format(admin_client):

@@ -1,15 +1,11 @@
 import codecs
-import csv
-import io
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-import openpyxl
 import pytest
 from django.core.cache import cache
 from django.core.files.storage import storages
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,7 +13,15 @@ from django.urls import reverse
 from aidportal.kernel import caching, downloads
 from personnel import services
 from personnel.models import Category, Person
-from tests.builders import make_assignment, make_batch, make_unit
+from tests.builders import (
+    csv_rows,
+    export,
+    make_assignment,
+    make_batch,
+    make_unit,
+    rows_of,
+    xlsx_rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,27 +37,6 @@ HEADER = [
     "离岗日期",
 ]
 FORMATS = ["csv", "xlsx"]
-
-
-def export(client, fmt, **params):
-    return client.get(reverse(f"personnel:export-{fmt}"), params)
-
-
-def csv_rows(response):
-    body = b"".join(response.streaming_content)
-    assert body.startswith(codecs.BOM_UTF8)
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
-
-
-def xlsx_rows(response):
-    body = b"".join(response.streaming_content)
-    workbook = openpyxl.load_workbook(io.BytesIO(body))
-    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
-
-
-def rows_of(response, fmt):
-    """Header and rows of an export, whichever the format."""
-    return csv_rows(response) if fmt == "csv" else xlsx_rows(response)
 
 
 @pytest.fixture
@@ -204,20 +187,6 @@ def test_export_of_a_batch_or_unit_off_the_roster_is_a_404(client, roster, fmt, 
 # Exports that cannot take the site down
 
 
-@pytest.fixture
-def builds(monkeypatch):
-    """The files built, by name, as the requests go."""
-    built = []
-    real = downloads.build
-
-    def counting(name, write):
-        built.append(name)
-        return real(name, write)
-
-    monkeypatch.setattr(downloads, "build", counting)
-    return built
-
-
 def download_files():
     root = Path(storages["private"].location) / downloads.FOLDER
     return sorted(path.name for path in root.glob("*")) if root.exists() else []
@@ -326,16 +295,6 @@ def test_a_built_file_is_served_while_others_build(client, roster, builds):
     finally:
         downloads._building.release()
     assert len(builds) == 1
-
-
-def test_the_whole_roster_is_prebuilt_by_build_exports(client, roster, builds):
-    call_command("build_exports", stdout=io.StringIO())
-    assert len(builds) == 2
-    for fmt in FORMATS:
-        response = export(client, fmt)
-        assert response.status_code == 200
-        assert len(rows_of(response, fmt)) == 1 + 3
-    assert len(builds) == 2, "served the prebuilt files"
 
 
 def test_an_export_is_revalidated_by_its_etag(

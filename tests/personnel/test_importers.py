@@ -1,9 +1,7 @@
-import io
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from personnel.importers import (
     RosterFileError,
@@ -12,6 +10,7 @@ from personnel.importers import (
     read_roster,
     read_xlsx,
 )
+from tests.builders import xlsx_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_ROSTER = ROOT / "demo" / "roster-batch10-term1.txt"
@@ -151,15 +150,6 @@ def test_csv_with_english_headers():
         "阿克苏市人民医院",
         date(2020, 3, 1),
     )
-
-
-def xlsx_bytes(rows):
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def test_xlsx_with_date_cells_and_numbers():

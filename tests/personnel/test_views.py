@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from personnel.models import Category, Person
 from personnel.views import RosterView
-from tests.builders import make_article, make_assignment, make_batch, make_unit
+from tests.builders import (
+    make_article,
+    make_assignment,
+    make_batch,
+    make_person,
+    make_unit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +32,6 @@ def names(response):
 def facet(response, name):
     """One facet of the page as {value: count}."""
     return {row["value"]: row["count"] for row in response.context["facets"][name]}
-
-
-def make_person(name, **fields):
-    return Person.objects.create(name=name, **fields)
 
 
 # Search

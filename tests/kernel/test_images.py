@@ -20,15 +20,9 @@ from PIL import Image, PngImagePlugin
 from aidportal.kernel.images import validate_image_upload
 from articles.models import Article, ArticleImage
 from personnel.models import Person
-from tests.builders import article_post, gallery_inline_rows, person_post
+from tests.builders import article_post, form_errors, gallery_inline_rows, person_post
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """admin_client's superuser need not cost a second of PBKDF2 per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 GPS_IFD = 0x8825
@@ -153,10 +147,6 @@ def post_gallery_image(client, file, **fields):
 def post_photo(client, file, **fields):
     form = person_post(photo=file, **{"photo_alt": "照片", **fields})
     return client.post(reverse("admin:personnel_person_add"), form)
-
-
-def form_errors(response):
-    return response.context["adminform"].form.errors
 
 
 def gallery_errors(response):

@@ -11,9 +11,6 @@ from articles.models import Article, ArticleImage
 from personnel.models import Assignment, Person
 from projects.models import Project, ProjectImage
 from tests.builders import (
-    EDITOR,
-    PUBLISHER,
-    REPORTER,
     article_post,
     database_snapshot,
     make_article,
@@ -24,7 +21,6 @@ from tests.builders import (
     make_person,
     make_project,
     make_project_image,
-    make_staff,
     make_unit,
     person_post,
     posted_form,
@@ -32,20 +28,6 @@ from tests.builders import (
 )
 
 pytestmark = pytest.mark.django_db
-
-ROLES = {"editor": EDITOR, "publisher": PUBLISHER, "reporter": REPORTER}
-
-
-@pytest.fixture
-def login(client):
-    """login(role) -> (the test client logged in as a new user of that role, user)."""
-
-    def login(role):
-        user = make_staff(ROLES[role])
-        client.force_login(user)
-        return client, user
-
-    return login
 
 
 def messages_of(response):
@@ -83,7 +65,8 @@ EDITS = {
 def test_an_admin_edit_records_who_changed_which_fields(login, kind):
     make, post, admin, changes, labels = EDITS[kind]
     obj = make()
-    client, editor = login("editor")
+    client = login("editor")
+    editor = client.user
     response = client.post(
         reverse(f"admin:{admin}_change", args=[obj.pk]), post(obj, **changes)
     )
@@ -153,7 +136,7 @@ def test_an_editor_cannot_revert_a_live_article(client, login, first_status):
     # a publisher: the editor may look at the old version, not bring it back.
     article = make_article(title="第一版标题", status=first_status)
     first = article.history.get()
-    publisher, _ = login("publisher")
+    publisher = login("publisher")
     response = publisher.post(
         reverse("admin:articles_article_change", args=[article.pk]),
         article_post(article, title="第二版标题", status=Article.Status.PUBLISHED),
@@ -161,7 +144,7 @@ def test_an_editor_cannot_revert_a_live_article(client, login, first_status):
     assert response.status_code == 302
     client.logout()
 
-    editor, _ = login("editor")
+    editor = login("editor")
     version = editor.get(version_url(article, first))
     data = posted_form(version, "images") if version.status_code == 200 else {}
     data = {**article_post(article), **data, "title": "第一版标题"}
@@ -181,7 +164,7 @@ def test_an_editor_reverting_a_draft_to_a_published_version_keeps_it_a_draft(
     # publish permission.
     article = make_article(title="第一版标题", status=Article.Status.PUBLISHED)
     first = article.history.get()
-    publisher, _ = login("publisher")
+    publisher = login("publisher")
     response = publisher.post(
         reverse("admin:articles_article_changelist"),
         {"action": "unpublish", "_selected_action": [article.pk]},
@@ -190,7 +173,7 @@ def test_an_editor_reverting_a_draft_to_a_published_version_keeps_it_a_draft(
     Article.objects.filter(pk=article.pk).update(title="第二版标题")
     client.logout()
 
-    editor, _ = login("editor")
+    editor = login("editor")
     version = editor.get(version_url(article, first))
     assert version.status_code == 200
     response = editor.post(version_url(article, first), posted_form(version, "images"))
@@ -244,7 +227,7 @@ def test_who_may_only_view_cannot_change_through_the_history_form(login, case):
     obj = make()
     first = obj.history.get()
     url = reverse(f"admin:{admin}_simple_history", args=[obj.pk, first.history_id])
-    client, _ = login(role)
+    client = login(role)
     assert client.get(url).status_code == on_get
     before = database_snapshot()
     response = client.post(url, form(obj))
@@ -402,14 +385,14 @@ def test_restoring_from_the_trash_keeps_the_creation_time(admin_client, kind):
 def test_an_editor_restores_a_deleted_live_article_as_a_draft(client, login):
     article = linked_article()
     before = article_state(article)
-    publisher, _ = login("publisher")
+    publisher = login("publisher")
     response = publisher.post(
         reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}
     )
     assert response.status_code == 302
     client.logout()
 
-    editor, _ = login("editor")
+    editor = login("editor")
     assert editor.get(trash_url("articles_article")).status_code == 200
     response = editor.post(trash_url("articles_article"), {"pk": article.pk})
     assert response.status_code == 302
@@ -424,13 +407,13 @@ def test_an_editor_restores_a_deleted_live_article_as_a_draft(client, login):
 def test_an_editor_restores_a_deleted_public_person_hidden(client, login):
     person = linked_person()
     before = person_state(person)
-    publisher, _ = login("publisher")
+    publisher = login("publisher")
     publisher.post(
         reverse("admin:personnel_person_delete", args=[person.pk]), {"post": "yes"}
     )
     client.logout()
 
-    editor, _ = login("editor")
+    editor = login("editor")
     response = editor.post(trash_url("personnel_person"), {"pk": person.pk})
     assert response.status_code == 302
     after = person_state(Person.objects.get(pk=person.pk))
@@ -457,7 +440,7 @@ def test_restoring_what_is_not_in_the_trash_is_an_error(admin_client, which):
 def test_the_trash_is_refused_to_reporters(login, admin):
     person = make_person()
     Person.objects.filter(pk=person.pk).delete()
-    client, _ = login("reporter")
+    client = login("reporter")
     before = database_snapshot()
     assert client.get(trash_url(admin)).status_code == 403
     response = client.post(trash_url(admin), {"pk": person.pk})

@@ -8,26 +8,24 @@ from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Article
 from personnel.models import Assignment, Person
 from projects.models import Project
 from tests.builders import (
-    EDITOR,
-    PUBLISHER,
-    REPORTER,
+    ROLES,
     article_post,
     batch_form,
+    csv_upload,
     database_snapshot,
+    form_errors,
     make_article,
     make_assignment,
     make_batch,
     make_channel,
     make_person,
     make_project,
-    make_staff,
     make_unit,
     person_post,
     project_post,
@@ -35,8 +33,6 @@ from tests.builders import (
 )
 
 pytestmark = pytest.mark.django_db
-
-ROLES = {"editor": EDITOR, "publisher": PUBLISHER, "reporter": REPORTER}
 
 
 @dataclass
@@ -97,13 +93,6 @@ def may_publish(role):
     return role == "publisher"
 
 
-def form_errors(response):
-    """The form errors of an admin page that did not redirect, for messages."""
-    context = response.context or {}
-    form = context.get("adminform")
-    return form.form.errors if form else response.status_code
-
-
 def offered_actions(response):
     """The names of the actions the changelist offers (none without a form)."""
     action_form = response.context["action_form"]
@@ -115,17 +104,6 @@ def offered_actions(response):
 def assert_refused(response, before):
     assert response.status_code == 403
     assert database_snapshot() == before
-
-
-@pytest.fixture
-def login(client):
-    """login(role) -> the test client, logged in as a new staff user of that role."""
-
-    def login(role):
-        client.force_login(make_staff(ROLES[role]))
-        return client
-
-    return login
 
 
 # Changelists
@@ -652,12 +630,6 @@ ROSTER = """姓名,派出单位,对口支援单位,职务
 季 成,浙江大学医学院附属第一医院,阿克苏地区第一人民医院,副院长
 王芳,杭州第二中学,阿克苏市实验中学,数学教师
 """
-
-
-def csv_upload(text):
-    return SimpleUploadedFile(
-        "roster.csv", ("\ufeff" + text).encode("utf-8"), content_type="text/csv"
-    )
 
 
 def import_preview(client, text):

@@ -1,0 +1,51 @@
+"""Facets: every facet of a page from one UNION query."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+
+from aidportal.kernel.facets import Facet, facet_counts
+from projects.models import Project
+from tests.builders import make_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def projects():
+    make_project(sector=Project.Sector.HEALTH, investment=Decimal("100"))
+    make_project(sector=Project.Sector.HEALTH, investment=Decimal("50"))
+    make_project(sector=Project.Sector.EDUCATION)
+    return Project.objects.all()
+
+
+def test_facets_and_their_totals_come_in_one_query(projects):
+    with CaptureQueriesContext(connection) as queries:
+        counts = facet_counts(
+            {
+                "sector": Facet(projects, "sector", choices=Project.Sector.choices),
+                "all": Facet(projects),
+            },
+            investment=Sum("investment"),
+        )
+    assert len(queries) == 1
+    sector = {row["value"]: row for row in counts["sector"]}
+    assert sector["health"]["count"] == 2
+    assert sector["health"]["investment"] == Decimal("150")
+    assert sector["health"]["label"] == "卫生健康"
+    assert sector["education"]["investment"] is None, "unknown stays unknown"
+    assert counts["all"][0]["count"] == 3
+
+
+def test_largest_first_unless_ordered_and_limited(projects):
+    counts = facet_counts(
+        {
+            "largest": Facet(projects, "sector", limit=1),
+            "alphabetic": Facet(projects, "sector", order=lambda row: row["value"]),
+        }
+    )
+    assert [row["value"] for row in counts["largest"]] == ["health"]
+    assert [row["value"] for row in counts["alphabetic"]] == ["education", "health"]

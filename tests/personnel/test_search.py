@@ -1,0 +1,30 @@
+"""People's part of the site search: by name, pinyin, or their assignments."""
+
+import pytest
+
+from personnel.search import provider, search_people
+from tests.builders import make_assignment, make_person, make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_people_are_found_by_name_pinyin_or_an_assignments_unit():
+    ji = make_assignment(
+        name="季 成",
+        sending_unit=make_unit("浙江大学医学院附属第一医院", aliases="浙大一院"),
+    ).person
+    unassigned = make_person("季 晓")
+    assert list(search_people("季成")) == [ji]
+    assert list(search_people("jicheng")) == [ji]
+    assert list(search_people("浙大一院")) == [ji]
+    assert set(search_people("季")) == {ji, unassigned}
+
+
+def test_hidden_people_and_empty_queries_find_nobody():
+    make_assignment(name="隐藏者", is_public=False)
+    assert not search_people("隐藏者").exists()
+    assert not search_people("  ").exists()
+
+
+def test_the_provider_names_its_group():
+    assert (provider.name, str(provider.label)) == ("people", "人员")
