@@ -18,9 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from run import (
+from common import (
     PRODUCTION_ENV,
     ROOT,
     ensure_database,

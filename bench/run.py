@@ -14,18 +14,23 @@ Ratios, not absolute times, are what carry over between machines.
 
 import os
 import shutil
-import signal
-import socket
-import statistics
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import (
+    PRODUCTION_ENV,
+    ROOT,
+    ensure_database,
+    free_port,
+    gunicorn,
+    manage,
+    timed,
+    use_database,
+)
+
 REPORTS = ROOT / "bench" / "reports"
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/aidportal_bench"
@@ -44,67 +49,13 @@ TERMS = {
     "initials": "zxm",
 }
 
-os.environ["DATABASE_URL"] = DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aidportal.settings")
-sys.path.insert(0, str(ROOT))
-
-
-def manage(*args, **env):
-    subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        check=True,
-        env={**os.environ, **env},
-    )
-
-
-def ensure_database(url=DATABASE_URL):
-    """Create the database of ``url`` when missing and migrate it; whether it
-    was created."""
-    name = url.rsplit("/", 1)[1]
-    base = url.rsplit("/", 1)[0]
-    exists = subprocess.run(
-        [
-            "psql",
-            f"{base}/postgres",
-            "-tAc",
-            f"SELECT 1 FROM pg_database WHERE datname='{name}'",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if not exists:
-        subprocess.run(
-            ["psql", f"{base}/postgres", "-c", f'CREATE DATABASE "{name}"'], check=True
-        )
-    manage("migrate", "--noinput", "-v0", DATABASE_URL=url)
-    return not exists
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def timed(run, repeat=REPEAT):
-    run()  # warm the buffers once
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), percentile(times, 0.95)
-
 
 def search_section(lines):
-    import django
-
-    django.setup()
     from django.conf import settings
     from django.db import connection
 
-    from personnel.filters import DEFAULT_SORT, SORT_ORDERS, sorted_matches
+    from aidportal.kernel.pagination import CappedPaginator
+    from personnel.filters import DEFAULT_SORT, SORT_ORDERS
     from personnel.models import Assignment
 
     order = ["pk"]
@@ -134,9 +85,9 @@ def search_section(lines):
         indexed = Assignment.objects.search(term).order_by(*order)
         naive = Assignment.objects.filter(search_text__icontains=term).order_by(*order)
         found = indexed.count()
-        fast = timed(indexed.count)
-        slow = timed(naive.count, repeat=max(3, REPEAT // 6))
-        page = timed(lambda q=indexed: list(q[:50]))
+        fast = timed(indexed.count, REPEAT)
+        slow = timed(naive.count, max(3, REPEAT // 6))
+        page = timed(lambda q=indexed: list(q[:50]), REPEAT)
         plan = indexed.explain()
         node = next(
             (
@@ -153,16 +104,14 @@ def search_section(lines):
         )
 
         def roster_page(rows, indexed):
-            # As RosterView: the capped count, then the first page, sorting
-            # the matches when there are few of them.
+            # As RosterView: the capped count, then the first page in the
+            # order the roster reads it (the same QuerySet method).
             rows = rows.order_by(*roster_order)
-            count = rows.order_by()[: cap + 1].count()
-            if indexed and count <= cap:
-                rows = sorted_matches(rows)
-            return count, list(rows[:50])
+            count = CappedPaginator(rows, 50).count
+            return count, list(rows.for_page(count=count, searching=indexed)[:50])
 
-        fast = timed(lambda q=indexed: roster_page(q, True))
-        slow = timed(lambda q=naive: roster_page(q, False), repeat=max(3, REPEAT // 6))
+        fast = timed(lambda q=indexed: roster_page(q, True), REPEAT)
+        slow = timed(lambda q=naive: roster_page(q, False), max(3, REPEAT // 6))
         page_lines.append(
             f"| {label} `{term}` | {fast[0]:.2f} ms | {fast[1]:.2f} ms "
             f"| {slow[0]:.1f} ms | {slow[1]:.1f} ms | {slow[0] / fast[0]:.0f}× |"
@@ -310,12 +259,6 @@ def exports_section(lines):
     lines.append("")
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wrk(url):
     # One request first: a cold page cache would otherwise have every
     # connection render the same page at once.
@@ -335,55 +278,6 @@ def wrk(url):
         "",
     )
     return rate, p50, p99, errors
-
-
-PRODUCTION_ENV = {
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    "DJANGO_SECURE_SSL_REDIRECT": "0",
-}
-
-
-@contextmanager
-def gunicorn(port, env, *, workers=2, cached=True):
-    """gunicorn with production settings on 127.0.0.1:``port`` while the block
-    runs (static files collected, the page cache on or off)."""
-    env = {**os.environ, **env, "PAGE_CACHE_SECONDS": "300" if cached else "0"}
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "aidportal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def throughput_section(lines):
@@ -422,10 +316,8 @@ def throughput_section(lines):
 
 def main():
     started = time.monotonic()
-    ensure_database()
-    import django
-
-    django.setup()
+    ensure_database(DATABASE_URL)
+    use_database(DATABASE_URL)
     from articles.models import Article
     from personnel.models import Assignment
 

@@ -2,8 +2,6 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from aidportal.kernel.caching import cached_block
@@ -36,24 +34,6 @@ class PublicRowFilter(django_filters.ModelChoiceFilter):
 
 class PublicNumberFilter(django_filters.ChoiceFilter):
     field_class = PublicNumberChoiceField
-
-
-def sorted_matches(queryset):
-    """``queryset`` in the same order, computed by sorting the rows that match
-    rather than by walking an index of the sort order.
-
-    With a search term and a LIMIT, PostgreSQL may walk the sort order's
-    index and test each row, which takes seconds when the term is rare and
-    its estimate coarse (the grams index keeps statistics of common keys
-    only). Ordering by COALESCE(column, column), which no index serves, makes
-    it fetch the matches from the grams index and sort them.
-    """
-    terms = []
-    for term in queryset.query.order_by:
-        name = term.lstrip("-")
-        expression = Coalesce(F(name), F(name))
-        terms.append(expression.desc() if term.startswith("-") else expression.asc())
-    return queryset.order_by(*terms)
 
 
 class RosterFilter(django_filters.FilterSet):

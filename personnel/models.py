@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -17,7 +18,7 @@ from aidportal.kernel.facets import Facet, facet_counts
 from aidportal.kernel.images import PictureField
 from aidportal.kernel.policy import Guarded
 from aidportal.kernel.publishing import Content, PublicState
-from aidportal.kernel.search import Searchable, SearchableHistory
+from aidportal.kernel.search import Searchable, SearchableHistory, sorted_matches
 
 ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
 
@@ -242,6 +243,17 @@ class AssignmentQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related("person", "batch", "sending_unit", "receiving_unit")
+
+    def for_page(self, *, count: int, searching: bool):
+        """These rows, in their order, as a page of the roster reads them.
+
+        A search with at most LIST_COUNT_CAP matches (``count``, counted
+        first from the grams index) sorts its matches rather than walk the
+        index of the order, which takes seconds on a rare term the planner
+        misjudges."""
+        if searching and count <= settings.LIST_COUNT_CAP:
+            return sorted_matches(self)
+        return self
 
     def in_post_on(self, day):
         return self.filter(

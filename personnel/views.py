@@ -8,8 +8,9 @@ from django.views.generic import DetailView, ListView, View
 from aidportal.kernel.clients import client_address
 from aidportal.kernel.downloads import Later, file_response, retry_later
 from aidportal.kernel.pagination import CappedPaginator
+from aidportal.kernel.search import sorted_matches
 from aidportal.kernel.views import FilteredListMixin
-from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter, sorted_matches
+from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter
 from personnel.models import Assignment, Category, Person
 from personnel.services import EXPORT_FORMATS, ExportTooLarge, roster_export
 
@@ -43,10 +44,9 @@ class RosterView(RosterMixin, ListView):
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)
-        if self.filterset.searching and not paginator.capped:
-            # At most LIST_COUNT_CAP matches (counted first, from the grams
-            # index): sort them rather than walk the index of the order.
-            paginator.object_list = sorted_matches(queryset)
+        paginator.object_list = queryset.for_page(
+            count=paginator.count, searching=self.filterset.searching
+        )
         return paginator
 
     def get_context_data(self, **kwargs):

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Lookup, QuerySet, TextField
+from django.db.models import F, Lookup, QuerySet, TextField
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 # Parts of a search text are joined by a character no normalised query holds.
@@ -66,6 +67,24 @@ def search_document(parts: list[str]) -> tuple[str, str]:
     first, *rest = parts
     text = SEARCH_SEPARATOR.join([first, *filter(None, rest)])
     return text, text_grams(text)
+
+
+def sorted_matches(queryset: QuerySet) -> QuerySet:
+    """``queryset`` in the same order, computed by sorting the rows that match
+    rather than by walking an index of the sort order.
+
+    With a search term and a LIMIT, PostgreSQL may walk the sort order's
+    index and test each row, which takes seconds when the term is rare and
+    its estimate coarse (the grams index keeps statistics of common keys
+    only). Ordering by COALESCE(column, column), which no index serves, makes
+    it fetch the matches from the grams index and sort them.
+    """
+    terms = []
+    for term in queryset.query.order_by:
+        name = term.lstrip("-")
+        expression = Coalesce(F(name), F(name))
+        terms.append(expression.desc() if term.startswith("-") else expression.asc())
+    return queryset.order_by(*terms)
 
 
 class SearchTextField(TextField):

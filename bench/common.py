@@ -1,0 +1,131 @@
+"""What the benchmark and the load test share: databases, timing, gunicorn.
+
+Importing this module changes no environment: a script names its database
+with ``use_database()`` before Django starts.
+"""
+
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Production settings for gunicorn on loopback (plain http).
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+}
+
+
+def use_database(url: str) -> None:
+    """Point this process's Django at ``url`` and start it."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aidportal.settings")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def manage(*args, **env):
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, **env},
+    )
+
+
+def ensure_database(url: str) -> bool:
+    """Create the database of ``url`` when missing and migrate it; whether it
+    was created."""
+    name = url.rsplit("/", 1)[1]
+    base = url.rsplit("/", 1)[0]
+    exists = subprocess.run(
+        [
+            "psql",
+            f"{base}/postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname='{name}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(
+            ["psql", f"{base}/postgres", "-c", f'CREATE DATABASE "{name}"'], check=True
+        )
+    manage("migrate", "--noinput", "-v0", DATABASE_URL=url)
+    return not exists
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def timed(run, repeat: int = 30) -> tuple[float, float]:
+    """(p50, p95) in milliseconds of ``repeat`` calls, after one to warm up."""
+    run()  # warm the buffers once
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), percentile(times, 0.95)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(port, env, *, workers=2, cached=True):
+    """gunicorn with production settings on 127.0.0.1:``port`` while the block
+    runs (static files collected, the page cache on or off)."""
+    env = {**os.environ, **env, "PAGE_CACHE_SECONDS": "300" if cached else "0"}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "aidportal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
