@@ -17,11 +17,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from aidportal.kernel.chinese import normalize
-from aidportal.kernel.search import query_grams, search_document, text_grams
+from aidportal.kernel.search import (
+    query_grams,
+    search_document,
+    sorted_matches,
+    text_grams,
+)
 from aidportal.search import site_search
 from articles.models import Article
 from articles.views import ArticleListView
-from personnel.filters import SORT_ORDERS, sorted_matches
+from personnel.filters import SORT_ORDERS
 from personnel.models import Assignment, Unit
 from tests.builders import make_article, make_assignment, make_channel, make_unit
 
