@@ -1,10 +1,11 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from aidportal.kernel import downloads
@@ -12,7 +13,7 @@ from aidportal.kernel.chinese import normalize
 from aidportal.kernel.policy import may_change, unpublished_unless_allowed
 from aidportal.kernel.search import derive_again
 from personnel.exports import roster_values, write_csv, write_xlsx
-from personnel.importers import RosterFileError, roster_check
+from personnel.importers import RosterFileError, RosterRow, roster_check
 from personnel.models import Assignment, Batch, Category, Person, Unit
 
 # Receiving-unit words → the category of the people sent there.
@@ -42,7 +43,7 @@ def _first_hint(name, hints, default):
     )
 
 
-def category_infer(*, receiving_unit_name):
+def category_infer(*, receiving_unit_name: str) -> str:
     return _first_hint(receiving_unit_name, CATEGORY_HINTS, Category.OTHER)
 
 
@@ -198,7 +199,7 @@ class RosterWriter:
 ROSTER_LOCK = 0x524F53544552
 
 
-def roster_lock():
+def roster_lock() -> None:
     """Hold the roster import lock until the current transaction ends.
 
     Two imports at once would each find a person missing and both create
@@ -211,8 +212,14 @@ def roster_lock():
 
 
 def roster_import(
-    *, rows, batch_number=None, term="", category="", dry_run=False, progress=None
-):
+    *,
+    rows: list[RosterRow],
+    batch_number: int | None = None,
+    term: str = "",
+    category: str = "",
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Save checked rows all-or-nothing; with dry_run, report and roll back.
 
     Raises RosterFileError (and writes nothing) when any row is bad.
@@ -243,7 +250,9 @@ def assignments_refresh_search(*, units=(), people=()) -> int:
     return derive_again(Assignment.objects.filter(condition))
 
 
-def assignments_mark_returned(*, assignments, left_on):
+def assignments_mark_returned(
+    *, assignments: QuerySet, left_on: date
+) -> tuple[int, int]:
     """Set ``left_on`` on open assignments; returns (changed, skipped).
 
     An assignment that began after ``left_on`` is skipped rather than given an

@@ -11,14 +11,16 @@ admin are never served from the cache.
 import hashlib
 import re
 import time
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
 from functools import wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponseNotModified, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -31,12 +33,13 @@ from aidportal.kernel.publishing import (
     publishable_models,
 )
 
+T = TypeVar("T")
 VERSION_KEY = "site-version"
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/xml", "text/plain")
 UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/")
 
 
-def site_version():
+def site_version() -> int:
     """The current site version: nanoseconds since the epoch of the last change."""
     version = cache.get(VERSION_KEY)
     if version is None:
@@ -46,7 +49,7 @@ def site_version():
     return version
 
 
-def set_site_version():
+def set_site_version() -> None:
     """Invalidate every cached page and block, now."""
     cache.set(VERSION_KEY, time.time_ns(), None)
 
@@ -55,7 +58,7 @@ def _set_site_version_after_commit():
     set_site_version()
 
 
-def invalidate_on_commit(using=None):
+def invalidate_on_commit(using: str | None = None) -> None:
     """Invalidate the cached pages once the current transaction commits (at
     once outside a transaction), and once however many rows it changed.
 
@@ -71,7 +74,7 @@ def invalidate_on_commit(using=None):
         transaction.on_commit(_set_site_version_after_commit, using=using)
 
 
-def content_changed(sender, instance=None, using=None, created=False, **kwargs):
+def content_changed(sender, instance=None, using=None, created=False, **kwargs) -> None:
     """Receiver of the content models' save, delete and many-to-many signals.
 
     A change the public cannot see (a draft saved as a draft, a hidden person
@@ -84,7 +87,7 @@ def content_changed(sender, instance=None, using=None, created=False, **kwargs):
     invalidate_on_commit(using)
 
 
-def affects_public_pages(instance, *, created=False):
+def affects_public_pages(instance: models.Model, *, created: bool = False) -> bool:
     if not isinstance(instance, PublicState) or instance.is_live:
         return True
     if created:
@@ -92,12 +95,12 @@ def affects_public_pages(instance, *, created=False):
     return instance.shown_publicly_when_loaded() is not False
 
 
-def cached_block(name, compute, timeout=3600):
+def cached_block(name: str, compute: Callable[[], T], timeout: int = 3600) -> T:
     """``compute()`` cached until the site version changes."""
     return cache.get_or_set(f"block:{name}:{site_version()}", compute, timeout)
 
 
-def next_scheduled_change():
+def next_scheduled_change() -> float | None:
     """When the next scheduled publication or expiry is due (a timestamp), or
     None: pages cached before then must not outlive it."""
 
@@ -123,7 +126,7 @@ def connect_invalidation() -> None:
             m2m_changed.connect(content_changed, sender=field.remote_field.through)
 
 
-def page_parameters(request):
+def page_parameters(request: HttpRequest) -> tuple[frozenset, frozenset] | None:
     """(the query parameters a public page reads, those of them that are
     free-text searches), from its view's ``page_cache_params`` and
     ``page_search_params``; None for a path that names no view."""
@@ -142,7 +145,7 @@ def page_parameters(request):
 NUMBER = re.compile(r"\s*\+?(\d{1,18})(?:\.0*)?\s*")
 
 
-def normalized_query(query, names):
+def normalized_query(query: QueryDict, names: Iterable[str]) -> QueryDict:
     """The parameters among ``names`` that have a value, each once (the last,
     as ``QueryDict.get`` reads it), numbers written one way, the first page
     left out, sorted: one spelling per page."""
@@ -158,7 +161,7 @@ def normalized_query(query, names):
     return normal
 
 
-def cache_params(view, *names, search=()):
+def cache_params(view: Callable, *names: str, search: Iterable[str] = ()) -> Callable:
     """A function view (or a Feed) with the query parameters the page cache
     keeps apart declared; any other parameter is dropped before the view.
     (A view class declares them as ``page_cache_params`` itself.)"""
@@ -172,14 +175,14 @@ def cache_params(view, *names, search=()):
     return declared
 
 
-def entity_tag(version, day, digest):
+def entity_tag(version: int, day: date, digest: str) -> str:
     """An opaque ETag of (site version, day, page): it changes with each of
     them and tells nothing of when the content changed."""
     tag = salted_hmac("page-etag", f"{version}:{day:%Y%m%d}:{digest}").hexdigest()
     return f'"{tag[:32]}"'
 
 
-def current_site_version(now=None):
+def current_site_version(now: float | None = None) -> tuple[int, float | None]:
     """(site version, when the next scheduled change is due): the version is
     first moved on if a scheduled publication or expiry has come due, so no
     page or answer cached before it outlives it."""
@@ -191,7 +194,7 @@ def current_site_version(now=None):
     return site_version(), next_change
 
 
-def is_cacheable_request(request):
+def is_cacheable_request(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -200,7 +203,7 @@ def is_cacheable_request(request):
     )
 
 
-def is_cacheable_response(response):
+def is_cacheable_response(response: HttpResponse) -> bool:
     cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200

@@ -61,7 +61,7 @@ COMPOUND_SURNAMES = {
 }
 
 
-def normalize(text):
+def normalize(text: str | None) -> str:
     """The form in which names, unit names and queries are compared.
 
     NFKC (full-width letters and digits become ASCII), every whitespace
@@ -75,7 +75,7 @@ def _unique(items):
     return list(dict.fromkeys(items))
 
 
-def name_pinyin(name):
+def name_pinyin(name: str) -> tuple[list[str], list[str]]:
     """Full pinyin and initials of a name, each a list of variants.
 
     >>> name_pinyin("曾晓明")
@@ -98,7 +98,7 @@ def name_pinyin(name):
     return full, initials
 
 
-def parse_date(value):
+def parse_date(value: object) -> date | None:
     """A date from a cell: a date/datetime, or text in any of the four formats.
 
     Returns None for an empty cell; raises ValueError for anything else.
@@ -126,7 +126,7 @@ def chinese_date(day: date) -> str:
 CHINESE_DIGITS = "零一二三四五六七八九"
 
 
-def chinese_number(number):
+def chinese_number(number: int) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (1–99)."""
     if not 0 < number < 100:
         return str(number)

@@ -16,16 +16,16 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, NoReturn
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.http import FileResponse, HttpResponseNotModified
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
@@ -106,7 +106,7 @@ def row_count(name: str, count: Callable[[], int]) -> int:
 
 
 @contextmanager
-def client_slot(client: str):
+def client_slot(client: str) -> Iterator[None]:
     """Hold the one count or build a client may run at a time, or raise Busy."""
     key = f"download-client:{client}"
     if not cache.add(key, 1, settings.DOWNLOAD_BUILD_SECONDS):
@@ -118,7 +118,7 @@ def client_slot(client: str):
 
 
 @contextmanager
-def build_slot(name: str):
+def build_slot(name: str) -> Iterator[None]:
     """Hold the right to build ``name`` in this process, or raise Busy: one
     build at a time per worker process and per file."""
     if not _building.acquire(blocking=False):
@@ -138,7 +138,7 @@ def build_slot(name: str):
 background: list[threading.Thread] = []
 
 
-def build_in_background(name: str, write: Callable[[IO[bytes]], None]):
+def build_in_background(name: str, write: Callable[[IO[bytes]], None]) -> NoReturn:
     """Build ``name`` in a thread of this process, unless it is being built
     already, for a file too big to build while the visitor waits (a
     gunicorn worker would be killed first). Raises Preparing either way."""
@@ -164,7 +164,7 @@ def _build_in_thread(name, write, key):
 
 
 @contextmanager
-def whole_result_plans():
+def whole_result_plans() -> Iterator[None]:
     """Have PostgreSQL plan the reads of the block for every row of their
     results. A chunked read uses a server-side cursor, for which it plans as
     if a tenth of the rows were wanted (walking an index of the order): 7×
@@ -222,7 +222,7 @@ def version_of(file: str) -> int | None:
     return int(version) if version.isdigit() else None
 
 
-def prune(*, current_version: int):
+def prune(*, current_version: int) -> None:
     """Remove the files of earlier versions (no request asks for them), and
     the oldest of the current one past ``DOWNLOAD_FILES_KEPT``. Files of a
     later version, which another server may have built, are left alone."""
@@ -255,7 +255,9 @@ def not_modified(request, name: str) -> bool:
     return entity_tag(name) in [tag.strip() for tag in tags.split(",")]
 
 
-def file_response(request, name: str, *, filename: str, content_type: str):
+def file_response(
+    request: HttpRequest, name: str, *, filename: str, content_type: str
+) -> HttpResponse:
     """The stored file as an attachment, revalidated by its ETag."""
     if not_modified(request, name):
         response = HttpResponseNotModified()
@@ -271,7 +273,7 @@ def file_response(request, name: str, *, filename: str, content_type: str):
     return response
 
 
-def retry_later(request, later: Later):
+def retry_later(request: HttpRequest, later: Later) -> HttpResponse:
     """The page of a 429 (this client must wait) or a 503 (the file is on its
     way), with ``Retry-After``."""
     response = render(

@@ -48,7 +48,7 @@ def _grouped(name, facet, totals):
     )
 
 
-def facet_counts(facets, **totals):
+def facet_counts(facets: dict[str, Facet], **totals) -> dict[str, list[dict]]:
     """{name: [{"value", "label", "count", *totals}]} of the ``facets``
     ({name: Facet}), in one query, with the aggregates ``totals`` of each
     group besides its count. A facet without a ``value`` is a single row

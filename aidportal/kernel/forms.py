@@ -1,5 +1,6 @@
 """Form fields of the kernel: query parameters that name what the public may see."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField, ModelChoiceField
@@ -41,7 +42,7 @@ class PublicNumberChoiceField(ChoiceField):
         raise ValidationError(_("应为数字编号。"), code="invalid")
 
 
-def names_nothing_found(form):
+def names_nothing_found(form: forms.Form) -> bool:
     """Whether a form failed because a parameter names no row the public may see."""
     return any(
         error.code == NOT_FOUND

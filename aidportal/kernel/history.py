@@ -11,7 +11,7 @@ from aidportal.kernel.policy import Guarded, may_change, unpublished_unless_allo
 CASCADE_WINDOW = timedelta(minutes=1)
 
 
-def deleted_records(model, *, limit=100):
+def deleted_records(model: type[models.Model], *, limit: int = 100) -> list:
     """The last history record (type "-") of each deleted row, newest first."""
     existing = model.objects.values("pk")
     records, seen = [], set()
@@ -47,7 +47,7 @@ def _incoming_many_to_many(model):
 
 
 @transaction.atomic
-def deleted_restore(*, model, pk, user):
+def deleted_restore(*, model: type[models.Model], pk: int, user) -> models.Model:
     """Bring a deleted row back as it was: its fields, its many-to-many links
     both ways, and the rows its deletion cascaded to (gallery pictures,
     assignments). Content restored by someone without the publish permission

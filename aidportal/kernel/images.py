@@ -15,6 +15,7 @@ import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
@@ -35,7 +36,7 @@ EXTENSIONS = {
 PICTURE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 
 
-def upload_folder(instance, filename):
+def upload_folder(instance: models.Model, filename: str) -> str:
     """``<app>/<model>/<year>/<month>/<random><extension>``: the owner's model
     is read back from the path by the media gate, and no name can be guessed."""
     meta = instance._meta
@@ -52,7 +53,7 @@ RENDITION_WIDTHS = (400, 800, 1600)
 RENDITION_FORMATS = ("WEBP", "JPEG")
 
 
-def validate_image_upload(upload):
+def validate_image_upload(upload: File) -> None:
     """Model-field validator for every picture staff can upload."""
     if getattr(upload, "_committed", False):
         # Already stored, so checked when it was uploaded. Saving the form again
@@ -115,7 +116,7 @@ def validate_image_upload(upload):
 GIF_FRAME_INFO = ("duration", "transparency", "background")
 
 
-def gif_without_metadata(image):
+def gif_without_metadata(image: Image.Image) -> bytes:
     """A GIF re-encoded frame by frame with its timing, looping, disposal and
     transparency, and without comment or application (XMP) blocks."""
     frames, durations, disposals = [], [], []
@@ -138,7 +139,7 @@ def gif_without_metadata(image):
     return buffer.getvalue()
 
 
-def without_metadata(upload):
+def without_metadata(upload: File) -> bytes:
     """The picture re-encoded without metadata (EXIF with GPS position and
     camera serial, XMP, comments, text chunks), turned upright."""
     upload.seek(0)
@@ -176,7 +177,9 @@ class RenditionBackend(ThumbnailBackend):
         return f"{settings.THUMBNAIL_PREFIX}{source.name}/{key[:20]}.{extension}"
 
 
-def renditions(file, *, widths=RENDITION_WIDTHS):
+def renditions(
+    file: File, *, widths: tuple[int, ...] = RENDITION_WIDTHS
+) -> dict[str, list[tuple[str, int, int]]]:
     """{format: [(url, width, height), …]} of a stored picture, narrowest
     first; made on first use and then looked up in sorl's key-value store."""
     result = {}

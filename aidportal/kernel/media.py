@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.cache import (
     add_never_cache_headers,
     patch_cache_control,
@@ -32,7 +32,7 @@ from django.views.static import serve
 from aidportal.kernel.caching import current_site_version, site_version
 
 
-def source_name(path):
+def source_name(path: str) -> str:
     """The uploaded file a media path is, or is a rendition of."""
     prefix = settings.THUMBNAIL_PREFIX
     if path.startswith(prefix):
@@ -41,7 +41,7 @@ def source_name(path):
     return path
 
 
-def owner(name):
+def owner(name: str) -> tuple[type[models.Model], list[models.Field]] | None:
     """(model, its file fields) of the rows that may hold ``name``, or None."""
     app_label, _, rest = name.partition("/")
     model_name = rest.partition("/")[0]
@@ -57,14 +57,16 @@ def owner(name):
     return (model, fields) if fields else None
 
 
-def holders(model, fields, name):
+def holders(
+    model: type[models.Model], fields: list[models.Field], name: str
+) -> models.QuerySet:
     condition = Q()
     for field in fields:
         condition |= Q(**{field.name: name})
     return model._default_manager.filter(condition)
 
 
-def is_public(name):
+def is_public(name: str) -> bool:
     """Whether a published row holds the file. A yes is kept in the cache
     until content changes; a no is not kept, so junk paths cost one indexed
     query each and no memory."""
@@ -82,7 +84,7 @@ def is_public(name):
     return public
 
 
-def staff_may_see(user, name):
+def staff_may_see(user, name: str) -> bool:
     """Staff who may change the owner's model see its files, drafts too (the
     admin's thumbnails, previews)."""
     found = owner(name)
@@ -92,7 +94,7 @@ def staff_may_see(user, name):
     return user.has_perm(f"{meta.app_label}.change_{meta.model_name}")
 
 
-def media_file(request, path):
+def media_file(request: HttpRequest, path: str) -> HttpResponse:
     """The gate of ``/media/<path>``."""
     current_site_version()
     name = source_name(path)
@@ -109,7 +111,7 @@ def media_file(request, path):
     raise Http404
 
 
-def deliver(request, path):
+def deliver(request: HttpRequest, path: str) -> HttpResponse:
     signed_url = getattr(default_storage, "signed_url", None)
     if signed_url is not None:
         return HttpResponseRedirect(signed_url(path))

@@ -2,11 +2,11 @@ from math import ceil
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import IntegerField, Subquery
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.utils.functional import cached_property
 
 
-def display_count(count):
+def display_count(count: int) -> str:
     """A count as shown: "1000+" past the cap."""
     cap = settings.LIST_COUNT_CAP
     return f"{cap}+" if count > cap else str(count)
@@ -24,7 +24,7 @@ class CappedCount(Subquery):
         super().__init__(queryset.order_by().values("pk")[: cap + 1])
 
 
-def first_rows(queryset, size):
+def first_rows(queryset: QuerySet, size: int) -> tuple[list, int]:
     """The first ``size`` rows of ``queryset`` and its capped count, in one
     query."""
     rows = list(queryset.annotate(capped_count=CappedCount(queryset))[:size])

@@ -25,7 +25,7 @@ from aidportal.kernel.policy import Guarded
 from aidportal.kernel.search import Searchable
 
 
-def require_alt(instance, image, alt, decorative):
+def require_alt(instance: models.Model, image: str, alt: str, decorative: str) -> None:
     """A picture needs alternative text unless it is marked decorative."""
     if (
         getattr(instance, image)

@@ -33,7 +33,7 @@ SEARCH_SEPARATOR = "\n"
 LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
-def text_grams(text):
+def text_grams(text: str) -> str:
     """The index keys of a normalised search text, space-separated: every
     character, every pair of neighbours, and every run of three Latin letters
     (pinyin), never across a part ("\n") or a word (" ")."""
@@ -50,7 +50,7 @@ def text_grams(text):
     return " ".join(sorted(grams))
 
 
-def query_grams(key):
+def query_grams(key: str) -> list[str]:
     """The keys every text containing ``key`` has: the character itself,
     the query's Latin trigrams (pinyin), or its bigrams."""
     if len(key) == 1:
@@ -212,7 +212,9 @@ GRAM_INDEXED_TABLES = [
 ]
 
 
-def create_gram_indexes(schema_editor_or_cursor, tables=GRAM_INDEXED_TABLES):
+def create_gram_indexes(
+    schema_editor_or_cursor, tables: list[str] = GRAM_INDEXED_TABLES
+) -> None:
     for table in tables:
         schema_editor_or_cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {table}_grams_idx "
@@ -225,7 +227,9 @@ def create_gram_indexes(schema_editor_or_cursor, tables=GRAM_INDEXED_TABLES):
         )
 
 
-def drop_gram_indexes(schema_editor_or_cursor, tables=GRAM_INDEXED_TABLES):
+def drop_gram_indexes(
+    schema_editor_or_cursor, tables: list[str] = GRAM_INDEXED_TABLES
+) -> None:
     for table in tables:
         schema_editor_or_cursor.execute(f"DROP INDEX IF EXISTS {table}_grams_idx")
 

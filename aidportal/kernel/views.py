@@ -1,6 +1,8 @@
 """Views and view pieces every app uses: public pages that only read, list
 pages narrowed by a FilterSet, previews for staff."""
 
+from collections.abc import Callable
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -86,7 +88,7 @@ class PreviewMixin:
         return super().get_context_data(preview=True, **kwargs)
 
 
-def read_only(view):
+def read_only(view: Callable) -> Callable:
     """A public page: GET and HEAD are answered, any other method is a 405.
 
     Without this, CsrfViewMiddleware answers a POST that carries no token
