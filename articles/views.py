@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.views.generic import ListView
 
 from aidportal.kernel.caching import cached_block
 from aidportal.kernel.pagination import CappedPaginator
-from aidportal.kernel.views import FilteredListMixin, PreviewMixin
+from aidportal.kernel.views import FilteredListMixin, PreviewMixin, PublishedDetailView
 from articles.filters import ArticleFilter
 from articles.models import Article, Channel
 
@@ -40,12 +40,9 @@ class ChannelDetailView(ListView):
         )
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(PublishedDetailView):
     model = Article
     template_name = "articles/article_detail.html"
-
-    def get_queryset(self):
-        return Article.objects.published().for_detail()
 
     def get_context_data(self, **kwargs):
         article = self.object

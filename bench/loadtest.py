@@ -18,14 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from common import (
-    PRODUCTION_ENV,
-    ROOT,
-    ensure_database,
-    free_port,
-    gunicorn,
-    manage,
-)
+import common
 
 DATABASE_URL = os.environ.get(
     "LOADTEST_DATABASE_URL",
@@ -127,17 +120,24 @@ end
 def prepare_database():
     """The demo content and a seeded roster, written once."""
     env = {"DATABASE_URL": DATABASE_URL}
-    if ensure_database(DATABASE_URL):
-        manage("load_demo", **env)
-        manage("seed_bulk", "--people", "20000", "--articles", "2000", **env)
+    if common.ensure_database(DATABASE_URL):
+        common.manage("load_demo", **env)
+        common.manage("seed_bulk", "--people", "20000", "--articles", "2000", **env)
 
 
 def main():
     prepare_database()
-    port = free_port()
+    port = common.free_port()
     paths = ", ".join(f'"{quote(path, safe="/?&=%:+")}"' for path in PATHS)
-    env = {**PRODUCTION_ENV, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL}
-    with tempfile.TemporaryDirectory() as folder, gunicorn(port, env, workers=WORKERS):
+    env = {
+        **common.PRODUCTION_ENV,
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+    }
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        common.gunicorn(port, env, workers=WORKERS),
+    ):
         script = Path(folder) / "workload.lua"
         script.write_text(LUA % {"paths": paths})
         output = subprocess.run(
@@ -177,12 +177,12 @@ def main():
         + ", ".join(f"{key} {int(value):,}" for key, value in statuses.items()),
         f"- socket errors: {socket_errors.group(1) if socket_errors else 'none'}",
     ]
-    reports = ROOT / "bench" / "reports"
+    reports = common.ROOT / "bench" / "reports"
     reports.mkdir(parents=True, exist_ok=True)
     report = reports / f"loadtest-{datetime.now():%Y%m%d-%H%M}.md"
     report.write_text("\n".join(summary) + "\n", encoding="utf-8")
     print("\n".join(summary))
-    print(f"\nReport written to {report.relative_to(ROOT)}")
+    print(f"\nReport written to {report.relative_to(common.ROOT)}")
     if int(statuses.get("5xx", 0)) or socket_errors:
         sys.exit("load test failed: 5xx responses or socket errors")
 

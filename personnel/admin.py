@@ -181,19 +181,23 @@ class BatchAdmin(PublicOnlyForReadersMixin, MayChangeMixin, HistoryAdmin):
     search_fields = ["label", "number"]
 
 
+# What an assignment says, as the inline edits it and the list shows it.
+ASSIGNMENT_FIELDS = [
+    "batch",
+    "term",
+    "sending_unit",
+    "receiving_unit",
+    "position",
+    "arrived_on",
+    "left_on",
+]
+
+
 class AssignmentInline(LiveContentInlineMixin, admin.TabularInline):
     model = Assignment
     extra = 1
     autocomplete_fields = ["batch", "sending_unit", "receiving_unit"]
-    fields = [
-        "batch",
-        "term",
-        "sending_unit",
-        "receiving_unit",
-        "position",
-        "arrived_on",
-        "left_on",
-    ]
+    fields = ASSIGNMENT_FIELDS
 
 
 @admin.register(Person)
@@ -269,16 +273,7 @@ class AssignmentAdmin(
     NormalizedSearchMixin,
     HistoryAdmin,
 ):
-    list_display = [
-        "person",
-        "batch",
-        "term",
-        "sending_unit",
-        "receiving_unit",
-        "position",
-        "arrived_on",
-        "left_on",
-    ]
+    list_display = ["person", *ASSIGNMENT_FIELDS]
     list_filter = [
         ("batch", admin.RelatedOnlyFieldListFilter),
         "person__category",

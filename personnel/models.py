@@ -2,7 +2,7 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from aidportal.kernel.chinese import (
 from aidportal.kernel.facets import Facet, facet_counts
 from aidportal.kernel.images import PictureField
 from aidportal.kernel.policy import Guarded
-from aidportal.kernel.publishing import Content, PublicState
+from aidportal.kernel.publishing import Content, PublicState, in_order
 from aidportal.kernel.search import Searchable, SearchableHistory, sorted_matches
 
 ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
@@ -129,12 +129,11 @@ class Batch(Content, Guarded):
             models.CheckConstraint(
                 condition=Q(number__gte=1), name="batch_number_positive"
             ),
-            models.CheckConstraint(
-                condition=Q(end_year__isnull=True)
-                | Q(start_year__isnull=True)
-                | Q(end_year__gte=F("start_year")),
+            in_order(
+                "start_year",
+                "end_year",
                 name="batch_years_in_order",
-                violation_error_message=_("结束年份不能早于开始年份。"),
+                message=_("结束年份不能早于开始年份。"),
             ),
         ]
 
@@ -362,12 +361,11 @@ class Assignment(Content, Guarded, Searchable):
                 name="assignment_unique_person_batch_unit",
                 violation_error_message=_("此人在该批次已有同一受援单位的任职。"),
             ),
-            models.CheckConstraint(
-                condition=Q(left_on__isnull=True)
-                | Q(arrived_on__isnull=True)
-                | Q(left_on__gte=F("arrived_on")),
+            in_order(
+                "arrived_on",
+                "left_on",
                 name="assignment_left_after_arrived",
-                violation_error_message=_("离岗日期不能早于到岗日期。"),
+                message=_("离岗日期不能早于到岗日期。"),
             ),
         ]
 

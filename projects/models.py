@@ -1,12 +1,17 @@
 from django.db import models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aidportal.kernel.facets import Facet, facet_counts
-from aidportal.kernel.publishing import GalleryImage, Publishable, PublishableQuerySet
+from aidportal.kernel.publishing import (
+    GalleryImage,
+    Publishable,
+    PublishableQuerySet,
+    in_order,
+)
 from aidportal.kernel.search import SearchableHistory
 
 
@@ -161,12 +166,11 @@ class Project(Publishable):
                 name="project_floor_area_not_negative",
                 violation_error_message=_("建筑面积不能为负数。"),
             ),
-            models.CheckConstraint(
-                condition=Q(completion_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(completion_date__gte=F("start_date")),
+            in_order(
+                "start_date",
+                "completion_date",
                 name="project_completed_after_start",
-                violation_error_message=_("竣工日期不能早于开工日期。"),
+                message=_("竣工日期不能早于开工日期。"),
             ),
         ]
 

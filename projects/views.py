@@ -1,7 +1,7 @@
-from django.views.generic import DetailView, ListView
+from django.views.generic import ListView
 
 from aidportal.kernel.pagination import CappedPaginator
-from aidportal.kernel.views import FilteredListMixin, PreviewMixin
+from aidportal.kernel.views import FilteredListMixin, PreviewMixin, PublishedDetailView
 from projects.filters import ProjectFilter
 from projects.models import Project
 
@@ -37,12 +37,9 @@ class ProjectListView(FilteredListMixin, ListView):
         )
 
 
-class ProjectDetailView(DetailView):
+class ProjectDetailView(PublishedDetailView):
     model = Project
     template_name = "projects/project_detail.html"
-
-    def get_queryset(self):
-        return Project.objects.published().for_detail()
 
     def get_context_data(self, **kwargs):
         project = self.object

@@ -35,6 +35,28 @@ def require_alt(instance: models.Model, image: str, alt: str, decorative: str) -
         raise ValidationError({alt: _("请填写替代文字,或勾选“仅作装饰”。")})
 
 
+def in_order(first: str, then: str, *, name: str, message: str):
+    """A constraint: ``then`` is not before ``first``, either may be unknown
+    (a batch's years, an assignment's or a project's dates)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{then}__isnull": True})
+        | Q(**{f"{first}__isnull": True})
+        | Q(**{f"{then}__gte": F(first)}),
+        name=name,
+        violation_error_message=message,
+    )
+
+
+def alt_text(label: str):
+    """The alternative text of a picture, for screen readers."""
+    return models.CharField(
+        label,
+        max_length=200,
+        blank=True,
+        help_text=_("图片内容的简短描述,供读屏软件朗读。"),
+    )
+
+
 class Content(models.Model):
     """A model whose rows the public site shows, or that decide what it shows
     (a unit's aliases decide what a search finds): a committed change to one
@@ -185,12 +207,7 @@ class Publishable(Content, PublicState, Searchable):
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    cover_alt = models.CharField(
-        _("题图替代文字"),
-        max_length=200,
-        blank=True,
-        help_text=_("图片内容的简短描述,供读屏软件朗读。"),
-    )
+    cover_alt = alt_text(_("题图替代文字"))
     cover_caption = models.CharField(_("题图说明"), max_length=300, blank=True)
     cover_decorative = models.BooleanField(
         _("题图仅作装饰"),
@@ -309,12 +326,7 @@ class GalleryImage(Content):
     image = PictureField(_("图片"), width_field="width", height_field="height")
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    alt = models.CharField(
-        _("替代文字"),
-        max_length=200,
-        blank=True,
-        help_text=_("图片内容的简短描述,供读屏软件朗读。"),
-    )
+    alt = alt_text(_("替代文字"))
     caption = models.CharField(_("图片说明"), max_length=300, blank=True)
     decorative = models.BooleanField(_("仅作装饰"), default=False)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)

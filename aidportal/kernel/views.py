@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+from django.views.generic import DetailView
 
 from aidportal.kernel.forms import names_nothing_found
 
@@ -59,6 +60,14 @@ class FilteredListMixin:
             filtered=any(value not in (None, "") for value in selected.values()),
             **kwargs,
         )
+
+
+class PublishedDetailView(DetailView):
+    """One published row of ``model``, as the public reads it (404 for any
+    other)."""
+
+    def get_queryset(self):
+        return self.model.objects.published().for_detail()
 
 
 class PreviewMixin:

@@ -38,26 +38,26 @@ def _trimmed(value, places=2):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _amount(value, unit: str, ten_thousand: str) -> str:
+    """A quantity in ``unit``, in ``ten_thousand`` from 10,000 on; "—" unknown."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(value)
+    if abs(value) >= 10000:
+        return f"{_trimmed(value / 10000)}{ten_thousand}"
+    return f"{_trimmed(value)}{unit}"
+
+
 @register.filter
-def wan_yuan(value):
+def wan_yuan(value) -> str:
     """An amount in 万元 as people read it: 2791万元, 35.3亿元."""
-    if value is None or value == "":
-        return "—"
-    value = Decimal(value)
-    if abs(value) >= 10000:
-        return f"{_trimmed(value / 10000)}亿元"
-    return f"{_trimmed(value)}万元"
+    return _amount(value, "万元", "亿元")
 
 
 @register.filter
-def square_metres(value):
+def square_metres(value) -> str:
     """6794平方米; 12.5万平方米 from 10,000 m² on."""
-    if value is None or value == "":
-        return "—"
-    value = Decimal(value)
-    if abs(value) >= 10000:
-        return f"{_trimmed(value / 10000)}万平方米"
-    return f"{_trimmed(value)}平方米"
+    return _amount(value, "平方米", "万平方米")
 
 
 @register.filter

@@ -81,6 +81,18 @@ def demo_photo(name, seed_text, palette, size=(1200, 675)):
     return ContentFile(buffer.getvalue(), name=name)
 
 
+def fields_of(model, entry):
+    """The values of an entry of the demo files that are fields of ``model``
+    (the rest, such as a palette, says how to make its pictures)."""
+    names = {
+        field.name for field in model._meta.concrete_fields if not field.is_relation
+    }
+    values = {name: value for name, value in entry.items() if name in names}
+    if "published_at" in values:
+        values["published_at"] = datetime.fromisoformat(values["published_at"])
+    return values
+
+
 class Command(BaseCommand):
     help = "Loads the demo content (channels and articles). Safe to run again."
 
@@ -150,26 +162,7 @@ class Command(BaseCommand):
             project = Project(
                 status=Project.Status.PUBLISHED,
                 published_at=timezone.now(),
-                **{
-                    field: entry[field]
-                    for field in (
-                        "name",
-                        "category",
-                        "sector",
-                        "stage",
-                        "location",
-                        "start_date",
-                        "completion_date",
-                        "investment",
-                        "floor_area",
-                        "jobs_created",
-                        "partner",
-                        "summary",
-                        "body",
-                        "cover_alt",
-                        "cover_caption",
-                    )
-                },
+                **fields_of(Project, entry),
             )
             project.cover = demo_photo(
                 f"demo-project-{index}.jpg", entry["name"], entry["palette"]
@@ -194,22 +187,7 @@ class Command(BaseCommand):
             article = Article(
                 channel=channel,
                 status=Article.Status.PUBLISHED,
-                published_at=datetime.fromisoformat(entry["published_at"]),
-                **{
-                    field: entry[field]
-                    for field in (
-                        "title",
-                        "subtitle",
-                        "summary",
-                        "body",
-                        "source",
-                        "author",
-                        "editor",
-                        "featured",
-                        "cover_alt",
-                        "cover_caption",
-                    )
-                },
+                **fields_of(Article, entry),
             )
             article.cover = demo_photo(
                 f"demo-{index}.jpg", entry["title"], entry["palette"]
