@@ -30,6 +30,7 @@ from django.utils.cache import (
 from django.views.static import serve
 
 from aidportal.kernel.caching import current_site_version, site_version
+from aidportal.kernel.policy import may_see_unpublished
 
 
 def source_name(path: str) -> str:
@@ -85,13 +86,10 @@ def is_public(name: str) -> bool:
 
 
 def staff_may_see(user, name: str) -> bool:
-    """Staff who may change the owner's model see its files, drafts too (the
-    admin's thumbnails, previews)."""
+    """The newsroom sees the files of unpublished rows too (the admin's
+    thumbnails, previews)."""
     found = owner(name)
-    if found is None or not (user.is_active and user.is_staff):
-        return False
-    meta = found[0]._meta
-    return user.has_perm(f"{meta.app_label}.change_{meta.model_name}")
+    return found is not None and may_see_unpublished(user, found[0])
 
 
 def media_file(request: HttpRequest, path: str) -> HttpResponse:

@@ -7,9 +7,9 @@ of a public person), is changed, deleted or restored as it was only by who
 may publish it: whatever an editor does to it would change, or bring back,
 what the public sees. A row an editor adds or restores starts unpublished.
 
-The admin (change forms, inlines, actions, history revert), the trash and
-the roster imports ask here. ``user`` None is the system itself (a
-management command): it may do everything.
+The admin (change forms, inlines, actions, history revert), the trash, the
+roster imports, previews and the media gate ask here. ``user`` None is the
+system itself (a management command): it may do everything.
 """
 
 from django.db import models
@@ -48,6 +48,17 @@ def is_guarded(obj: Guarded) -> bool:
 
 def may_publish(user, model: type[models.Model]) -> bool:
     return user is None or user.has_perm(model.publish_permission())
+
+
+def may_see_unpublished(user, model: type[models.Model]) -> bool:
+    """Previews of drafts and the pictures of unpublished rows: for the
+    newsroom (active staff who may change the model), not for reporters."""
+    meta = model._meta
+    return bool(
+        user.is_active
+        and user.is_staff
+        and user.has_perm(f"{meta.app_label}.change_{meta.model_name}")
+    )
 
 
 def may_change(user, obj: models.Model | None) -> bool:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from aidportal.kernel.forms import names_nothing_found
+from aidportal.kernel.policy import may_see_unpublished
 
 
 class FilteredListMixin:
@@ -76,13 +77,7 @@ class PreviewMixin:
     cached anywhere: ``Cache-Control: private, no-store``."""
 
     def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        opts = self.model._meta
-        if not (
-            user.is_active
-            and user.is_staff
-            and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-        ):
+        if not may_see_unpublished(request.user, self.model):
             raise Http404
         response = super().dispatch(request, *args, **kwargs)
         add_never_cache_headers(response)
