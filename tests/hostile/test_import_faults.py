@@ -147,28 +147,28 @@ BAD_FILES = {
     ),
     "xlsx-bad-date": (
         "roster.xlsx",
-        xlsx_bytes([GOOD_ROW, [*CHANGED_ROW[:4], "2021年13月1日"]]),
+        xlsx_bytes([GOOD_ROW, [*CHANGED_ROW[:4], "2021年13月1日"]], HEADER),
         [(3, "arrived_on")],
     ),
     "xlsx-long-cell": (
         "roster.xlsx",
-        xlsx_bytes([GOOD_ROW, [*CHANGED_ROW[:3], LONG, CHANGED_ROW[4]]]),
+        xlsx_bytes([GOOD_ROW, [*CHANGED_ROW[:3], LONG, CHANGED_ROW[4]]], HEADER),
         [(3, "position")],
     ),
     "xlsx-duplicate-rows": (
         "roster.xlsx",
-        xlsx_bytes([GOOD_ROW, CHANGED_ROW, ["季\u3000成", *CHANGED_ROW[1:]]]),
+        xlsx_bytes([GOOD_ROW, CHANGED_ROW, ["季\u3000成", *CHANGED_ROW[1:]]], HEADER),
         [(4, "name")],
     ),
     "xlsx-binary-junk": ("roster.xlsx", bytes(range(256)) * 8, [(1, "file")]),
     "xlsx-csv-inside": ("roster.xlsx", csv_bytes([GOOD_ROW]), [(1, "file")]),
     "xlsx-truncated": (
         "roster.xlsx",
-        xlsx_bytes([GOOD_ROW, CHANGED_ROW])[:600],
+        xlsx_bytes([GOOD_ROW, CHANGED_ROW], HEADER)[:600],
         [(1, "file")],
     ),
     "xlsx-empty": ("roster.xlsx", b"", [(1, "file")]),
-    "xlsx-header-only": ("roster.xlsx", xlsx_bytes([]), [(1, "file")]),
+    "xlsx-header-only": ("roster.xlsx", xlsx_bytes([], HEADER), [(1, "file")]),
     "txt-incomplete-line": (
         "roster.txt",
         txt_bytes({"阿克苏市人民医院": [("季 成", "杭州市第一人民医院")]}),
