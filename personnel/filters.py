@@ -83,6 +83,8 @@ class RosterFilter(django_filters.FilterSet):
         empty_label=None,
     )
 
+    orderings = ("sort",)
+
     def filter_query(self, queryset, name, value):
         return queryset.search(value)
 

@@ -30,6 +30,15 @@ class Category(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class StrippedName:
+    """A name saved without the spaces a paste leaves around it (before its
+    key and pinyin are derived from it)."""
+
+    def save(self, *args, **kwargs):
+        self.name = self.name.strip()
+        super().save(*args, **kwargs)
+
+
 class UnitQuerySet(models.QuerySet):
     def published(self):
         """Units the public roster names: sending or receiving a public person."""
@@ -40,7 +49,7 @@ class UnitQuerySet(models.QuerySet):
         )
 
 
-class Unit(Content, Guarded, Searchable):
+class Unit(StrippedName, Content, Guarded, Searchable):
     class Kind(models.TextChoices):
         HOSPITAL = "hospital", _("医院")
         SCHOOL = "school", _("学校")
@@ -66,7 +75,7 @@ class Unit(Content, Guarded, Searchable):
     history = SearchableHistory()
     objects = UnitQuerySet.as_manager()
 
-    derived_fields = ("name", "name_key")
+    derived_fields = ("name_key",)
 
     class Meta:
         ordering = ["name"]
@@ -77,7 +86,6 @@ class Unit(Content, Guarded, Searchable):
         return self.name
 
     def derive(self):
-        self.name = self.name.strip()
         self.name_key = normalize(self.name)
         super().derive()
 
@@ -166,8 +174,23 @@ class PersonQuerySet(models.QuerySet):
         """People the public may see."""
         return self.filter(is_public=True)
 
+    def search(self, query):
+        """People whose name, pinyin or initials contain the query, or whose
+        assignment's units or position do; none for an empty query."""
+        key = normalize(query)
+        if not key:
+            return self.none()
+        # A UNION of the two index searches: an OR of them would scan people.
+        named = Person.objects.filter(search_text__substring=key)
+        assigned = Assignment.objects.filter(search_text__substring=key)
+        return self.filter(
+            pk__in=named.order_by()
+            .values("pk")
+            .union(assigned.order_by().values("person_id"))
+        )
 
-class Person(Content, PublicState, Searchable):
+
+class Person(StrippedName, Content, PublicState, Searchable):
     name = models.CharField(
         _("姓名"),
         max_length=50,
@@ -193,7 +216,7 @@ class Person(Content, PublicState, Searchable):
     objects = PersonQuerySet.as_manager()
 
     public_state_fields = ("is_public",)
-    derived_fields = ("name", "name_key", "pinyin", "initials")
+    derived_fields = ("name_key", "pinyin", "initials")
 
     class Meta:
         ordering = ["name_key", "id"]
@@ -214,7 +237,6 @@ class Person(Content, PublicState, Searchable):
         return self.name
 
     def derive(self):
-        self.name = self.name.strip()
         self.name_key = normalize(self.name)
         full, initials = name_pinyin(self.name)
         self.pinyin = " ".join(full)

@@ -12,6 +12,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import Result
 
+from aidportal.kernel.policy import Actor
 from personnel.importers import (
     EMPTY_FILE,
     FIELD_LABELS,
@@ -151,7 +152,15 @@ class RosterResource(resources.ModelResource):
         skip_unchanged = False
         report_skipped = True
 
-    def __init__(self, *, batch_number=None, term="", category="", user=None, **kwargs):
+    def __init__(
+        self,
+        *,
+        batch_number: int | None = None,
+        term: str = "",
+        category: str = "",
+        user: Actor = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.options = {
             "batch_number": batch_number,

@@ -1,4 +1,4 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from aidportal.kernel import downloads
 from aidportal.kernel.chinese import normalize
-from aidportal.kernel.policy import may_change, unpublished_unless_allowed
+from aidportal.kernel.policy import Actor, may_change, unpublished_unless_allowed
 from aidportal.kernel.search import derive_again
 from personnel.exports import roster_values, write_csv, write_xlsx
 from personnel.importers import RosterFileError, RosterRow, roster_check
@@ -73,7 +73,7 @@ class RosterWriter:
     Shared by ``import_roster`` and the admin import.
     """
 
-    def __init__(self, *, user=None, report=None):
+    def __init__(self, *, user: Actor = None, report: ImportReport | None = None):
         # The publishing policy holds: an editor's import adds people hidden
         # until a publisher makes them public, and cannot change public ones.
         # No user (the import_roster command): the system, which may.
@@ -86,7 +86,7 @@ class RosterWriter:
         # Keys of the people this import created: they have no assignments yet.
         self.new_people = set()
 
-    def prime(self, names):
+    def prime(self, names: Iterable[str]) -> None:
         """Look up in a few queries which of ``names`` are on the roster."""
         keys = sorted({normalize(name) for name in names} - {""})
         self.existing = set()
@@ -97,7 +97,7 @@ class RosterWriter:
                 ).values_list("person__name_key", "sending_unit_id")
             )
 
-    def unit(self, name):
+    def unit(self, name: str) -> Unit:
         key = normalize(name)
         if key not in self.units:
             unit = Unit.objects.filter(name_key=key).first()
@@ -109,12 +109,12 @@ class RosterWriter:
             self.units[key] = unit
         return self.units[key]
 
-    def batch(self, number):
+    def batch(self, number: int) -> Batch:
         if number not in self.batches:
             self.batches[number], _ = Batch.objects.get_or_create(number=number)
         return self.batches[number]
 
-    def person(self, *, name, sending_unit, category):
+    def person(self, *, name: str, sending_unit: Unit, category: str) -> Person:
         key = (normalize(name), sending_unit.pk)
         if key in self.people:
             return self.people[key]
@@ -142,7 +142,14 @@ class RosterWriter:
         self.people[key] = person
         return person
 
-    def resolve(self, row, *, batch_number=None, term="", category=""):
+    def resolve(
+        self,
+        row: RosterRow,
+        *,
+        batch_number: int | None = None,
+        term: str = "",
+        category: str = "",
+    ) -> tuple[Assignment, bool, dict]:
         """The assignment a row names, and the values the row gives it.
 
         Units, the batch and the person are found or created; the assignment is
@@ -187,7 +194,7 @@ class RosterWriter:
             self.report.assignments_updated += 1
         return assignment, created, values
 
-    def save(self, row, **options):
+    def save(self, row: RosterRow, **options) -> Assignment:
         assignment, _, values = self.resolve(row, **options)
         for name, value in values.items():
             setattr(assignment, name, value)
@@ -240,7 +247,9 @@ def roster_import(
     return writer.report
 
 
-def assignments_refresh_search(*, units=(), people=()) -> int:
+def assignments_refresh_search(
+    *, units: Iterable[Unit] = (), people: Iterable[Person] = ()
+) -> int:
     """Derive again the search texts of the assignments of ``units`` and
     ``people``, which repeat their names, aliases and pinyin: after one of
     them changed. Returns how many."""
@@ -302,7 +311,12 @@ class ExportTooLarge(Exception):
 
 
 def roster_export(
-    *, assignments, params: str, fmt: str, client: str, wait: bool = False
+    *,
+    assignments: QuerySet[Assignment],
+    params: str,
+    fmt: str,
+    client: str,
+    wait: bool = False,
 ) -> str:
     """The stored file of an export of ``assignments`` (the roster narrowed
     by ``params``, its canonical filters; "" is the whole roster), built now

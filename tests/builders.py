@@ -3,6 +3,7 @@
 import importlib
 import io
 import itertools
+import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 from django import forms
@@ -456,3 +457,13 @@ def xlsx_rows(response):
 def rows_of(response, fmt):
     """Header and rows of an export, whichever the format."""
     return csv_rows(response) if fmt == "csv" else xlsx_rows(response)
+
+
+def facet(response, name):
+    """One facet of the page as {value: count}."""
+    return {row["value"]: row["count"] for row in response.context["facets"][name]}
+
+
+def xml_of(response):
+    """The parsed XML document of a feed or sitemap response."""
+    return ET.fromstring(response.content)

@@ -7,6 +7,7 @@ from django.core.exceptions import (
     ObjectDoesNotExist,
     PermissionDenied,
 )
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,7 +19,12 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from aidportal.kernel.history import deleted_records, deleted_restore
-from aidportal.kernel.policy import may_change, may_publish, unpublished_unless_allowed
+from aidportal.kernel.policy import (
+    Actor,
+    may_change,
+    may_publish,
+    unpublished_unless_allowed,
+)
 from aidportal.kernel.publishing import PublishStatus
 
 COVER_FIELDS = ["cover", "cover_alt", "cover_decorative", "cover_caption"]
@@ -126,7 +132,7 @@ class PublishGuardMixin(MayChangeMixin):
             self.keep_publish_fields(request.user, obj)
         super().save_model(request, obj, form, change)
 
-    def keep_publish_fields(self, user, obj):
+    def keep_publish_fields(self, user: Actor, obj: models.Model) -> None:
         """Without the publish permission, whatever path the form came by (a
         forged POST, a history version), the publish fields keep their stored
         values, and a new or restored row starts unpublished."""
@@ -199,7 +205,7 @@ class SignedImportMixin:
 
     confirm_option_fields = ()
     upload_token_max_age = 24 * 3600
-    upload_token_salt = "aidportal.kernel.admin.import-upload"
+    upload_token_salt = "aidportal.admin.import-upload"
     signed_fields = ("import_file_name", "original_file_name", "format", "resource")
 
     def get_confirm_form_initial(self, request, import_form):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
 
-from aidportal.kernel.policy import Guarded, may_change, unpublished_unless_allowed
+from aidportal.kernel.policy import Actor, Guarded, unpublished_unless_allowed
 
 # Rows deleted by the same cascade are recorded within this window.
 CASCADE_WINDOW = timedelta(minutes=1)
@@ -47,7 +47,7 @@ def _incoming_many_to_many(model):
 
 
 @transaction.atomic
-def deleted_restore(*, model: type[models.Model], pk: int, user) -> models.Model:
+def deleted_restore(*, model: type[models.Model], pk: int, user: Actor) -> models.Model:
     """Bring a deleted row back as it was: its fields, its many-to-many links
     both ways, and the rows its deletion cascaded to (gallery pictures,
     assignments). Content restored by someone without the publish permission
@@ -56,8 +56,7 @@ def deleted_restore(*, model: type[models.Model], pk: int, user) -> models.Model
     if record.history_type != "-" or model.objects.filter(pk=pk).exists():
         raise ValueError(f"{model._meta.verbose_name} {pk} is not deleted")
     instance = _restore_row(record, user)
-    if isinstance(instance, Guarded) and not may_change(user, instance):
-        unpublished_unless_allowed(user, instance)
+    if isinstance(instance, Guarded) and unpublished_unless_allowed(user, instance):
         instance.save()
 
     # The deletion record's many-to-many snapshot is empty (Django removes the
@@ -91,7 +90,7 @@ def deleted_restore(*, model: type[models.Model], pk: int, user) -> models.Model
     return instance
 
 
-def _restore_row(record, user):
+def _restore_row(record, user: Actor) -> models.Model:
     instance = record.instance
     instance._history_user = user
     instance.save(force_insert=True)

@@ -30,7 +30,7 @@ from django.utils.cache import (
 from django.views.static import serve
 
 from aidportal.kernel.caching import current_site_version, site_version
-from aidportal.kernel.policy import may_see_unpublished
+from aidportal.kernel.policy import Actor, may_see_unpublished
 
 
 def source_name(path: str) -> str:
@@ -85,7 +85,7 @@ def is_public(name: str) -> bool:
     return public
 
 
-def staff_may_see(user, name: str) -> bool:
+def staff_may_see(user: Actor, name: str) -> bool:
     """The newsroom sees the files of unpublished rows too (the admin's
     thumbnails, previews)."""
     found = owner(name)

@@ -12,7 +12,17 @@ roster imports, previews and the media gate ask here. ``user`` None is the
 system itself (a management command): it may do everything.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeAlias
+
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+# Who acts: a signed-in user, an anonymous visitor, or None (the system).
+Actor: TypeAlias = "AbstractBaseUser | AnonymousUser | None"
 
 
 class Guarded:
@@ -46,11 +56,11 @@ def is_guarded(obj: Guarded) -> bool:
     return obj.is_live or obj.is_archived
 
 
-def may_publish(user, model: type[models.Model]) -> bool:
+def may_publish(user: Actor, model: type[models.Model]) -> bool:
     return user is None or user.has_perm(model.publish_permission())
 
 
-def may_see_unpublished(user, model: type[models.Model]) -> bool:
+def may_see_unpublished(user: Actor, model: type[models.Model]) -> bool:
     """Previews of drafts and the pictures of unpublished rows: for the
     newsroom (active staff who may change the model), not for reporters."""
     meta = model._meta
@@ -61,7 +71,7 @@ def may_see_unpublished(user, model: type[models.Model]) -> bool:
     )
 
 
-def may_change(user, obj: models.Model | None) -> bool:
+def may_change(user: Actor, obj: models.Model | None) -> bool:
     """Change or delete ``obj`` (None: any row of the model, as the admin's
     changelist asks), besides the model permission."""
     if obj is None or not isinstance(obj, Guarded) or not is_guarded(obj):
@@ -69,8 +79,10 @@ def may_change(user, obj: models.Model | None) -> bool:
     return may_publish(user, type(obj))
 
 
-def unpublished_unless_allowed(user, obj: Guarded) -> None:
+def unpublished_unless_allowed(user: Actor, obj: Guarded) -> bool:
     """A row ``user`` adds or brings back (trash, history) comes unpublished
-    unless ``user`` may publish it."""
+    unless ``user`` may publish it. Returns whether it was taken down."""
     if is_guarded(obj) and not may_publish(user, type(obj)):
         obj.take_down()
+        return True
+    return False

@@ -7,6 +7,8 @@ the base of articles and projects: status, schedule, body, cover and the one
 definition of "published" (``PublishableQuerySet.published()``).
 """
 
+from datetime import datetime
+
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,7 +37,9 @@ def require_alt(instance: models.Model, image: str, alt: str, decorative: str) -
         raise ValidationError({alt: _("请填写替代文字,或勾选“仅作装饰”。")})
 
 
-def in_order(first: str, then: str, *, name: str, message: str):
+def in_order(
+    first: str, then: str, *, name: str, message: str
+) -> models.CheckConstraint:
     """A constraint: ``then`` is not before ``first``, either may be unknown
     (a batch's years, an assignment's or a project's dates)."""
     return models.CheckConstraint(
@@ -47,7 +51,7 @@ def in_order(first: str, then: str, *, name: str, message: str):
     )
 
 
-def alt_text(label: str):
+def alt_text(label: str) -> models.CharField:
     """The alternative text of a picture, for screen readers."""
     return models.CharField(
         label,
@@ -82,7 +86,7 @@ class PublishStatus(models.TextChoices):
 
 
 class PublishableQuerySet(models.QuerySet):
-    def published(self, *, now=None):
+    def published(self, *, now: datetime | None = None) -> "PublishableQuerySet":
         """What the public may see: the one definition every public view,
         feed, sitemap and search starts from. Scheduling and expiry are
         decided here, at query time: no cron job."""
@@ -93,7 +97,7 @@ class PublishableQuerySet(models.QuerySet):
             published_at__lte=now,
         )
 
-    def next_scheduled_change(self, now=None):
+    def next_scheduled_change(self, now: datetime | None = None) -> datetime | None:
         """When the next scheduled publication or expiry of these rows is due,
         or None: what the public sees changes then, with no save."""
         now = now or timezone.now()
@@ -104,7 +108,7 @@ class PublishableQuerySet(models.QuerySet):
         moments = [moment for moment in due.values() if moment]
         return min(moments) if moments else None
 
-    def search(self, query):
+    def search(self, query: str) -> "PublishableQuerySet":
         """Rows whose normalised text contains the query, title matches first
         and then newest. An empty query matches nothing."""
         key = normalize(query)

@@ -133,18 +133,29 @@ class Searchable(models.Model):
 
 class SearchableHistory(HistoricalRecords):
     """django-simple-history's records of a searchable model, without the
-    search text, its keys and what else is derived only for search (a revert
-    or a restore derives them again): history keeps what staff wrote."""
+    fields derive() writes (a revert or a restore derives them again):
+    history keeps what staff wrote."""
 
-    left_out = ("search_text", "search_grams", "title_length")
+    def get_extra_fields(self, model, fields):
+        extra = super().get_extra_fields(model, fields)
+        rebuild = extra["instance"].fget
+
+        def instance(record):
+            # The row just saved, while its record is written: rebuilding it
+            # from the record would read the left-out fields back, one query
+            # per many-to-many field.
+            return getattr(record, "_saved_instance", None) or rebuild(record)
+
+        extra["instance"] = property(instance)
+        return extra
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        history_instance._saved_instance = instance
+        super().create_historical_record_m2ms(history_instance, instance)
 
     def finalize(self, sender, **kwargs):
         if sender is self.cls:
-            names = {field.name for field in sender._meta.concrete_fields}
-            self.excluded_fields = [
-                *self.excluded_fields,
-                *(name for name in self.left_out if name in names),
-            ]
+            self.excluded_fields = [*self.excluded_fields, *sender.search_fields()]
         super().finalize(sender, **kwargs)
 
 
@@ -176,6 +187,8 @@ def derive_again(
         done, last = done + len(page), page[-1].pk
         if progress:
             progress(done, total)
+        if len(page) < chunk:
+            return done
 
 
 @SearchTextField.register_lookup
@@ -202,19 +215,12 @@ class Substring(Lookup):
         return sql, [keys]
 
 
-# The tables whose search_grams have a GIN index (migration aidportal 0002).
-GRAM_INDEXED_TABLES = [
-    "personnel_assignment",
-    "personnel_person",
-    "personnel_unit",
-    "articles_article",
-    "projects_project",
-]
+def gram_indexed_tables() -> list[str]:
+    """The tables whose search_grams have a GIN index: every searchable one."""
+    return [model._meta.db_table for model in searchable_models()]
 
 
-def create_gram_indexes(
-    schema_editor_or_cursor, tables: list[str] = GRAM_INDEXED_TABLES
-) -> None:
+def create_gram_indexes(schema_editor_or_cursor, tables: list[str]) -> None:
     for table in tables:
         schema_editor_or_cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {table}_grams_idx "
@@ -227,9 +233,7 @@ def create_gram_indexes(
         )
 
 
-def drop_gram_indexes(
-    schema_editor_or_cursor, tables: list[str] = GRAM_INDEXED_TABLES
-) -> None:
+def drop_gram_indexes(schema_editor_or_cursor, tables: list[str]) -> None:
     for table in tables:
         schema_editor_or_cursor.execute(f"DROP INDEX IF EXISTS {table}_grams_idx")
 

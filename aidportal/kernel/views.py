@@ -21,6 +21,7 @@ class FilteredListMixin:
     NUL byte) is answered with a 400 page naming the parameter, not with an
     empty list that looks like "no results"; an id of a row the public may
     not see, with a 404 that names nothing. Works for list and export views.
+    The context's ``filtered`` says whether anything narrows the rows.
     """
 
     filterset_class = None
@@ -55,10 +56,16 @@ class FilteredListMixin:
 
     def get_context_data(self, **kwargs):
         selected = self.filterset.form.cleaned_data
+        # A sort order (the FilterSet's ``orderings``) narrows nothing.
+        orderings = getattr(self.filterset, "orderings", ())
         return super().get_context_data(
             filter=self.filterset,
             selected=selected,
-            filtered=any(value not in (None, "") for value in selected.values()),
+            filtered=any(
+                value not in (None, "")
+                for name, value in selected.items()
+                if name not in orderings
+            ),
             **kwargs,
         )
 

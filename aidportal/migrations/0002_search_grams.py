@@ -12,6 +12,14 @@ from aidportal.kernel.search import (
     text_grams,
 )
 
+# The tables as they were when this migration was written.
+TABLES = [
+    "personnel_assignment",
+    "personnel_person",
+    "personnel_unit",
+    "articles_article",
+    "projects_project",
+]
 SEARCHABLE = [
     ("personnel", "Unit"),
     ("personnel", "Person"),
@@ -38,12 +46,12 @@ def fill(apps, schema_editor):
 
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        create_gram_indexes(schema_editor)
+        create_gram_indexes(schema_editor, TABLES)
 
 
 def drop_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        drop_gram_indexes(schema_editor)
+        drop_gram_indexes(schema_editor, TABLES)
 
 
 class Migration(migrations.Migration):

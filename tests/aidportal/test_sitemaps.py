@@ -1,6 +1,5 @@
 """The sitemap: what each app declares, composed by the site; and robots.txt."""
 
-import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
@@ -14,16 +13,13 @@ from tests.builders import (
     make_channel,
     make_person,
     make_project,
+    xml_of,
 )
 
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.now()
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-
-
-def parse(response):
-    return ET.fromstring(response.content)
 
 
 # Sitemap
@@ -46,7 +42,7 @@ def test_sitemap_lists_exactly_the_public_pages(client):
 
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    urlset = parse(response)
+    urlset = xml_of(response)
     locations = [url.findtext(f"{SITEMAP}loc") for url in urlset]
 
     expected = {
@@ -66,7 +62,7 @@ def test_sitemap_lists_exactly_the_public_pages(client):
 
 def test_sitemap_gives_articles_a_lastmod(client):
     article = make_article()
-    urlset = parse(client.get("/sitemap.xml"))
+    urlset = xml_of(client.get("/sitemap.xml"))
     lastmod = {
         url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
         for url in urlset

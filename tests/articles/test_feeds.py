@@ -1,6 +1,5 @@
 """RSS feeds of the newest articles, and of each channel."""
 
-import xml.etree.ElementTree as ET
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
@@ -13,15 +12,12 @@ from tests.builders import (
     NOT_PUBLIC,
     make_article,
     make_channel,
+    xml_of,
 )
 
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.now()
-
-
-def parse(response):
-    return ET.fromstring(response.content)
 
 
 # RSS
@@ -49,7 +45,7 @@ def news():
 
 
 def items(response):
-    rss = parse(response)
+    rss = xml_of(response)
     return [
         {
             "title": item.findtext("title"),
@@ -79,7 +75,7 @@ def test_feed_is_rss_2_of_published_articles_newest_first(client, news, url, tit
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")
-    rss = parse(response)
+    rss = xml_of(response)
     assert rss.tag == "rss"
     assert rss.get("version") == "2.0"
     assert rss.find("channel").findtext("link").startswith("http://testserver/")
@@ -93,7 +89,7 @@ def test_feed_is_rss_2_of_published_articles_newest_first(client, news, url, tit
 
 
 def test_channel_feed_names_the_channel(client, news):
-    channel = parse(client.get("/feeds/channels/news/")).find("channel")
+    channel = xml_of(client.get("/feeds/channels/news/")).find("channel")
     assert "前沿动态" in channel.findtext("title")
     assert channel.findtext("link") == "http://testserver/channels/news/"
 

@@ -7,12 +7,14 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from aidportal.kernel.search import searchable_models
 from articles.models import Article, ArticleImage
-from personnel.models import Assignment, Person
+from personnel.models import Assignment, Person, Unit
 from projects.models import Project, ProjectImage
 from tests.builders import (
     article_post,
     database_snapshot,
+    form_errors,
     make_article,
     make_article_image,
     make_assignment,
@@ -446,3 +448,81 @@ def test_the_trash_is_refused_to_reporters(login, admin):
     response = client.post(trash_url(admin), {"pk": person.pk})
     assert response.status_code == 403
     assert database_snapshot() == before
+
+
+# What history keeps of searchable rows
+
+SEARCHABLE = [Article, Project, Person, Unit, Assignment]
+
+
+def test_every_searchable_model_is_checked_below():
+    assert set(searchable_models()) == set(SEARCHABLE)
+
+
+@pytest.mark.parametrize("model", SEARCHABLE, ids=lambda model: model.__name__)
+def test_history_keeps_what_staff_wrote_not_what_is_derived(model):
+    recorded = {field.name for field in model.history.model._meta.fields}
+    derived = set(model.search_fields())
+    assert {"search_text", "search_grams"} <= derived
+    assert not recorded & derived
+    # Only what is derived is left out.
+    written = {field.name for field in model._meta.concrete_fields} - derived
+    assert written <= recorded
+
+
+def test_reverting_a_rename_derives_the_person_and_their_assignments_again(
+    admin_client,
+):
+    assignment = make_assignment(name="季成")
+    person = assignment.person
+    first = person.history.get()
+    response = admin_client.post(
+        reverse("admin:personnel_person_change", args=[person.pk]),
+        person_post(person, name="李明"),
+    )
+    assert response.status_code == 302
+    assert list(Assignment.objects.search("liming")) == [assignment]
+
+    url = reverse(
+        "admin:personnel_person_simple_history", args=[person.pk, first.history_id]
+    )
+    version = admin_client.get(url)
+    response = admin_client.post(url, posted_form(version, "assignments"))
+    assert response.status_code == 302, form_errors(version)
+    person.refresh_from_db()
+    assert (person.name, person.name_key, person.initials) == ("季成", "季成", "jc")
+    assert list(Person.objects.search("jicheng")) == [person]
+    assert list(Assignment.objects.search("季成")) == [assignment]
+    assert not Assignment.objects.search("liming").exists()
+
+
+def test_a_person_restored_from_the_trash_is_found_again(admin_client):
+    assignment = make_assignment(name="季成")
+    person = assignment.person
+    admin_client.post(
+        reverse("admin:personnel_person_delete", args=[person.pk]), {"post": "yes"}
+    )
+    assert not Assignment.objects.search("jicheng").exists()
+    response = admin_client.post(trash_url("personnel_person"), {"pk": person.pk})
+    assert response.status_code == 302
+    assert list(Person.objects.search("jc")) == [person]
+    assert [a.pk for a in Assignment.objects.search("jicheng")] == [assignment.pk]
+
+
+@pytest.mark.parametrize(
+    ("make", "links"),
+    [
+        (make_article, 2),
+        (make_project, 1),
+        (lambda: make_assignment().person, 0),
+    ],
+    ids=["article", "project", "person"],
+)
+def test_a_save_writes_the_row_and_its_record_and_reads_only_its_links(
+    django_assert_num_queries, make, links
+):
+    # One UPDATE, one INSERT of the record, one SELECT per many-to-many field
+    # (the links the record keeps): the left-out fields are never read back.
+    row = make()
+    with django_assert_num_queries(2 + links):
+        row.save()

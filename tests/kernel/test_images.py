@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, PngImagePlugin
@@ -20,7 +21,15 @@ from PIL import Image, PngImagePlugin
 from aidportal.kernel.images import validate_image_upload
 from articles.models import Article, ArticleImage
 from personnel.models import Person
-from tests.builders import article_post, form_errors, gallery_inline_rows, person_post
+from tests.builders import (
+    article_post,
+    form_errors,
+    gallery_inline_rows,
+    make_article,
+    make_article_image,
+    make_person,
+    person_post,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -329,6 +338,33 @@ def test_gps_and_camera_exif_are_not_stored(admin_client, media_root, name, form
     assert len(files) > 1  # the renditions too
     for file in files:
         assert_no_metadata(Path(media_root) / file)
+
+
+@pytest.mark.parametrize(
+    ("owner", "field"),
+    [
+        (lambda: make_article(), "cover"),
+        (lambda: make_article_image(make_article()), "image"),
+        (lambda: make_person(), "photo"),
+    ],
+    ids=["cover", "gallery", "photo"],
+)
+def test_a_picture_saved_without_a_form_is_stored_clean_too(media_root, owner, field):
+    # An import, the demo data or a shell saves a file straight to the field.
+    row = owner()
+    data = two_colour_picture("JPEG", exif=camera_exif(orientation=6))
+    getattr(row, field).save("IMG_0042 地址.jpg", ContentFile(data))
+    name = getattr(row, field).name
+    meta = type(row)._meta
+    assert re.fullmatch(
+        rf"{meta.app_label}/{meta.model_name}/\d{{4}}/\d{{2}}/[0-9a-f]{{32}}\.jpg", name
+    )
+    files = stored_files(media_root)
+    assert name in files and len(files) > 1  # the renditions too
+    for file in files:
+        assert_no_metadata(Path(media_root) / file)
+    with Image.open(Path(media_root) / name) as image:
+        assert image.size == (48, 64)  # turned upright
 
 
 def test_xmp_is_not_stored(admin_client, media_root):

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from aidportal.kernel.caching import site_version
 from articles.models import Article
 from personnel.models import Assignment, Person, Unit
 from tests.builders import make_article, make_assignment, make_unit
@@ -48,6 +49,12 @@ def test_rebuild_search_derives_every_text_again(stale):
         assert f"{label}: {rows} rows" in text
     # People and units come before the assignments that repeat them.
     assert text.index("personnel.Person") < text.index("personnel.Assignment")
+
+
+def test_rebuild_search_invalidates_the_cached_pages(stale):
+    before = site_version()
+    call_command("rebuild_search", "--model", "personnel.Person", stdout=io.StringIO())
+    assert site_version() != before
 
 
 def test_rebuild_search_of_one_model(stale):

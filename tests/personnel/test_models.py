@@ -109,3 +109,20 @@ def test_people_published_excludes_hidden_people():
     assert list(Assignment.objects.published().values_list("person", flat=True)) == [
         shown.pk
     ]
+
+
+@pytest.mark.parametrize(
+    ("count", "searching", "sorts_matches"),
+    [(10, True, True), (11, True, False), (10, False, False)],
+    ids=["few-matches", "too-many-matches", "no-search"],
+)
+def test_a_page_sorts_a_search_s_few_matches_itself(
+    settings, count, searching, sorts_matches
+):
+    settings.LIST_COUNT_CAP = 10
+    for name in ("周正", "安然", "马力"):
+        make_assignment(name=name, position="医生")
+    rows = Assignment.objects.search("医生").order_by("-person__name_key", "pk")
+    page = rows.for_page(count=count, searching=searching)
+    assert ("COALESCE" in str(page.query)) is sorts_matches
+    assert list(page) == list(rows)

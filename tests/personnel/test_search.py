@@ -2,6 +2,7 @@
 
 import pytest
 
+from personnel.models import Person
 from personnel.search import provider, search_people
 from tests.builders import make_assignment, make_person, make_unit
 
@@ -28,3 +29,15 @@ def test_hidden_people_and_empty_queries_find_nobody():
 
 def test_the_provider_names_its_group():
     assert (provider.name, str(provider.label)) == ("people", "人员")
+
+
+def test_people_search_finds_hidden_people_for_staff_and_is_one_query(
+    django_assert_num_queries,
+):
+    hidden = make_assignment(name="隐藏者", is_public=False).person
+    assert list(Person.objects.search("zhang")) == []
+    assert list(Person.objects.search("ycz")) == [hidden]
+    with django_assert_num_queries(1):
+        assert list(Person.objects.search("隐藏")) == [hidden]
+    with django_assert_num_queries(0):
+        assert list(Person.objects.search("")) == []

@@ -10,6 +10,7 @@ from django.utils import timezone
 from personnel.models import Category, Person
 from personnel.views import RosterView
 from tests.builders import (
+    facet,
     make_article,
     make_assignment,
     make_batch,
@@ -27,11 +28,6 @@ def roster(client, **params):
 def names(response):
     """The names on the page, in page order."""
     return [a.person.name for a in response.context["object_list"]]
-
-
-def facet(response, name):
-    """One facet of the page as {value: count}."""
-    return {row["value"]: row["count"] for row in response.context["facets"][name]}
 
 
 # Search
@@ -351,6 +347,23 @@ def test_a_search_and_its_exports_keep_the_sort_order(
     ).getvalue()
     text = csv.decode("utf-8-sig")
     assert sorted(expected, key=text.index) == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "shown"),
+    [
+        ({}, False),
+        ({"sort": "name"}, False),
+        ({"q": "人民医院"}, True),
+        ({"q": "人民医院", "sort": "batch"}, True),
+        ({"on": "2024-01-01"}, True),
+    ],
+    ids=["nothing", "sort", "search", "search-sorted", "in-post"],
+)
+def test_the_active_conditions_are_listed_but_a_sort_is_none(
+    client, three_counties, params, shown
+):
+    assert ("当前条件" in roster(client, **params).content.decode()) is shown
 
 
 def test_default_sort_groups_rows_under_their_receiving_unit(client, three_counties):

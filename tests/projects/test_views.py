@@ -10,6 +10,7 @@ from personnel.models import Category, Person
 from projects.models import Project
 from tests.builders import (
     NOT_PUBLIC,
+    facet,
     make_article,
     make_assignment,
     make_batch,
@@ -28,11 +29,6 @@ def project_list(client, **params):
 
 def names(response):
     return {project.name for project in response.context["object_list"]}
-
-
-def facet(response, name):
-    """One facet of the page as {value: count}."""
-    return {row["value"]: row["count"] for row in response.context["facets"][name]}
 
 
 @pytest.fixture

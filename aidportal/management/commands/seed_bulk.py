@@ -18,7 +18,11 @@ from django.utils import timezone
 
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.publishing import PublishStatus
-from aidportal.kernel.search import create_gram_indexes, drop_gram_indexes
+from aidportal.kernel.search import (
+    create_gram_indexes,
+    drop_gram_indexes,
+    gram_indexed_tables,
+)
 from articles.models import Article, Channel
 from personnel.models import Assignment, Batch, Category, Person, Unit
 
@@ -147,7 +151,7 @@ class Command(BaseCommand):
             if postgres:
                 # Building the grams indexes once, afterwards, is many times
                 # faster than maintaining them row by row.
-                drop_gram_indexes(cursor)
+                drop_gram_indexes(cursor, gram_indexed_tables())
             unit_rows = self.make_units(units)
             batches = self.make_batches()
             self.make_people(people, unit_rows, batches)
@@ -162,7 +166,7 @@ class Command(BaseCommand):
                 # A GIN index is built far faster when its pending lists fit
                 # in memory; SET LOCAL ends with the transaction.
                 cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-                create_gram_indexes(cursor)
+                create_gram_indexes(cursor, gram_indexed_tables())
                 cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(

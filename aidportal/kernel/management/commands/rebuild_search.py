@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
+from aidportal.kernel import caching
 from aidportal.kernel.search import derive_again, searchable_models
 
 
@@ -41,6 +42,9 @@ class Command(BaseCommand):
                 ),
             )
             self.stdout.write(self.style.SUCCESS(f"{label}: {done} rows"))
+        # bulk_update sends no signals: the cached search pages and lists
+        # would answer from the old texts until they expire.
+        caching.invalidate_on_commit()
 
     def progress(self, label, done, total):
         if done == total or done % 20000 < 2000:
