@@ -51,6 +51,19 @@ def in_order(
     )
 
 
+def staff_member(label: str) -> models.ForeignKey:
+    """Who did something to a row (set by the admin, kept if they leave)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=label,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+
 def alt_text(label: str) -> models.CharField:
     """The alternative text of a picture, for screen readers."""
     return models.CharField(
@@ -238,24 +251,8 @@ class Publishable(Content, PublicState, Searchable):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("修改人"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    created_by = staff_member(_("创建人"))
+    updated_by = staff_member(_("修改人"))
     title_length = models.PositiveIntegerField(editable=False, default=0)
 
     class Meta:
