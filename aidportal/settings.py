@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: anonymous pages are answered without touching it.
     "aidportal.kernel.caching.PageCacheMiddleware",
+    # Below the page cache, which serves a stale page instead of its 503.
+    "aidportal.kernel.outages.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,10 +132,17 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         # Persistent connections: one connect per worker thread, not per request.
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600")),
+        # A connection that died with the server (a restart) is replaced at
+        # the start of the next request instead of failing it.
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails a request within seconds (then a 503), not
+    # after the operating system's minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    )
     # Pages ask for few rows: starting parallel workers costs more than it
     # saves (about 20 ms a query part, measured on the roster's facets), and
     # under load they take the cores other requests need.
@@ -153,12 +162,20 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), else per process.
 
+# Redis may fail: a call waits at most CACHE_TIMEOUT_MS, and a server that
+# failed is left alone for CACHE_RETRY_SECONDS (pages are computed meanwhile).
+CACHE_TIMEOUT_SECONDS = int(os.environ.get("CACHE_TIMEOUT_MS", "150")) / 1000
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "aidportal.kernel.resilient_cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "aidportal",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+                "retry_seconds": float(os.environ.get("CACHE_RETRY_SECONDS", "5")),
+            },
         }
     }
 else:
@@ -320,6 +337,11 @@ ARTICLES_PER_PAGE = 20
 # scheduled publication or expiry), and in browsers and proxies for PAGE_MAX_AGE.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
+# While the database is down, anonymous pages cached up to this long ago are
+# served (marked X-Stale-Page); anything else is a 503 asking to come back
+# after DATABASE_RETRY_AFTER seconds.
+PAGE_STALE_SECONDS = int(os.environ.get("PAGE_STALE_SECONDS", "3600"))
+DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))
 # Lists count at most this many rows ("1000+"), so deep pages stay cheap.
 LIST_COUNT_CAP = 1000
 # Site search ranks (title matches first) among this many newest matches.

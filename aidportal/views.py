@@ -1,8 +1,8 @@
+import sys
 from itertools import groupby
 
 from django.conf import settings
 from django.core.paginator import InvalidPage
-from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -15,6 +15,8 @@ from django.views.generic import TemplateView
 from aidportal.forms import SearchForm
 from aidportal.kernel.caching import cached_block
 from aidportal.kernel.chinese import normalize
+from aidportal.kernel.health import health
+from aidportal.kernel.outages import is_database_outage, unavailable_response
 from aidportal.kernel.pagination import CappedPaginator, display_count, first_rows
 from aidportal.search import PROVIDERS
 from articles.models import Article
@@ -161,18 +163,17 @@ def robots_txt(request):
 @never_cache
 @require_safe
 def healthz(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """For load balancers: JSON per component (database, cache, storage);
+    200 while the database answers, 503 when it does not (docs/deploy.md)."""
+    report, status = health()
+    return JsonResponse(report, status=status)
 
 
 def server_error(request):
     """The 500 page: no database, no context processors (either may be what
-    failed), the site name from settings."""
+    failed), the site name from settings. An unreachable database is no
+    server error: the 503 page, asking to come back."""
+    if is_database_outage(sys.exception()):
+        return unavailable_response()
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"site_name": settings.SITE_NAME}))

@@ -26,6 +26,7 @@ from aidportal.kernel.policy import (
     unpublished_unless_allowed,
 )
 from aidportal.kernel.publishing import PublishStatus
+from aidportal.kernel.storage import UploadNotStored
 
 COVER_FIELDS = ["cover", "cover_alt", "cover_decorative", "cover_caption"]
 RECORD_FIELDSET = (
@@ -207,6 +208,15 @@ class SignedImportMixin:
     upload_token_max_age = 24 * 3600
     upload_token_salt = "aidportal.admin.import-upload"
     signed_fields = ("import_file_name", "original_file_name", "format", "resource")
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UploadNotStored):
+            form.add_error(
+                "import_file",
+                _("文件未能暂存：服务器存储暂时不可写，请稍后重新上传。"),
+            )
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def get_confirm_form_initial(self, request, import_form):
         initial = super().get_confirm_form_initial(request, import_form)

@@ -6,10 +6,18 @@ when a scheduled publication or expiry comes due. Cached pages and blocks are
 keyed by it, so invalidation is a single cache write, shared by every app
 server through Redis. Staff (anyone with a session cookie), previews and the
 admin are never served from the cache.
+
+The cache may fail (``resilient_cache``): pages are then computed as if
+uncached, and an invalidation that could not be written is retried until the
+cache takes it. The database may fail: a page cached before is then served
+stale, for ``PAGE_STALE_SECONDS`` at most, and anything else is a 503
+(``outages``).
 """
 
 import hashlib
+import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -23,15 +31,25 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.crypto import salted_hmac
 from django.utils.http import http_date, parse_http_date_safe
 
+from aidportal.kernel.outages import (
+    DATABASE_OUTAGES,
+    is_outage_response,
+    unavailable_response,
+)
 from aidportal.kernel.publishing import (
     PublicState,
     content_models,
     publishable_models,
 )
+from aidportal.kernel.resilient_cache import CacheUnavailable, cache_available, strictly
 
 T = TypeVar("T")
 VERSION_KEY = "site-version"
@@ -39,19 +57,101 @@ CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/xml", "text/
 UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/")
 
 
+logger = logging.getLogger("aidportal.cache")
+
+
 def site_version() -> int:
     """The current site version: nanoseconds since the epoch of the last change."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
-    return version
+    try:
+        version = strictly(cache, "get", VERSION_KEY)
+        if version is None:
+            strictly(cache, "add", VERSION_KEY, time.time_ns(), None)
+            version = strictly(cache, "get", VERSION_KEY)
+    except CacheUnavailable:
+        return outage_version()
+    return version if version is not None else outage_version()
+
+
+def outage_version(now: float | None = None) -> int:
+    """The version while the cache cannot be read: it moves on every
+    PAGE_MAX_AGE seconds and with each change this process made, so a
+    validator (ETag, a download's name) outlives a change elsewhere by no
+    more than browsers and proxies keep a page anyway."""
+    now = time.time() if now is None else now
+    window = max(1, settings.PAGE_MAX_AGE)
+    start = int(now // window) * window
+    return start * 1_000_000_000 + pending_invalidation.changes
 
 
 def set_site_version() -> None:
-    """Invalidate every cached page and block, now."""
-    cache.set(VERSION_KEY, time.time_ns(), None)
+    """Invalidate every cached page and block, now.
+
+    A full cache that refuses the new version still forgets the old one (a
+    delete needs no memory), which invalidates as well. An unreachable one is
+    told as soon as it answers again (``pending_invalidation``): until then
+    no page is taken from it."""
+    try:
+        strictly(cache, "set", VERSION_KEY, time.time_ns(), None)
+        return
+    except CacheUnavailable:
+        pass
+    try:
+        strictly(cache, "delete", VERSION_KEY)
+    except CacheUnavailable:
+        pending_invalidation.add()
+
+
+class PendingInvalidation:
+    """Invalidations the cache did not take, retried every second in a
+    background thread until it does (one thread per process, at most)."""
+
+    interval = 1.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.pending = False
+        self.changes = 0
+        self.thread = None
+
+    def add(self) -> None:
+        with self.lock:
+            self.pending = True
+            self.changes += 1
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(
+                    target=self.retry_until_done, name="site-version", daemon=True
+                )
+                self.thread.start()
+
+    def retry(self) -> bool:
+        """Write the new version now if the cache takes it; whether nothing
+        is pending any more."""
+        with self.lock:
+            if not self.pending:
+                return True
+            try:
+                strictly(cache, "set", VERSION_KEY, time.time_ns(), None)
+            except CacheUnavailable:
+                return False
+            self.pending = False
+            return True
+
+    def retry_until_done(self) -> None:
+        while not self.retry():
+            time.sleep(self.interval)
+
+
+pending_invalidation = PendingInvalidation()
+
+
+def cache_in_use() -> bool:
+    """Whether pages and blocks are kept: the page cache is on and the cache
+    answers (and no invalidation is waiting to be written to it)."""
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and cache_available(cache)
+        and not pending_invalidation.pending
+    )
 
 
 def _set_site_version_after_commit():
@@ -96,7 +196,10 @@ def affects_public_pages(instance: models.Model, *, created: bool = False) -> bo
 
 
 def cached_block(name: str, compute: Callable[[], T], timeout: int = 3600) -> T:
-    """``compute()`` cached until the site version changes."""
+    """``compute()`` cached until the site version changes (computed each
+    time while the cache is unavailable)."""
+    if not cache_available(cache) or pending_invalidation.pending:
+        return compute()
     return cache.get_or_set(f"block:{name}:{site_version()}", compute, timeout)
 
 
@@ -219,14 +322,17 @@ class PageCacheMiddleware:
     """Serves anonymous pages from the cache and answers conditional GETs.
 
     A hit costs no database query and no template render; a request whose
-    ETag or Last-Modified is current gets a 304 the same way.
+    ETag or Last-Modified is current gets a 304 the same way. Each page has
+    one entry, which holds the version it was made for; an entry of an older
+    version is no hit, but while the database is down it is served, marked
+    stale, if it is younger than ``PAGE_STALE_SECONDS``.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.PAGE_CACHE_SECONDS <= 0 or not is_cacheable_request(request):
+        if not cache_in_use() or not is_cacheable_request(request):
             return self.get_response(request)
         # A forged Host is refused (400) here as CommonMiddleware would, not
         # answered from the cache, which runs before it. Pages carry absolute
@@ -241,35 +347,77 @@ class PageCacheMiddleware:
         query = normalized_query(request.GET, cached_names)
         request.GET = query
         request.META["QUERY_STRING"] = query.urlencode()
+        address = f"{request.scheme}://{host}{request.get_full_path()}"
+        digest = hashlib.sha256(address.encode()).hexdigest()
+        # Free-text searches have no end of values: answered (and revalidated
+        # by their ETag) but never kept, so they cannot crowd pages out.
+        keep = not any(query.get(name) for name in search_names)
+        key = f"page:{digest}"
         now = time.time()
-        version, next_change = current_site_version(now)
+        try:
+            version, next_change = current_site_version(now)
+        except DATABASE_OUTAGES:
+            return self.stale_or_unavailable(key if keep else None, now)
         # Pages also change at midnight ("in post today"): the day is part of
         # the version, and a page is never older than today's start.
         today = timezone.localdate()
         midnight = timezone.make_aware(datetime.combine(today, datetime.min.time()))
-        address = f"{request.scheme}://{host}{request.get_full_path()}"
-        digest = hashlib.sha256(address.encode()).hexdigest()
         etag = entity_tag(version, today, digest)
         modified = max(version // 1_000_000_000, int(midnight.timestamp()))
         if self.not_modified(request, etag, modified):
             return self.not_modified_response(etag, modified)
-        # Free-text searches have no end of values: answered (and revalidated
-        # by their ETag) but never kept, so they cannot crowd pages out.
-        keep = not any(query.get(name) for name in search_names)
-        key = f"page:{version}:{today:%Y%m%d}:{digest}"
-        response = cache.get(key) if keep else None
-        if response is None:
-            response = self.get_response(request)
-            if not is_cacheable_response(response):
-                return response
-            self.add_headers(response, etag, modified)
-            if keep:
-                timeout = settings.PAGE_CACHE_SECONDS
-                if next_change:
-                    timeout = max(1, min(timeout, int(next_change - now)))
-                if hasattr(response, "render") and callable(response.render):
-                    response.render()
-                cache.set(key, response, timeout)
+        entry = cache.get(key) if keep else None
+        if entry and entry["version"] == (version, today) and now < entry["until"]:
+            return entry["response"]
+        response = self.get_response(request)
+        if is_outage_response(response):
+            return self.stale(entry, now) or response
+        if not is_cacheable_response(response):
+            return response
+        self.add_headers(response, etag, modified)
+        if keep:
+            self.keep(key, response, (version, today), now, next_change)
+        return response
+
+    @staticmethod
+    def keep(key, response, version, now, next_change):
+        """Keep the page until the site version changes, PAGE_CACHE_SECONDS
+        pass or the next scheduled change comes due, whichever is first; the
+        entry stays longer (PAGE_STALE_SECONDS) only to be served stale."""
+        timeout = settings.PAGE_CACHE_SECONDS
+        if next_change:
+            timeout = max(1, min(timeout, int(next_change - now)))
+        if hasattr(response, "render") and callable(response.render):
+            response.render()
+        entry = {
+            "version": version,
+            "stored": now,
+            "until": now + timeout,
+            "response": response,
+        }
+        cache.set(key, entry, max(timeout, settings.PAGE_STALE_SECONDS))
+
+    def stale_or_unavailable(self, key, now):
+        entry = cache.get(key) if key else None
+        return self.stale(entry, now) or unavailable_response()
+
+    @staticmethod
+    def stale(entry, now) -> HttpResponse | None:
+        """The kept page, marked stale, while the database is down; None when
+        there is none or it is older than PAGE_STALE_SECONDS."""
+        if not entry or now - entry["stored"] > settings.PAGE_STALE_SECONDS:
+            return None
+        logger.info("Serving a stale page while the database is down")
+        kept = entry["response"]
+        response = HttpResponse(
+            kept.content, content_type=kept["Content-Type"], status=kept.status_code
+        )
+        response["X-Stale-Page"] = "database-unavailable"
+        response["Age"] = str(int(now - entry["stored"]))
+        # Not to be kept by browsers or proxies, nor revalidated: the next
+        # request after the database is back gets the current page.
+        add_never_cache_headers(response)
+        patch_vary_headers(response, ["Cookie"])
         return response
 
     @staticmethod

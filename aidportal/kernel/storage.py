@@ -1,19 +1,45 @@
 """Storages: the ``private`` one for files nobody may fetch by URL, and the
 object-storage backend of the gated uploads."""
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.storage import storages
 from import_export.tmp_storages import MediaStorage
 from storages.backends.s3 import S3Storage
 
+# What a storage that is read-only, full, unmounted or unreachable raises.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+
+class UploadNotStored(Exception):
+    """The upload could not be kept for the confirm step."""
+
 
 class PrivateUploadStorage(MediaStorage):
     """django-import-export's upload between the preview and the confirm step,
     in the private storage: every app server reads it (the confirm may reach
-    another one), nobody can fetch it by URL, and no cache eviction loses it."""
+    another one), nobody can fetch it by URL, and no cache eviction loses it.
+
+    A storage that fails to keep it (read-only, full, unreachable) is told
+    when the preview reads the upload back: ``UploadNotStored``, which the
+    import form shows as an error on the file (django-import-export reports
+    read failures there, not write failures)."""
+
+    failure = None
 
     def _configure_storage(self):
         self._storage = storages["private"]
+
+    def save(self, data):
+        try:
+            super().save(data)
+        except STORAGE_ERRORS as error:
+            self.failure = error
+
+    def read(self):
+        if self.failure is not None:
+            raise UploadNotStored from self.failure
+        return super().read()
 
 
 class GatedS3Storage(S3Storage):

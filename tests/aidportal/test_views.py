@@ -54,19 +54,26 @@ def test_every_page_has_channel_navigation_and_breadcrumbs(client):
     assert "您现在的位置" in html
 
 
-def test_healthz_reports_a_working_database(client):
+def test_healthz_reports_each_component(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "local",
+        "storage": "ok",
+    }
     assert "no-cache" in response["Cache-Control"]
 
 
 def test_healthz_is_503_when_the_database_fails(client):
     with mock.patch(
-        "aidportal.views.connection.cursor", side_effect=DatabaseError("down")
+        "aidportal.kernel.health.connection.cursor",
+        side_effect=DatabaseError("down"),
     ):
         response = client.get("/healthz")
     assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
     assert response.json()["database"] == "unavailable"
 
 
