@@ -1,15 +1,17 @@
+import os
 import time
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aidportal.kernel import caching, downloads
+from aidportal.kernel import caching, downloads, resilient_cache
 from tests.builders import ROLES, make_staff
+from tests.services import REDIS_SERVER, PrivateRedis, StalledServer, free_port
 
 
 @pytest.fixture(autouse=True)
@@ -137,3 +139,85 @@ def builds(monkeypatch):
 
     monkeypatch.setattr(downloads, "build", counting)
     return built
+
+
+# Faults: a cache that is dead, stalled or full (tests/faults).
+
+
+class Clock:
+    """A monotonic clock that moves only when told: circuit breakers wait
+    for it, not for real seconds."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture
+def use_redis(settings, transactional_db, monkeypatch):
+    """use_redis(url) -> the production cache backend on ``url`` (a private
+    server, a dead port, a stalled one), the page cache on. Its breaker runs
+    on ``backend.clock``; invalidations it missed wait for
+    ``caching.pending_invalidation.retry()``, no background thread."""
+    clock = Clock()
+    monkeypatch.setattr(
+        caching, "pending_invalidation", caching.PendingInvalidation(background=False)
+    )
+    settings.PAGE_CACHE_SECONDS = 300
+
+    def use(url):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "aidportal.kernel.resilient_cache.ResilientRedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "aidportal-test",
+                "OPTIONS": {
+                    "socket_connect_timeout": settings.CACHE_TIMEOUT_SECONDS,
+                    "socket_timeout": settings.CACHE_TIMEOUT_SECONDS,
+                    "retry_seconds": 5,
+                },
+            }
+        }
+        backend = caches["default"]
+        backend.breaker.clock = clock
+        backend.clock = clock
+        return backend
+
+    yield use
+    resilient_cache._breakers.clear()
+
+
+def redis_server_or_skip():
+    if REDIS_SERVER is None:
+        message = "redis-server is not installed"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of this test's own, which it may stop and start."""
+    redis_server_or_skip()
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stalled_server():
+    """A server that accepts connections and never answers."""
+    with StalledServer() as server:
+        yield server
+
+
+@pytest.fixture
+def dead_port():
+    """A Redis URL with nothing listening on its port."""
+    return f"redis://127.0.0.1:{free_port()}/0"

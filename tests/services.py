@@ -6,6 +6,7 @@ private instance, on a free port and in a temporary folder.
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -62,8 +63,17 @@ class PrivateRedis:
         )
         wait_for_port(self.port)
 
+    def freeze(self) -> None:
+        """The server keeps its data and its port but answers nobody (as
+        over a broken network), until ``thaw()``."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process:
+            self.process.send_signal(signal.SIGCONT)
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
@@ -146,6 +156,14 @@ class StalledServer:
             except OSError:
                 return
             self.accepted.append(connection)
+
+    def connections(self, expected: int, timeout: float = 5) -> int:
+        """How many connections were accepted, once ``expected`` were (the
+        accepting thread may lag the client) or ``timeout`` has passed."""
+        deadline = time.monotonic() + timeout
+        while len(self.accepted) < expected and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return len(self.accepted)
 
     def close(self) -> None:
         self.listener.close()

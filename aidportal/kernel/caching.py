@@ -107,7 +107,8 @@ class PendingInvalidation:
 
     interval = 1.0
 
-    def __init__(self):
+    def __init__(self, *, background: bool = True):
+        self.background = background
         self.lock = threading.Lock()
         self.pending = False
         self.changes = 0
@@ -117,6 +118,8 @@ class PendingInvalidation:
         with self.lock:
             self.pending = True
             self.changes += 1
+            if not self.background:
+                return
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(
                     target=self.retry_until_done, name="site-version", daemon=True

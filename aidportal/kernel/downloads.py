@@ -31,6 +31,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
 
 from aidportal.kernel.caching import cached_block, current_site_version
+from aidportal.kernel.resilient_cache import CacheUnavailable, strictly
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,35 @@ def _file_key(name: str) -> str:
 
 
 def being_built(name: str) -> bool:
-    return cache.get(_file_key(name)) is not None
+    key = _file_key(name)
+    return key in _local_claims or cache.get(key) is not None
+
+
+# Claims taken while the cache was unavailable: they hold in this process only.
+_local_claims: set[str] = set()
+_claims_lock = threading.Lock()
+
+
+def _claim(key: str) -> bool:
+    """Take ``key`` (a client's slot, a file's build) for every app server
+    through the cache, or, while the cache is unavailable, for this process:
+    the limits then hold per worker, and exports keep working."""
+    try:
+        return bool(strictly(cache, "add", key, 1, settings.DOWNLOAD_BUILD_SECONDS))
+    except CacheUnavailable:
+        with _claims_lock:
+            if key in _local_claims:
+                return False
+            _local_claims.add(key)
+            return True
+
+
+def _release(key: str) -> None:
+    with _claims_lock:
+        if key in _local_claims:
+            _local_claims.discard(key)
+            return
+    cache.delete(key)
 
 
 def row_count(name: str, count: Callable[[], int]) -> int:
@@ -109,12 +138,12 @@ def row_count(name: str, count: Callable[[], int]) -> int:
 def client_slot(client: str) -> Iterator[None]:
     """Hold the one count or build a client may run at a time, or raise Busy."""
     key = f"download-client:{client}"
-    if not cache.add(key, 1, settings.DOWNLOAD_BUILD_SECONDS):
+    if not _claim(key):
         raise Busy
     try:
         yield
     finally:
-        cache.delete(key)
+        _release(key)
 
 
 @contextmanager
@@ -124,12 +153,12 @@ def build_slot(name: str) -> Iterator[None]:
     if not _building.acquire(blocking=False):
         raise Busy
     try:
-        if not cache.add(_file_key(name), 1, settings.DOWNLOAD_BUILD_SECONDS):
+        if not _claim(_file_key(name)):
             raise Busy
         try:
             yield
         finally:
-            cache.delete(_file_key(name))
+            _release(_file_key(name))
     finally:
         _building.release()
 
@@ -143,7 +172,7 @@ def build_in_background(name: str, write: Callable[[IO[bytes]], None]) -> NoRetu
     already, for a file too big to build while the visitor waits (a
     gunicorn worker would be killed first). Raises Preparing either way."""
     key = _file_key(name)
-    if cache.add(key, 1, settings.DOWNLOAD_BUILD_SECONDS):
+    if _claim(key):
         thread = threading.Thread(
             target=_build_in_thread, args=(name, write, key), daemon=True
         )
@@ -159,7 +188,7 @@ def _build_in_thread(name, write, key):
     except Exception:
         logger.exception("Building %s failed", name)
     finally:
-        cache.delete(key)
+        _release(key)
         connections.close_all()
 
 

@@ -21,9 +21,11 @@ from typing import Any
 
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 logger = logging.getLogger("aidportal.cache")
 
@@ -89,16 +91,23 @@ class ResilientRedisCache(RedisCache):
     """
 
     def __init__(self, server, params):
-        params = {**params, "OPTIONS": dict(params.get("OPTIONS") or {})}
-        retry_seconds = params["OPTIONS"].pop("retry_seconds", 5)
+        options = dict(params.get("OPTIONS") or {})
+        retry_seconds = options.pop("retry_seconds", 5)
+        # A connection that a restarted server dropped is replaced at once,
+        # once; a server that does not answer is not asked twice.
+        options.setdefault(
+            "retry", Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
+        )
+        params = {**params, "OPTIONS": options}
         super().__init__(server, params)
         self.breaker = breaker_for(str(server), retry_seconds)
         self.full = False
 
     @property
     def available(self) -> bool:
-        """Whether calls reach the server now (the breaker is closed)."""
-        return not self.breaker.down
+        """Whether calls go to the server now: it answered last time, or it
+        is time to try it again."""
+        return self.breaker.allows()
 
     def _guarded(self, operation: Callable[[], Any], fallback: Callable[[], Any]):
         """``operation()``, or ``fallback()`` when the server fails or the
@@ -173,10 +182,12 @@ for _name, _fallback in {
 
 def strictly(cache: BaseCache, name: str, *args, **kwargs):
     """``cache.<name>(…)``, raising ``CacheUnavailable`` when a resilient cache
-    could not do it (other backends raise what they raise)."""
-    if isinstance(cache, ResilientRedisCache):
-        return cache.strictly(name, *args, **kwargs)
-    return getattr(cache, name)(*args, **kwargs)
+    could not do it (other backends raise what they raise). ``cache`` may be
+    Django's proxy of the default cache."""
+    strict = getattr(cache, "strictly", None)
+    if strict is None:
+        return getattr(cache, name)(*args, **kwargs)
+    return strict(name, *args, **kwargs)
 
 
 def cache_available(cache: BaseCache) -> bool:

@@ -6,11 +6,13 @@ django-import-export import (.csv, .xlsx; preview, then confirm). The roster
 tables and their history are compared, row for row, before and after.
 """
 
+import errno
 import hashlib
 import re
 import time
 from datetime import date
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.contrib import admin
@@ -396,6 +398,29 @@ def test_admin_import_of_a_good_file_writes_on_confirm_only(roster, admin_client
         Assignment.objects.get(person__name="季 成", batch__number=11).position
         == "院长"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_import_previews_and_confirms_with_the_cache_down(
+    use_redis, dead_port, admin_client
+):
+    use_redis(dead_port)
+    response = admin_preview(admin_client, "roster.csv", csv_bytes([GOOD_ROW]))
+    done = admin_client.post(CONFIRM_URL, confirm_data(response))
+    assert done.status_code == 302
+    assert Assignment.objects.get(batch__number=11).person.name == "王 芳"
+
+
+def test_admin_import_a_storage_cannot_keep_is_a_form_error(roster, admin_client):
+    private = storages["private"]
+    read_only = OSError(errno.EROFS, "Read-only file system")
+    with mock.patch.object(type(private), "_save", side_effect=read_only):
+        response = admin_preview(admin_client, "roster.csv", csv_bytes([GOOD_ROW]))
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    (error,) = response.context["form"].errors["import_file"]
+    assert error == "文件未能暂存：服务器存储暂时不可写，请稍后重新上传。"
+    assert roster_checksum() == roster
 
 
 def test_admin_confirm_sent_twice_writes_once_and_does_not_fail(roster, admin_client):

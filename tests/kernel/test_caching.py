@@ -77,7 +77,7 @@ def redis_cache(settings, transactional_db):
         pytest.skip(f"{message} (start redis-server to run these tests)")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "aidportal.kernel.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_PREFIX,
         }
