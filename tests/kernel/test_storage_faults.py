@@ -285,12 +285,13 @@ def test_a_hostile_upload_is_refused_before_anything_is_written(login, fault):
 # Nothing left half-done
 
 
-def cover_and_gallery():
+def cover_and_gallery(**fields):
     """A new article as posted with a cover and one gallery picture."""
     return article_post(
         cover=image_file(),
         cover_alt="题图",
         **gallery_inline_rows({"image": image_file(), "alt": "医生查房"}),
+        **fields,
     )
 
 
@@ -299,10 +300,14 @@ def test_a_cover_stored_before_a_refused_gallery_picture_is_deleted(
 ):
     media_storage(backend(FullAfterCover))
     response = post_leaving_no_row(
-        login("editor"), "admin:articles_article_add", cover_and_gallery()
+        login("editor"),
+        "admin:articles_article_add",
+        cover_and_gallery(people=[make_person().pk]),
     )
     assert picture_error(response, "image", "images") == [FULL]
     assert picture_error(response, "cover") is None
+    [row] = response.context["inline_admin_formsets"][0].formset.forms
+    assert row["alt"].value() == "医生查房"
     assert stored_files(media_root) == []
 
 
