@@ -3,8 +3,10 @@
 import importlib
 import io
 import itertools
+import os
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from pathlib import Path
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -33,6 +35,16 @@ def image_file(name="photo.jpg", size=(64, 48), color="#2a6f97", format="JPEG"):
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, format=format)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def stored_files(media_root):
+    """Every file under MEDIA_ROOT, relative to it."""
+    root = Path(media_root)
+    return sorted(
+        str(Path(folder, name).relative_to(root))
+        for folder, _dirs, names in os.walk(root)
+        for name in names
+    )
 
 
 def make_channel(**fields):

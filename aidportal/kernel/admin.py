@@ -1,13 +1,16 @@
 """Admin pieces shared by articles and projects."""
 
+from contextlib import contextmanager
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core import signing
 from django.core.exceptions import (
+    NON_FIELD_ERRORS,
     ObjectDoesNotExist,
     PermissionDenied,
 )
-from django.db import models
+from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -18,7 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from aidportal.kernel.forms import with_errors
 from aidportal.kernel.history import deleted_records, deleted_restore
+from aidportal.kernel.images import PictureNotStored, pictures_undone_on_error
 from aidportal.kernel.policy import (
     Actor,
     may_change,
@@ -81,10 +86,83 @@ class LiveContentInlineMixin(MayChangeMixin):
         )
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+@contextmanager
+def picture_errors_on(*forms):
+    """A picture the storage refused, placed on the form of its row (by the
+    field's prefixed name), else on the change form as a whole."""
+    try:
+        yield
+    except PictureNotStored as failure:
+        holders = [form for form in forms if form.instance is failure.instance]
+        failure.form_field = (
+            holders[0].add_prefix(failure.field_name) if holders else NON_FIELD_ERRORS
+        )
+        raise
+
+
+class PictureStorageMixin:
+    """A picture the storage refuses (full, read-only, unreachable) is an error
+    on its field, never a 500 and never half a save.
+
+    The save is rolled back as a whole (the row, its inline rows, history,
+    relations, the admin log), every file it stored is deleted again, and the
+    form is shown once more from the same POST, the user's input kept, with
+    the error on that picture's field (of its inline row, for a gallery). The
+    second pass stops at validation: it stores nothing.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self.picture_errors_shown(
+            super().changeform_view, request, object_id, form_url, extra_context
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        view = super().history_form_view
+        if request.method == "POST":
+            # django-simple-history saves a version outside any transaction;
+            # in one, a refused picture rolls back like the change form's.
+            view = transaction.atomic(using=router.db_for_write(self.model))(view)
+        return self.picture_errors_shown(
+            view, request, object_id, version_id, extra_context
+        )
+
+    def picture_errors_shown(self, view, request, *args):
+        try:
+            with pictures_undone_on_error():
+                return view(request, *args)
+        except PictureNotStored as failure:
+            where = getattr(failure, "form_field", NON_FIELD_ERRORS)
+            request.picture_errors = {where: failure.message}
+            return view(request, *args)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        errors = getattr(request, "picture_errors", None)
+        return with_errors(form, errors) if errors else form
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        errors = getattr(request, "picture_errors", None)
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if errors:
+                form = with_errors(formset.form, errors)
+                formset = type(formset.__name__, (formset,), {"form": form})
+            yield formset, inline
+
+    def save_model(self, request, obj, form, change):
+        with picture_errors_on(form):
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        with picture_errors_on(*formset.forms):
+            super().save_formset(request, form, formset, change)
+
+
+class HistoryAdmin(PictureStorageMixin, SimpleHistoryAdmin):
     """django-simple-history's admin, with the revert form held to the same
     rules as the change form: saving a version needs the change permission on
-    the row as it is now (or the add permission, for a deleted row)."""
+    the row as it is now (or the add permission, for a deleted row). The base
+    of every admin of content, so pictures are stored by one rule
+    (``PictureStorageMixin``)."""
 
     def history_view(self, request, object_id, extra_context=None):
         self.check_history_access(request, object_id)

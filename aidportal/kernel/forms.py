@@ -1,7 +1,8 @@
-"""Form fields of the kernel: query parameters that name what the public may see."""
+"""Form pieces of the kernel: query parameters that name what the public may
+see, and errors found after a form was valid."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField, ModelChoiceField
 
@@ -49,3 +50,23 @@ def names_nothing_found(form: forms.Form) -> bool:
         for errors in form.errors.as_data().values()
         for error in errors
     )
+
+
+def with_errors(
+    form_class: type[forms.BaseForm], errors: dict[str, str]
+) -> type[forms.BaseForm]:
+    """``form_class``, whose forms fail validation with ``errors`` (a message
+    by prefixed field name, ``__all__`` for the form as a whole): to show a
+    form again with an error that only its save could find."""
+
+    class FormWithErrors(form_class):
+        def full_clean(self):
+            super().full_clean()
+            if not hasattr(self, "cleaned_data"):
+                return  # an unchanged extra inline form: not validated
+            for name in (NON_FIELD_ERRORS, *self.fields):
+                if message := errors.get(self.add_prefix(name)):
+                    self.add_error(name, message)
+
+    FormWithErrors.__name__ = FormWithErrors.__qualname__ = form_class.__name__
+    return FormWithErrors

@@ -6,26 +6,43 @@ and decodable to the end. Accepted pictures lose their metadata (EXIF with GPS
 position and camera serial, XMP, comments; a GIF is re-encoded frame by frame)
 before they are stored, and get their renditions made once, at save time, by
 sorl-thumbnail.
+
+A picture is stored with its renditions or not at all: a storage that fails
+(full, read-only, unreachable) leaves no file of it behind and raises
+``PictureNotStored``, whose message staff read on the picture's field. Files
+stored inside ``pictures_undone_on_error()`` are deleted again when the block
+fails, so a save rolled back leaves no orphan.
 """
 
+import errno
 import io
+import logging
 import os
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
+from boto3.exceptions import Boto3Error
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence
+from sorl.thumbnail import default as sorl_default
 from sorl.thumbnail import get_thumbnail
 from sorl.thumbnail.base import EXTENSIONS as RENDITION_EXTENSIONS
 from sorl.thumbnail.base import ThumbnailBackend
 from sorl.thumbnail.helpers import serialize, tokey
+
+logger = logging.getLogger(__name__)
 
 EXTENSIONS = {
     "JPEG": {"jpg", "jpeg"},
@@ -194,13 +211,116 @@ def renditions(
     return result
 
 
+# What a storage raises when it cannot take or give a file: the file system's
+# errors (EROFS, ENOSPC, EACCES, ENOTDIR, EIO …), and object storage's (a refused
+# request, an endpoint out of reach, an upload that failed).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError, Boto3Error)
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+NOT_WRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM)
+# Object storage says so by code, or by status alone (a HEAD has no body).
+S3_FULL = {"InsufficientStorage", "XMinioStorageFull", "QuotaExceeded", "507"}
+S3_NOT_WRITABLE = {"AccessDenied", "AllAccessDisabled", "InvalidAccessKeyId", "403"}
+
+
+def storage_trouble(error: BaseException) -> str:
+    """What staff are told when the storage refused a picture."""
+    cause = error.__cause__ or error.__context__
+    if isinstance(error, Boto3Error) and isinstance(cause, ClientError):
+        error = cause  # boto3 wraps the refused request of an upload
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        full, not_writable = code in S3_FULL, code in S3_NOT_WRITABLE
+    else:
+        code = getattr(error, "errno", None)
+        full, not_writable = code in FULL, code in NOT_WRITABLE
+    if full:
+        return _("图片未能保存：存储空间已满，请联系管理员后重试。")
+    if not_writable:
+        return _("图片未能保存：存储暂不可写，请联系管理员后重试。")
+    return _("图片未能保存：存储暂时无法访问，请稍后重试；如仍不行，请联系管理员。")
+
+
+class PictureNotStored(Exception):
+    """The storage refused a picture; nothing of it was kept. Names the row
+    and the field, so the admin can put ``message`` on the field's form."""
+
+    def __init__(self, file: ImageFieldFile, error: BaseException):
+        self.instance = file.instance
+        self.field_name = file.field.name
+        self.message = storage_trouble(error)
+        super().__init__(f"{file.field} not stored: {error!r}")
+
+
+def discard_picture(storage: Storage, name: str) -> None:
+    """Delete a stored picture and its renditions (a file cut short by a full
+    disk too). A storage that fails here as well is logged, not raised: the
+    error being handled is the one to report."""
+    folder = f"{settings.THUMBNAIL_PREFIX}{name}"
+    renditions_storage = sorl_default.storage
+    try:
+        storage.delete(name)
+        try:
+            _dirs, files = renditions_storage.listdir(folder)
+        except FileNotFoundError:
+            files = []
+        for file in files:
+            renditions_storage.delete(f"{folder}/{file}")
+        # On a disk the folder is left empty; in a bucket there is none.
+        renditions_storage.delete(folder)
+    except STORAGE_ERRORS:
+        logger.exception("Could not delete %s after a failed save", name)
+
+
+# The pictures stored in the current pictures_undone_on_error() block.
+_stored: ContextVar[list[tuple[Storage, str]] | None] = ContextVar(
+    "pictures_stored", default=None
+)
+
+
+@contextmanager
+def pictures_undone_on_error() -> Iterator[None]:
+    """Pictures stored inside the block are deleted if it raises: wrapped
+    around a transaction, a save that does not commit leaves no file."""
+    stored = []
+    token = _stored.set(stored)
+    try:
+        yield
+    except BaseException:
+        for storage, name in reversed(stored):
+            discard_picture(storage, name)
+        raise
+    finally:
+        _stored.reset(token)
+    if (outer := _stored.get()) is not None:
+        outer.extend(stored)
+
+
 class PictureFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
         """A new picture is stored without its metadata, turned upright, under
-        a random name; its renditions are made now, so no request has to."""
+        a random name, with its renditions, so no request has to make them.
+        If the storage fails, none of it is kept: ``PictureNotStored``."""
         cleaned = ContentFile(without_metadata(content), name=name)
-        super().save(name, cleaned, save)
-        renditions(self)
+        name = self.field.generate_filename(self.instance, name)
+        stored = None
+        try:
+            stored = self.storage.save(name, cleaned, max_length=self.field.max_length)
+            renditions(self.field.attr_class(self.instance, self.field, stored))
+        except BaseException as error:
+            # The name is new (random): whatever is under it is this write's.
+            discard_picture(self.storage, stored or name)
+            if isinstance(error, STORAGE_ERRORS):
+                logger.error("Picture %s not stored: %r", name, error)
+                raise PictureNotStored(self, error) from error
+            raise
+        if (written := _stored.get()) is not None:
+            written.append((self.storage, stored))
+        # As FieldFile.save(), with the stored name.
+        self.name = stored
+        self._set_instance_attribute(stored, cleaned)
+        self._committed = True
+        if save:
+            self.instance.save()
 
 
 class PictureField(models.ImageField):

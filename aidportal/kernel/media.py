@@ -10,10 +10,13 @@ guessed either.
 A yes for a file is kept in the cache until the site version changes.
 The bytes come from Django for local files (``django.views.static.serve``), from
 the web server when ``MEDIA_ACCEL_REDIRECT`` names an internal location (nginx's
-X-Accel-Redirect), or from object storage through a signed, expiring URL.
+X-Accel-Redirect), or from object storage through a signed, expiring URL. A
+file that is not there is a 404; a storage that cannot be read is a 503 with
+``Retry-After``, never a 500.
 """
 
 import hashlib
+import logging
 
 from django.apps import apps
 from django.conf import settings
@@ -22,6 +25,7 @@ from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.cache import (
     add_never_cache_headers,
     patch_cache_control,
@@ -30,7 +34,13 @@ from django.utils.cache import (
 from django.views.static import serve
 
 from aidportal.kernel.caching import current_site_version, site_version
+from aidportal.kernel.images import STORAGE_ERRORS
 from aidportal.kernel.policy import Actor, may_see_unpublished
+
+logger = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait when the storage cannot be read.
+STORAGE_RETRY_AFTER = 30
 
 
 def source_name(path: str) -> str:
@@ -96,17 +106,34 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
     """The gate of ``/media/<path>``."""
     current_site_version()
     name = source_name(path)
-    if is_public(name):
+    public = is_public(name)
+    if not (public or staff_may_see(request.user, name)):
+        raise Http404
+    try:
         response = deliver(request, path)
+    except STORAGE_ERRORS:
+        logger.exception("Media storage could not deliver %s", path)
+        return storage_unavailable(request)
+    if public:
         patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
-        return response
-    if staff_may_see(request.user, name):
-        response = deliver(request, path)
+    else:
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
         patch_vary_headers(response, ["Cookie"])
-        return response
-    raise Http404
+    return response
+
+
+def storage_unavailable(request: HttpRequest) -> HttpResponse:
+    """A 503 that no cache keeps: the file may be readable again soon."""
+    response = render(
+        request,
+        "503.html",
+        {"message": "图片暂时无法读取。", "retry_after": STORAGE_RETRY_AFTER},
+        status=503,
+    )
+    response["Retry-After"] = str(STORAGE_RETRY_AFTER)
+    add_never_cache_headers(response)
+    return response
 
 
 def deliver(request: HttpRequest, path: str) -> HttpResponse:

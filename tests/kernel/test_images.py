@@ -29,6 +29,7 @@ from tests.builders import (
     make_article_image,
     make_person,
     person_post,
+    stored_files,
 )
 
 pytestmark = pytest.mark.django_db
@@ -127,16 +128,6 @@ HOSTILE = {
 def hostile_upload(case):
     name, content, _phrase = HOSTILE[case]
     return SimpleUploadedFile(name, content(), content_type="image/jpeg")
-
-
-def stored_files(media_root):
-    """Every file under MEDIA_ROOT, relative to it."""
-    root = Path(media_root)
-    return sorted(
-        str(Path(folder, name).relative_to(root))
-        for folder, _dirs, names in os.walk(root)
-        for name in names
-    )
 
 
 # Where staff upload pictures: the article cover, a gallery image, a photo.
