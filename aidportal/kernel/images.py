@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from boto3.exceptions import Boto3Error
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -41,6 +41,8 @@ from sorl.thumbnail import get_thumbnail
 from sorl.thumbnail.base import EXTENSIONS as RENDITION_EXTENSIONS
 from sorl.thumbnail.base import ThumbnailBackend
 from sorl.thumbnail.helpers import serialize, tokey
+
+from aidportal.kernel.storage import STORAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -211,10 +213,7 @@ def renditions(
     return result
 
 
-# What a storage raises when it cannot take or give a file: the file system's
-# errors (EROFS, ENOSPC, EACCES, ENOTDIR, EIO …), and object storage's (a refused
-# request, an endpoint out of reach, an upload that failed).
-STORAGE_ERRORS = (OSError, BotoCoreError, ClientError, Boto3Error)
+# How a storage error (``storage.STORAGE_ERRORS``) is told to staff.
 FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 NOT_WRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM)
 # Object storage says so by code, or by status alone (a HEAD has no body).

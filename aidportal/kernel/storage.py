@@ -1,14 +1,17 @@
 """Storages: the ``private`` one for files nobody may fetch by URL, and the
 object-storage backend of the gated uploads."""
 
+from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.storage import storages
 from import_export.tmp_storages import MediaStorage
 from storages.backends.s3 import S3Storage
 
-# What a storage that is read-only, full, unmounted or unreachable raises.
-STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+# What a storage raises when it cannot take or give a file: the file system's
+# errors (EROFS, ENOSPC, EACCES, ENOTDIR, EIO …), and object storage's (a refused
+# request, an endpoint out of reach, an upload that failed).
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError, Boto3Error)
 
 
 class UploadNotStored(Exception):
