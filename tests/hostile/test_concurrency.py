@@ -25,6 +25,7 @@ from django.db.models import Count
 from django.test import Client
 
 from personnel.models import Assignment, Person, Unit
+from tests.builders import unit_form
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = "姓名,派出单位,对口支援单位,职务\n"
@@ -101,12 +102,11 @@ def test_two_overlapping_imports_and_an_admin_edit_at_once(tmp_path, admin_user)
     second = roster_csv(tmp_path / "b.csv", range(150, 450))
     admin = Client()
     admin.force_login(admin_user)
+    # The form as opened before the imports start.
+    form = unit_form(unit, short_name="一中", aliases="", kind="school")
 
     def edit_unit():
-        response = admin.post(
-            f"/admin/personnel/unit/{unit.pk}/change/",
-            {"name": unit.name, "short_name": "一中", "aliases": "", "kind": "school"},
-        )
+        response = admin.post(f"/admin/personnel/unit/{unit.pk}/change/", form)
         return response.status_code
 
     results = run_together(importer(first), importer(second), edit_unit)
