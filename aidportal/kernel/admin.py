@@ -161,7 +161,8 @@ class EditVersionMixin:
             notice = edits.editing_notice(request.user, context["original"])
             if notice:
                 self.message_user(request, notice, messages.WARNING)
-        elif response.status_code == 302 and "_continue" not in request.POST:
+        saved = request.method == "POST" and response.status_code == 302
+        if saved and "_continue" not in request.POST:  # and left the form
             edits.editing_done(request.user, self.model, unquote(object_id))
         return response
 
