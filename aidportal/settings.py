@@ -370,6 +370,9 @@ DOWNLOAD_RETRY_AFTER = 10
 # asking meanwhile are told to come back after this many seconds.
 DOWNLOAD_PREPARING_RETRY_AFTER = 60
 DOWNLOAD_FILES_KEPT = 200
+# The admin tells staff opening a change form who else opened it this many
+# seconds before (aidportal.kernel.edits).
+ADMIN_EDITING_SECONDS = 300
 
 # django-simple-history. Off (SIMPLE_HISTORY_ENABLED=0) only while loaddata
 # restores a backup: the dump holds the history, and the many-to-many rows it

@@ -160,10 +160,29 @@ def make_staff(role, **fields):
     return user
 
 
+def edit_version(obj):
+    """The version of the row an admin change form of ``obj`` opened now
+    carries (aidportal.kernel.admin.EditVersionMixin); none for a new row."""
+    from django.contrib import admin
+
+    if obj.pk is None:
+        return {}
+    model_admin = admin.site.get_model_admin(type(obj))
+    return {model_admin.version_field: model_admin.edited_row().token(obj.pk)}
+
+
+def restore_form(model, pk):
+    """The trash's restore form of a deleted row as posted: the row and the
+    deletion record the trash shows."""
+    deletion = model.history.filter(id=pk, history_type="-").latest("history_date")
+    return {"pk": pk, "version": deletion.history_id}
+
+
 def unit_form(unit, **changes):
     """The admin change form of a unit as posted, with ``changes``."""
     fields = ("name", "short_name", "aliases", "kind", "region")
-    return {**{name: getattr(unit, name) for name in fields}, **changes}
+    values = {name: getattr(unit, name) for name in fields}
+    return {**values, **edit_version(unit), **changes}
 
 
 def batch_form(batch, **changes):
@@ -174,7 +193,7 @@ def batch_form(batch, **changes):
         "start_year": batch.start_year or "",
         "end_year": batch.end_year or "",
     }
-    return {**values, **changes}
+    return {**values, **edit_version(batch), **changes}
 
 
 def _form_values(data):
@@ -264,6 +283,7 @@ def article_post(article=None, **overrides):
         "people": [p.pk for p in article.people.all()] if article.pk else [],
         **_publishable_values(article),
         **_gallery_rows(images),
+        **edit_version(article),
     }
     data.update(overrides)
     return _form_values(data)
@@ -304,6 +324,7 @@ def project_post(project=None, **overrides):
         "people": [p.pk for p in project.people.all()] if project.pk else [],
         **_publishable_values(project),
         **_gallery_rows(images),
+        **edit_version(project),
     }
     data.update(overrides)
     return _form_values(data)
@@ -324,6 +345,7 @@ def person_post(person=None, **overrides):
         "bio": person.bio,
         "photo_alt": person.photo_alt,
         **_management_form("assignments", len(assignments), len(assignments)),
+        **edit_version(person),
     }
     for index, a in enumerate(assignments):
         prefix = f"assignments-{index}-"

@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core import signing
@@ -9,6 +10,7 @@ from django.core.exceptions import (
     NON_FIELD_ERRORS,
     ObjectDoesNotExist,
     PermissionDenied,
+    ValidationError,
 )
 from django.db import models, router, transaction
 from django.http import Http404
@@ -21,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from aidportal.kernel import edits
 from aidportal.kernel.forms import with_errors
-from aidportal.kernel.history import deleted_records, deleted_restore
+from aidportal.kernel.history import StaleVersion, deleted_records, deleted_restore
 from aidportal.kernel.images import PictureNotStored, pictures_undone_on_error
 from aidportal.kernel.policy import (
     Actor,
@@ -157,12 +160,96 @@ class PictureStorageMixin:
             super().save_formset(request, form, formset, change)
 
 
-class HistoryAdmin(PictureStorageMixin, SimpleHistoryAdmin):
+class VersionField(forms.CharField):
+    """The version of the row a form was built from: hidden, and never a
+    change of its own (the admin log names the fields staff changed)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class EditVersionMixin:
+    """No lost edits: a change form, and the history's revert form, is saved
+    only over the version of the row (and of the inline rows) it was built
+    from. Otherwise the save is refused and the form shown again with what
+    was typed, who changed the row when and which fields, and the version now
+    stored: saving again then overwrites on purpose.
+
+    The row is locked (on PostgreSQL; SQLite's write transaction serialises)
+    from the check until the save is committed, so two saves take turns.
+    Opening a change form also tells who else opened it lately (the cache
+    keeps that; without a cache there is no notice)."""
+
+    version_field = "edit_version"
+
+    def edited_row(self):
+        """The row as its change form edits it: with its inlines' rows,
+        whatever the user may do with them."""
+        children = []
+        for inline in self.inlines:
+            keys = [
+                field
+                for field in inline.model._meta.fields
+                if field.many_to_one
+                and field.related_model is self.model
+                and inline.fk_name in (None, field.name)
+            ]
+            children.append((inline.model, keys[0]))
+        return edits.EditedRow(self.model, tuple(children))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            return form
+        name, edited_row = self.version_field, self.edited_row()
+
+        class VersionedForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                # Added here, not declared: then it is no row of the admin's
+                # fieldsets, and templates/admin/change_form.html renders it.
+                self.fields[name] = VersionField()
+                if not self.is_bound:
+                    self.initial[name] = edited_row.token(self.instance.pk)
+
+            def clean(self):
+                cleaned_data = super().clean()
+                token = self.data.get(name, "")
+                if refusal := edited_row.refusal(self.instance.pk, token):
+                    message, current = refusal
+                    # Shown again, the form carries the version stored now:
+                    # saving it again overwrites on purpose.
+                    self.data = self.data.copy()
+                    self.data[name] = current
+                    raise ValidationError(message)
+                return cleaned_data
+
+        return VersionedForm
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        if request.method == "GET" and context.get("has_change_permission"):
+            notice = edits.editing_notice(request.user, context["original"])
+            if notice:
+                self.message_user(request, notice, messages.WARNING)
+        saved = request.method == "POST" and response.status_code == 302
+        if saved and "_continue" not in request.POST:  # and left the form
+            edits.editing_done(request.user, self.model, unquote(object_id))
+        return response
+
+
+class HistoryAdmin(EditVersionMixin, PictureStorageMixin, SimpleHistoryAdmin):
     """django-simple-history's admin, with the revert form held to the same
     rules as the change form: saving a version needs the change permission on
-    the row as it is now (or the add permission, for a deleted row). The base
-    of every admin of content, so pictures are stored by one rule
-    (``PictureStorageMixin``)."""
+    the row as it is now (or the add permission, for a deleted row), and the
+    row unchanged since the form was opened. The base of every admin of
+    content, so versions are checked and pictures stored by one rule each."""
 
     def history_view(self, request, object_id, extra_context=None):
         self.check_history_access(request, object_id)
@@ -179,6 +266,11 @@ class HistoryAdmin(PictureStorageMixin, SimpleHistoryAdmin):
             )
             if not allowed:
                 raise PermissionDenied
+            # The version check locks the row until the save is committed.
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().history_form_view(
+                    request, object_id, version_id, extra_context=extra_context
+                )
         return super().history_form_view(
             request, object_id, version_id, extra_context=extra_context
         )
@@ -241,7 +333,9 @@ class RestoreDeletedMixin:
         if not self.has_add_permission(request):
             raise PermissionDenied
         if request.method == "POST":
-            return self.restore(request, request.POST.get("pk", ""))
+            return self.restore(
+                request, request.POST.get("pk", ""), request.POST.get("version", "")
+            )
         return TemplateResponse(
             request,
             "admin/deleted_list.html",
@@ -253,12 +347,23 @@ class RestoreDeletedMixin:
             },
         )
 
-    def restore(self, request, pk):
+    def restore(self, request, pk, version):
+        """Restore the row as the trash showed it (``version``, its deletion
+        record): not when its history has moved on since."""
         trash = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted")
         try:
-            obj = deleted_restore(model=self.model, pk=int(pk), user=request.user)
+            obj = deleted_restore(
+                model=self.model, pk=int(pk), version=int(version), user=request.user
+            )
         except (ValueError, ObjectDoesNotExist):
             self.message_user(request, _("没有找到这条已删除的记录。"), messages.ERROR)
+            return redirect(trash)
+        except StaleVersion as stale:
+            labels = [
+                str(self.opts.get_field(name).verbose_name) for name in stale.changed
+            ]
+            message = edits.stale_restore_message(stale.latest, labels)
+            self.message_user(request, message, messages.ERROR)
             return redirect(trash)
         self.log_addition(request, obj, [{"added": {}}])
         self.message_user(request, _("已恢复:%(obj)s") % {"obj": obj}, messages.SUCCESS)

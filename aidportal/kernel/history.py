@@ -5,10 +5,20 @@ from datetime import timedelta
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
 
+from aidportal.kernel.edits import changed_fields
 from aidportal.kernel.policy import Actor, Guarded, unpublished_unless_allowed
 
 # Rows deleted by the same cascade are recorded within this window.
 CASCADE_WINDOW = timedelta(minutes=1)
+
+
+class StaleVersion(Exception):
+    """The row's history moved on from the version a form was built from:
+    ``latest`` is its newest record, ``changed`` the fields that differ."""
+
+    def __init__(self, latest, changed: list[str]):
+        super().__init__(f"history moved on to record {latest.history_id}")
+        self.latest, self.changed = latest, changed
 
 
 def deleted_records(model: type[models.Model], *, limit: int = 100) -> list:
@@ -47,12 +57,21 @@ def _incoming_many_to_many(model):
 
 
 @transaction.atomic
-def deleted_restore(*, model: type[models.Model], pk: int, user: Actor) -> models.Model:
+def deleted_restore(
+    *, model: type[models.Model], pk: int, user: Actor, version: int | None = None
+) -> models.Model:
     """Bring a deleted row back as it was: its fields, its many-to-many links
     both ways, and the rows its deletion cascaded to (gallery pictures,
     assignments). Content restored by someone without the publish permission
-    comes back unpublished. Returns the restored instance."""
-    record = model.history.filter(id=pk).latest("history_date")
+    comes back unpublished. Returns the restored instance.
+
+    ``version``: the deletion record the trash showed. When the row's history
+    has moved on since (restored, changed or deleted again by someone else),
+    nothing is restored: StaleVersion."""
+    if version is None:
+        record = model.history.filter(id=pk).latest("history_date")
+    else:
+        record = _current_deletion(model, pk, version)
     if record.history_type != "-" or model.objects.filter(pk=pk).exists():
         raise ValueError(f"{model._meta.verbose_name} {pk} is not deleted")
     instance = _restore_row(record, user)
@@ -88,6 +107,22 @@ def deleted_restore(*, model: type[models.Model], pk: int, user: Actor) -> model
                 # restore what can be restored, leave this one in history.
                 continue
     return instance
+
+
+def _current_deletion(model, pk, version):
+    """The deletion record ``version`` of row ``pk`` if it is still the row's
+    newest record (locked, so that two restores of one row take turns);
+    StaleVersion if another came after it."""
+    # Newest first by id: insertion order, whatever the clocks of the servers.
+    history = model.history.filter(id=pk).order_by("-history_id")
+    chosen = history.get(history_id=version, history_type="-")
+    # Wait for a restore of the row in flight, then read what it committed.
+    history.select_for_update().first()
+    latest = history.select_related("history_user").first()
+    if latest.history_id != chosen.history_id:
+        # Deletion records keep no many-to-many links: compare the fields.
+        raise StaleVersion(latest, changed_fields(model, chosen, latest))
+    return chosen
 
 
 def _restore_row(record, user: Actor) -> models.Model:

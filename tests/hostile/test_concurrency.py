@@ -2,10 +2,11 @@
 
 PostgreSQL: two imports of overlapping rosters and an admin edit start
 together (a barrier); no unit or person is duplicated, and each import either
-writes all of its rows or fails and writes none. SQLite: while one connection
-holds the write lock, public pages still answer 200 and a second writer waits
-instead of failing with "database is locked" — on a database file, in a
-separate process, since the test database is in memory.
+writes all of its rows or fails and writes none. Two saves of one version of
+an article at once: one is saved, the other refused as out of date. SQLite:
+while one connection holds the write lock, public pages still answer 200 and a
+second writer waits instead of failing with "database is locked" — on a
+database file, in a separate process, since the test database is in memory.
 """
 
 import io
@@ -25,6 +26,7 @@ from django.db.models import Count
 from django.test import Client
 
 from personnel.models import Assignment, Person, Unit
+from tests.builders import article_post, make_article, unit_form
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = "姓名,派出单位,对口支援单位,职务\n"
@@ -101,12 +103,11 @@ def test_two_overlapping_imports_and_an_admin_edit_at_once(tmp_path, admin_user)
     second = roster_csv(tmp_path / "b.csv", range(150, 450))
     admin = Client()
     admin.force_login(admin_user)
+    # The form as opened before the imports start.
+    form = unit_form(unit, short_name="一中", aliases="", kind="school")
 
     def edit_unit():
-        response = admin.post(
-            f"/admin/personnel/unit/{unit.pk}/change/",
-            {"name": unit.name, "short_name": "一中", "aliases": "", "kind": "school"},
-        )
+        response = admin.post(f"/admin/personnel/unit/{unit.pk}/change/", form)
         return response.status_code
 
     results = run_together(importer(first), importer(second), edit_unit)
@@ -176,6 +177,32 @@ def test_two_admin_imports_of_the_same_file_at_once(tmp_path, admin_user):
     assert results == [302, 302]
     assert_no_duplicates()
     assert Assignment.objects.count() == 200 + 35
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_one_version_at_once_one_is_refused(django_user_model):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time (IMMEDIATE transactions)")
+    article = make_article(title="原来的标题")
+    url = f"/admin/articles/article/{article.pk}/change/"
+    history = article.history.count()
+
+    def save(name):
+        client = Client()
+        client.force_login(django_user_model.objects.create_superuser(name))
+        # Both forms opened before either is saved: one version.
+        form = article_post(article, title=f"{name}的标题")
+        return lambda: client.post(url, form).status_code
+
+    results = run_together(save("zhangsan"), save("lisi"))
+
+    # The second waits for the first to commit, then finds its form out of
+    # date (without the row lock both would pass the check and save).
+    assert sorted(results) == [200, 302]
+    article.refresh_from_db()
+    winner = ["zhangsan", "lisi"][results.index(302)]
+    assert article.title == f"{winner}的标题"
+    assert article.history.count() == history + 1
 
 
 SCENARIO = """

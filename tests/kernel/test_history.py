@@ -27,6 +27,7 @@ from tests.builders import (
     person_post,
     posted_form,
     project_post,
+    restore_form,
 )
 
 pytestmark = pytest.mark.django_db
@@ -366,7 +367,7 @@ def test_restoring_from_the_trash_brings_back_fields_and_relations(admin_client,
     assert [record.id for record in trash.context["records"]] == [obj.pk]
     assert str(obj) in trash.content.decode()
 
-    response = admin_client.post(trash_url(admin), {"pk": obj.pk})
+    response = admin_client.post(trash_url(admin), restore_form(model, obj.pk))
     assert response.status_code == 302
     assert response["Location"] == reverse(f"admin:{admin}_change", args=[obj.pk])
     assert differences(state(model.objects.get(pk=obj.pk)), before) == {}
@@ -379,7 +380,7 @@ def test_restoring_from_the_trash_keeps_the_creation_time(admin_client, kind):
     obj = make()
     assert obj.created_at == LONG_AGO
     admin_client.post(reverse(f"admin:{admin}_delete", args=[obj.pk]), {"post": "yes"})
-    response = admin_client.post(trash_url(admin), {"pk": obj.pk})
+    response = admin_client.post(trash_url(admin), restore_form(model, obj.pk))
     assert response.status_code == 302
     assert model.objects.get(pk=obj.pk).created_at == LONG_AGO
 
@@ -396,7 +397,9 @@ def test_an_editor_restores_a_deleted_live_article_as_a_draft(client, login):
 
     editor = login("editor")
     assert editor.get(trash_url("articles_article")).status_code == 200
-    response = editor.post(trash_url("articles_article"), {"pk": article.pk})
+    response = editor.post(
+        trash_url("articles_article"), restore_form(Article, article.pk)
+    )
     assert response.status_code == 302
     restored = Article.objects.get(pk=article.pk)
     assert restored.status == Article.Status.DRAFT
@@ -416,7 +419,9 @@ def test_an_editor_restores_a_deleted_public_person_hidden(client, login):
     client.logout()
 
     editor = login("editor")
-    response = editor.post(trash_url("personnel_person"), {"pk": person.pk})
+    response = editor.post(
+        trash_url("personnel_person"), restore_form(Person, person.pk)
+    )
     assert response.status_code == 302
     after = person_state(Person.objects.get(pk=person.pk))
     assert after["row"].pop("is_public") is False
@@ -503,7 +508,9 @@ def test_a_person_restored_from_the_trash_is_found_again(admin_client):
         reverse("admin:personnel_person_delete", args=[person.pk]), {"post": "yes"}
     )
     assert not Assignment.objects.search("jicheng").exists()
-    response = admin_client.post(trash_url("personnel_person"), {"pk": person.pk})
+    response = admin_client.post(
+        trash_url("personnel_person"), restore_form(Person, person.pk)
+    )
     assert response.status_code == 302
     assert list(Person.objects.search("jc")) == [person]
     assert [a.pk for a in Assignment.objects.search("jicheng")] == [assignment.pk]

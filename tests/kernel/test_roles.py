@@ -19,6 +19,7 @@ from tests.builders import (
     batch_form,
     csv_upload,
     database_snapshot,
+    edit_version,
     form_errors,
     make_article,
     make_assignment,
@@ -435,6 +436,7 @@ def test_an_editor_cannot_move_an_assignment_to_a_public_person(login):
             "position": "校长",
             "arrived_on": "",
             "left_on": "",
+            **edit_version(assignment),
         },
     )
     assert not public.assignments.exists()

@@ -5,7 +5,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from personnel.models import Assignment, Batch, Category, Person, Unit
-from tests.builders import csv_upload, make_assignment, make_batch, make_unit, unit_form
+from tests.builders import (
+    csv_upload,
+    edit_version,
+    make_assignment,
+    make_batch,
+    make_unit,
+    unit_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +308,7 @@ def test_editing_through_the_admin_records_history_with_the_editor(
     before = obj.history.count()
     response = admin_client.post(
         reverse(f"admin:personnel_{model}_change", args=[obj.pk]),
-        {**form(obj), field: value},
+        {**form(obj), **edit_version(obj), field: value},
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert obj.history.count() == before + 1

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from projects.models import Project
 from tests.builders import (
+    edit_version,
     make_article,
     make_assignment,
     make_project,
@@ -243,7 +244,10 @@ def test_changing_a_project_records_who_and_history(
     project = make_project(name="旧名称", created_by=author, updated_by=author)
     response = admin_client.post(
         reverse("admin:projects_project_change", args=[project.pk]),
-        project_form(name="新名称", status=Project.Status.PUBLISHED),
+        {
+            **project_form(name="新名称", status=Project.Status.PUBLISHED),
+            **edit_version(project),
+        },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     project.refresh_from_db()
