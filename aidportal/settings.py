@@ -90,6 +90,9 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, which keeps pages uncompressed: each answer is
+    # compressed for the client that accepts it (never one holding a secret).
+    "aidportal.kernel.compression.PublicGZipMiddleware",
     # Before the session: anonymous pages are answered without touching it.
     "aidportal.kernel.caching.PageCacheMiddleware",
     # Below the page cache, which serves a stale page instead of its 503.
@@ -330,7 +333,7 @@ LOGGING = {
 
 SITE_NAME = "杭州援疆 · 援建阿克苏"
 SITE_DESCRIPTION = (
-    "杭州市对口支援新疆阿克苏市工作门户:援建动态、援建项目与援疆干部人才名录。"
+    "杭州市对口支援新疆阿克苏市工作门户：援建动态、援建项目与援疆干部人才名录。"
 )
 ARTICLES_PER_PAGE = 20
 # Anonymous pages: kept in the cache at most this long (and never past the next
@@ -347,6 +350,9 @@ LIST_COUNT_CAP = 1000
 # Site search ranks (title matches first) among this many newest matches.
 SEARCH_RANK_WINDOW = 2000
 ROSTER_PER_PAGE = 50
+# A roster unit facet lists at most this many units behind 更多, so a page of a
+# huge roster stays small; it counts the others, which a search by name finds.
+ROSTER_FACET_UNITS = 200
 # Uploaded pictures: a byte and a pixel budget (well under Pillow's bomb guard).
 IMAGE_MAX_BYTES = 10 * 2**20
 IMAGE_MAX_PIXELS = 40_000_000

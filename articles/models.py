@@ -20,7 +20,7 @@ class Channel(Content):
         _("网址名"),
         max_length=40,
         unique=True,
-        help_text=_("英文字母、数字或连字符,例如 news;用于网址 /channels/news/。"),
+        help_text=_("英文字母、数字或连字符，例如 news；用于网址 /channels/news/。"),
     )
     description = models.TextField(_("简介"), blank=True)
     position = models.PositiveSmallIntegerField(

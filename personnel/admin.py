@@ -92,7 +92,9 @@ class MarkReturnedMixin:
     def open_assignments(self, queryset):
         raise NotImplementedError
 
-    @admin.action(description=_("标记为已返回(填写离岗日期)"), permissions=["publish"])
+    @admin.action(
+        description=_("标记为已返回（填写离岗日期）"), permissions=["publish"]
+    )
     def mark_returned(self, request, queryset):
         if "apply" in request.POST:
             form = MarkReturnedForm(request.POST)
@@ -109,7 +111,7 @@ class MarkReturnedMixin:
                 if skipped:
                     self.message_user(
                         request,
-                        _("%(skipped)d 条任职的到岗日期晚于所填日期,未修改。")
+                        _("%(skipped)d 条任职的到岗日期晚于所填日期，未修改。")
                         % {"skipped": skipped},
                         messages.WARNING,
                     )
@@ -152,7 +154,7 @@ class UnitForm(forms.ModelForm):
         )
         if existing := same.first():
             raise ValidationError(
-                _("已有单位“%(name)s”(空格、全角字符不算区别)。"),
+                _("已有单位“%(name)s”（空格、全角字符不算区别）。"),
                 params={"name": existing.name},
             )
         return name
@@ -307,7 +309,7 @@ class AssignmentAdmin(
                 person = self.cleaned_data["person"]
                 if person is not None and not may_change(user, person):
                     raise ValidationError(
-                        _("%(name)s 已公开;只有发布人可以为其添加或修改任职。"),
+                        _("%(name)s 已公开；只有发布人可以为其添加或修改任职。"),
                         params={"name": person},
                     )
                 return person
@@ -327,7 +329,7 @@ class AssignmentAdmin(
         if result.has_errors() or result.has_validation_errors():
             self.message_user(
                 request,
-                _("导入未完成:有记录无效,未写入任何数据。请重新导入。"),
+                _("导入未完成：有记录无效，未写入任何数据。请重新导入。"),
                 messages.ERROR,
             )
             return redirect(reverse("admin:personnel_assignment_import"))

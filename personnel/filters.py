@@ -42,7 +42,7 @@ class RosterFilter(django_filters.FilterSet):
         method="filter_query",
         max_length=50,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "如:季成、jicheng、浙大一院"}
+            attrs={"type": "search", "placeholder": "如：季成、jicheng、浙大一院"}
         ),
     )
     batch = PublicNumberFilter(

@@ -64,7 +64,7 @@ class RowError:
 
     def __str__(self):
         label = FIELD_LABELS.get(self.field, self.field)
-        return f"第{self.row}行 {label}({self.field}):{self.reason}"
+        return f"第{self.row}行 {label}（{self.field}）：{self.reason}"
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class RosterRow:
 # Errors of a whole file, whichever path reads it (import_roster, the admin).
 EMPTY_FILE = RowError(1, "file", "文件是空的")
 NO_ROWS = RowError(1, "file", "文件中没有任何人员记录")
-NOT_XLSX = RowError(1, "file", "不是有效的 .xlsx 文件(请用 Excel 另存为 .xlsx)")
+NOT_XLSX = RowError(1, "file", "不是有效的 .xlsx 文件（请用 Excel 另存为 .xlsx）")
 
 
 class RosterFileError(Exception):
@@ -155,12 +155,12 @@ def clean_row(row_number, values):
                 cleaned[field] = parse_date(raw)
             except ValueError:
                 errors.append(
-                    RowError(row_number, field, f"无法识别的日期“{raw}”,{DATE_HINT}")
+                    RowError(row_number, field, f"无法识别的日期“{raw}”，{DATE_HINT}")
                 )
             continue
         text = _text(raw)
         if CONTROL_CHARACTERS.search(text):
-            errors.append(RowError(row_number, field, "含有控制字符(如 NUL)"))
+            errors.append(RowError(row_number, field, "含有控制字符（如 NUL）"))
             continue
         if len(text) > MAX_LENGTHS.get(field, 50):
             limit = MAX_LENGTHS.get(field, 50)
@@ -181,7 +181,7 @@ def clean_row(row_number, values):
         try:
             cleaned["batch"] = _batch_number(cleaned["batch"])
         except (ValueError, IndexError):
-            errors.append(RowError(row_number, "batch", "应为数字,如 10 或 第十批"))
+            errors.append(RowError(row_number, "batch", "应为数字，如 10 或 第十批"))
         else:
             if not 0 < cleaned["batch"] < 1000:
                 errors.append(RowError(row_number, "batch", "应在 1 到 999 之间"))
@@ -206,7 +206,7 @@ class RosterCheck:
     def errors(self, row: RosterRow) -> list[RowError]:
         batch = row.batch or self.batch_number
         if not batch:
-            return [RowError(row.row, "batch", "未指定批次(用 --batch 或“批次”列)")]
+            return [RowError(row.row, "batch", "未指定批次（用 --batch 或“批次”列）")]
         key = (
             normalize(row.name),
             normalize(row.sending_unit),
@@ -255,13 +255,13 @@ def read_roster(path):
     reader = readers.get(path.suffix.lower())
     if reader is None:
         raise RosterFileError(
-            [RowError(1, "file", "只支持 .txt(新闻稿名单)、.csv 和 .xlsx 文件")]
+            [RowError(1, "file", "只支持 .txt（新闻稿名单）、.csv 和 .xlsx 文件")]
         )
     try:
         content = path.read_bytes()
     except OSError as error:
         raise RosterFileError(
-            [RowError(1, "file", f"无法读取:{error.strerror}")]
+            [RowError(1, "file", f"无法读取：{error.strerror}")]
         ) from None
     return clean_rows(reader(content))
 
@@ -274,12 +274,12 @@ def decode_text(content):
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
         raise RosterFileError(
-            [RowError(line, "file", "不是 UTF-8 编码;请在 Excel 中另存为“CSV UTF-8”")]
+            [RowError(line, "file", "不是 UTF-8 编码；请在 Excel 中另存为“CSV UTF-8”")]
         ) from None
 
 
-UNIT_LINE = re.compile(r"^对口支援单位\s*[::]\s*(?P<unit>\S.*)$")
-END_LINE = re.compile(r"^(来源|作者|编辑|责任编辑)\s*[::]")
+UNIT_LINE = re.compile(r"^对口支援单位\s*[:：]\s*(?P<unit>\S.*)$")
+END_LINE = re.compile(r"^(来源|作者|编辑|责任编辑)\s*[:：]")
 HEADER_CELLS = {"姓名", "派出单位", "对口支援单位职务", "职务"}
 # Cells on one line are separated by tabs, a spaced slash or bar, or a run of
 # two or more spaces; a single space is padding inside a name ("季 成").
@@ -297,7 +297,7 @@ def read_press_release(content):
     text = decode_text(content)
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        raise RosterFileError([RowError(line, "file", "含有 NUL 字符,不是文本文件")])
+        raise RosterFileError([RowError(line, "file", "含有 NUL 字符，不是文本文件")])
     rows, errors, cells, receiving_unit = [], [], [], None
 
     def flush(line_number):
@@ -306,7 +306,7 @@ def read_press_release(content):
                 RowError(
                     cells[0][0],
                     "position" if len(cells) == 2 else "sending_unit",
-                    "这一行的姓名、派出单位、职务不完整(应为三项)",
+                    "这一行的姓名、派出单位、职务不完整（应为三项）",
                 )
             )
             cells.clear()

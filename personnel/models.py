@@ -20,7 +20,9 @@ from aidportal.kernel.policy import Guarded
 from aidportal.kernel.publishing import Content, PublicState, in_order
 from aidportal.kernel.search import Searchable, SearchableHistory, sorted_matches
 
-ALIAS_SEPARATORS = re.compile(r"[,,、;;\n]+")
+# Staff separate aliases as the help text shows, with full-width commas, or
+# with whatever their keyboard gives.
+ALIAS_SEPARATORS = re.compile(r"[,，、;；\n]+")
 
 
 class Category(models.TextChoices):
@@ -63,13 +65,16 @@ class Unit(StrippedName, Content, Guarded, Searchable):
         _("别名"),
         max_length=300,
         blank=True,
-        help_text=_("其他常用叫法,用逗号或顿号分隔,例如:浙大一院、浙一医院。"),
+        help_text=_("其他常用叫法，用逗号或顿号分隔，例如：浙大一院、浙一医院。"),
     )
     kind = models.CharField(
         _("类型"), max_length=12, choices=Kind.choices, default=Kind.OTHER
     )
     region = models.CharField(
-        _("所在地区"), max_length=50, blank=True, help_text=_("例如:萧山区、阿克苏市。")
+        _("所在地区"),
+        max_length=50,
+        blank=True,
+        help_text=_("例如：萧山区、阿克苏市。"),
     )
 
     history = SearchableHistory()
@@ -121,7 +126,10 @@ class BatchQuerySet(models.QuerySet):
 class Batch(Content, Guarded):
     number = models.PositiveSmallIntegerField(_("批次"), unique=True)
     label = models.CharField(
-        _("名称"), max_length=30, blank=True, help_text=_("留空则自动生成,如“第十批”。")
+        _("名称"),
+        max_length=30,
+        blank=True,
+        help_text=_("留空则自动生成，如“第十批”。"),
     )
     start_year = models.PositiveSmallIntegerField(_("开始年份"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("结束年份"), null=True, blank=True)
@@ -194,7 +202,7 @@ class Person(StrippedName, Content, PublicState, Searchable):
     name = models.CharField(
         _("姓名"),
         max_length=50,
-        help_text=_("按公开发布的写法填写;空格、全角空格不影响检索。"),
+        help_text=_("按公开发布的写法填写；空格、全角空格不影响检索。"),
     )
     name_key = models.CharField(max_length=50, db_index=True, editable=False)
     # Every reading of the surname is kept, so these outgrow the name itself.
@@ -207,7 +215,7 @@ class Person(StrippedName, Content, PublicState, Searchable):
     photo = PictureField(_("照片"), blank=True)
     photo_alt = models.CharField(_("照片替代文字"), max_length=200, blank=True)
     is_public = models.BooleanField(
-        _("公开"), default=True, help_text=_("取消勾选后,此人不出现在网站和导出中。")
+        _("公开"), default=True, help_text=_("取消勾选后，此人不出现在网站和导出中。")
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
@@ -287,10 +295,12 @@ class AssignmentQuerySet(models.QuerySet):
         key = normalize(query)
         return self.filter(search_text__substring=key) if key else self
 
-    def facets(self, *, units=20, sample=None):
+    def facets(self, *, top=10, units=None, sample=None):
         """Counts of the rows by batch, category, receiving and sending unit,
         and how many are in post today: one query. With ``sample``, over the
-        first ``sample`` rows only (a bounded cost on huge results)."""
+        first ``sample`` rows only (a bounded cost on huge results). A unit
+        facet has its ``top`` units in view and the others behind 更多, at
+        most ``units`` in all (the rest are counted as left out)."""
         rows = self
         if sample is not None:
             rows = self.model.objects.filter(
@@ -310,6 +320,7 @@ class AssignmentQuerySet(models.QuerySet):
                     rows,
                     "receiving_unit_id",
                     label="receiving_unit__name",
+                    top=top,
                     limit=units,
                     number=True,
                 ),
@@ -317,6 +328,7 @@ class AssignmentQuerySet(models.QuerySet):
                     rows,
                     "sending_unit_id",
                     label="sending_unit__name",
+                    top=top,
                     limit=units,
                     number=True,
                 ),
@@ -341,7 +353,7 @@ class Assignment(Content, Guarded, Searchable):
         related_name="assignments",
     )
     term = models.CharField(
-        _("期"), max_length=20, blank=True, help_text=_("例如:首期、二期。")
+        _("期"), max_length=20, blank=True, help_text=_("例如：首期、二期。")
     )
     sending_unit = models.ForeignKey(
         Unit,
@@ -356,7 +368,7 @@ class Assignment(Content, Guarded, Searchable):
         related_name="received_assignments",
     )
     position = models.CharField(
-        _("对口支援单位职务"), max_length=200, blank=True, help_text=_("例如:副院长。")
+        _("对口支援单位职务"), max_length=200, blank=True, help_text=_("例如：副院长。")
     )
     arrived_on = models.DateField(_("到岗日期"), null=True, blank=True)
     left_on = models.DateField(

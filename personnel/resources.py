@@ -36,10 +36,10 @@ class RosterOptionsMixin(forms.Form):
         min_value=1,
         max_value=999,
         required=False,
-        help_text=_("文件没有“批次”列时必填,例如 10。"),
+        help_text=_("文件没有“批次”列时必填，例如 10。"),
     )
     term = forms.CharField(
-        label=_("期"), max_length=20, required=False, help_text=_("例如:首期。")
+        label=_("期"), max_length=20, required=False, help_text=_("例如：首期。")
     )
     category = forms.ChoiceField(
         label=_("类别"),
@@ -62,7 +62,7 @@ class RosterConfirmImportForm(RosterOptionsMixin, ConfirmImportForm):
 def _row_validation_error(row_errors):
     return ValidationError(
         {
-            f"{FIELD_LABELS.get(error.field, error.field)}({error.field})": [
+            f"{FIELD_LABELS.get(error.field, error.field)}（{error.field}）": [
                 error.reason
             ]
             for error in row_errors

@@ -58,9 +58,9 @@ class ImportReport:
 
     def __str__(self):
         return (
-            f"{self.rows} 行:新增人员 {self.people_created},沿用已有人员 "
-            f"{self.people_reused};新增任职 {self.assignments_created},更新任职 "
-            f"{self.assignments_updated};新增单位 {len(self.units_created)}"
+            f"{self.rows} 行：新增人员 {self.people_created}，沿用已有人员 "
+            f"{self.people_reused}；新增任职 {self.assignments_created}，更新任职 "
+            f"{self.assignments_updated}；新增单位 {len(self.units_created)}"
         )
 
 
@@ -135,7 +135,7 @@ class RosterWriter:
             self.report.people_created += 1
         elif not may_change(self.user, person):
             raise ValidationError(
-                {"name": _("%(name)s 已公开,只有发布人可以修改。") % {"name": name}}
+                {"name": _("%(name)s 已公开，只有发布人可以修改。") % {"name": name}}
             )
         else:
             self.report.people_reused += 1

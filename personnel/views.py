@@ -57,7 +57,8 @@ class RosterView(RosterMixin, ListView):
         return {
             **context,
             "facets": self.filterset.qs.facets(
-                sample=settings.LIST_COUNT_CAP if sampled else None
+                units=settings.ROSTER_FACET_UNITS,
+                sample=settings.LIST_COUNT_CAP if sampled else None,
             ),
             "facets_sampled": sampled,
             "sort": self.filterset.sort_key,
@@ -90,11 +91,11 @@ class RosterExportView(RosterExportMixin, View):
                 "400.html",
                 {
                     "message": (
-                        f"所选名单超过单次导出上限 {error.limit} 行;"
-                        "请缩小筛选范围,或下载完整名单。"
+                        f"所选名单超过单次导出上限 {error.limit} 行；"
+                        "请缩小筛选范围，或下载完整名单。"
                     ),
                     "more_url": reverse(f"personnel:export-{self.format}"),
-                    "more_label": f"下载完整名单({spec.suffix.upper()})",
+                    "more_label": f"下载完整名单（{spec.suffix.upper()}）",
                 },
                 status=400,
             )

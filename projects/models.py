@@ -16,7 +16,14 @@ from aidportal.kernel.search import SearchableHistory
 
 
 def _total_expressions():
+    """The figures summed over projects, and how many projects give each: a
+    total of two projects' investments is not "the investment" of five."""
+    # The counts come first: once the sum is named "investment", that name
+    # means the sum, not the column.
     return {
+        "investment_count": Count("investment"),
+        "floor_area_count": Count("floor_area"),
+        "jobs_count": Count("jobs_created"),
         "investment": Sum("investment"),
         "floor_area": Sum("floor_area"),
         "jobs": Sum("jobs_created"),
@@ -39,12 +46,17 @@ class ProjectQuerySet(PublishableQuerySet):
         )
 
     def totals(self):
-        """Investment (万元), floor area (m²), jobs and count: one query."""
+        """Investment (万元), floor area (m²), jobs, how many projects give
+        each, and the count: one query."""
         return self.order_by().aggregate(**_total_expressions())
 
     def statistics(self):
         """Totals overall, by category and by start year, and the sector and
-        stage facets, in one query."""
+        stage facets, in one query.
+
+        ``by_year`` ends with the projects of no known year (``year`` None),
+        so its rows add up to the overall totals; the year facet, a list of
+        filters, leaves them out."""
         totals = _total_expressions()
         del totals["count"]
         plain = self.order_by()
@@ -52,10 +64,10 @@ class ProjectQuerySet(PublishableQuerySet):
             {
                 "category": Facet(plain, "category", choices=Project.Category.choices),
                 "year": Facet(
-                    plain.exclude(start_date=None, completion_date=None).with_year(),
+                    plain.with_year(),
                     "year",
                     number=True,
-                    order=lambda row: row["value"],
+                    order=lambda row: (row["value"] is None, row["value"] or 0),
                 ),
                 "sector": Facet(plain, "sector", choices=Project.Sector.choices),
                 "stage": Facet(plain, "stage", choices=Project.Stage.choices),
@@ -73,14 +85,15 @@ class ProjectQuerySet(PublishableQuerySet):
             # A column nobody filled in stays unknown (shown as "—"), not 0.
             known = [row[key] for row in by_category if row[key] is not None]
             overall[key] = sum(known) if known else None
-        overall["count"] = overall["count"] or 0
+        for key in ("investment_count", "floor_area_count", "jobs_count", "count"):
+            overall[key] = overall[key] or 0
         return {
             "overall": overall,
             "by_category": by_category,
             "by_year": by_year,
             "facets": {
                 "category": facets["category"],
-                "year": list(reversed(by_year)),
+                "year": [row for row in reversed(by_year) if row["year"] is not None],
                 "sector": facets["sector"],
                 "stage": facets["stage"],
             },
@@ -120,22 +133,24 @@ class Project(Publishable):
         _("建设状态"), max_length=12, choices=Stage.choices, default=Stage.PLANNED
     )
     location = models.CharField(
-        _("地点"), max_length=100, blank=True, help_text=_("例如:阿克苏市阿依库勒镇。")
+        _("地点"), max_length=100, blank=True, help_text=_("例如：阿克苏市阿依库勒镇。")
     )
     start_date = models.DateField(_("开工日期"), null=True, blank=True)
     completion_date = models.DateField(_("竣工日期"), null=True, blank=True)
     investment = models.DecimalField(
-        _("投资(万元)"),
+        _("投资（万元）"),
         max_digits=12,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("以万元为单位,例如 2791;35.3亿元填 353000。"),
+        help_text=_("以万元为单位，例如 2791；35.3亿元填 353000。"),
     )
     floor_area = models.DecimalField(
-        _("建筑面积(平方米)"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("建筑面积（平方米）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    jobs_created = models.PositiveIntegerField(_("带动就业(人)"), null=True, blank=True)
+    jobs_created = models.PositiveIntegerField(
+        _("带动就业（人）"), null=True, blank=True
+    )
     partner = models.CharField(_("合作企业"), max_length=100, blank=True)
     people = models.ManyToManyField(
         "personnel.Person",

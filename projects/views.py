@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from aidportal.kernel.pagination import CappedPaginator
@@ -17,6 +18,12 @@ def chart_rows(rows, key):
     ]
 
 
+def year_label(year):
+    """A bar's name: "2020年", or 年份未注明 for projects without dates, which
+    still count towards the total the chart adds up to."""
+    return _("年份未注明") if year is None else f"{year}年"
+
+
 class ProjectListView(FilteredListMixin, ListView):
     filterset_class = ProjectFilter
     paginate_by = PROJECTS_PER_PAGE
@@ -30,8 +37,15 @@ class ProjectListView(FilteredListMixin, ListView):
         statistics = self.filterset.qs.statistics()
         return super().get_context_data(
             statistics=statistics,
+            overall=statistics["overall"],
             facets=statistics["facets"],
-            by_year=chart_rows(statistics["by_year"], "investment"),
+            by_year=chart_rows(
+                [
+                    {**row, "label": year_label(row["year"])}
+                    for row in statistics["by_year"]
+                ],
+                "investment",
+            ),
             by_category=chart_rows(statistics["by_category"], "investment"),
             **kwargs,
         )

@@ -501,3 +501,18 @@ def facet(response, name):
 def xml_of(response):
     """The parsed XML document of a feed or sitemap response."""
     return ET.fromstring(response.content)
+
+
+def tags(response, name):
+    """The attributes of every <name> element of a page, in page order."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == name:
+                found.append({key: value or "" for key, value in attrs})
+
+    Parser(convert_charrefs=True).feed(response.content.decode())
+    return found

@@ -366,7 +366,9 @@ class RestoreDeletedMixin:
             self.message_user(request, message, messages.ERROR)
             return redirect(trash)
         self.log_addition(request, obj, [{"added": {}}])
-        self.message_user(request, _("已恢复:%(obj)s") % {"obj": obj}, messages.SUCCESS)
+        self.message_user(
+            request, _("已恢复：%(obj)s") % {"obj": obj}, messages.SUCCESS
+        )
         return redirect(
             reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
@@ -451,7 +453,7 @@ class SignedImportMixin:
         if dataset is None:
             self.message_user(
                 request,
-                _("导入文件已失效或无法读取(可能已经导入过);请重新选择文件导入。"),
+                _("导入文件已失效或无法读取（可能已经导入过）；请重新选择文件导入。"),
                 messages.ERROR,
             )
             opts = self.model._meta

@@ -283,9 +283,11 @@ def cache_params(view: Callable, *names: str, search: Iterable[str] = ()) -> Cal
 
 def entity_tag(version: int, day: date, digest: str) -> str:
     """An opaque ETag of (site version, day, page): it changes with each of
-    them and tells nothing of when the content changed."""
+    them and tells nothing of when the content changed. Weak: it names the
+    page, not its bytes, which differ between the gzip and the plain answer
+    (aidportal.kernel.compression)."""
     tag = salted_hmac("page-etag", f"{version}:{day:%Y%m%d}:{digest}").hexdigest()
-    return f'"{tag[:32]}"'
+    return f'W/"{tag[:32]}"'
 
 
 def current_site_version(now: float | None = None) -> tuple[int, float | None]:
@@ -435,7 +437,9 @@ class PageCacheMiddleware:
     def not_modified(request, etag, modified):
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None:
-            return etag in [tag.strip() for tag in if_none_match.split(",")]
+            # Weak comparison (RFC 9110 13.1.2), as If-None-Match asks.
+            tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+            return etag.removeprefix("W/") in tags
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         return since is not None and since >= modified
 

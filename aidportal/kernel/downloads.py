@@ -56,7 +56,7 @@ class Busy(Later):
     """Another build holds the slot this one needs."""
 
     status = 429
-    message = "文件正在生成,请稍后再试。"
+    message = "文件正在生成，请稍后再试。"
     retry_setting = "DOWNLOAD_RETRY_AFTER"
 
 
@@ -64,7 +64,7 @@ class Preparing(Later):
     """The file is being built in the background."""
 
     status = 503
-    message = "文件较大,正在生成,请稍后再下载。"
+    message = "文件较大，正在生成，请稍后再下载。"
     retry_setting = "DOWNLOAD_PREPARING_RETRY_AFTER"
 
 

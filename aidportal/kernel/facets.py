@@ -2,7 +2,8 @@
 
 All the facets of a page come from one query: a UNION ALL of one grouped
 SELECT per facet, so a list page costs the same number of queries however
-many facets it shows.
+many facets it shows. A long facet keeps every value: the first few are in
+view, the others behind 更多.
 """
 
 from dataclasses import dataclass
@@ -17,8 +18,9 @@ class Facet:
 
     The label comes from another column (``label``), from ``choices``, or is
     the value itself. Largest first unless ``order`` (a key function of a
-    row) says otherwise; at most ``limit`` rows. ``number`` turns the value,
-    which the union carries as text, back into an integer.
+    row) says otherwise; the first ``top`` rows in view, the others behind
+    更多; at most ``limit`` rows in all. ``number`` turns the value, which the
+    union carries as text, back into an integer.
     """
 
     rows: object
@@ -26,8 +28,27 @@ class Facet:
     label: str | None = None
     choices: tuple = ()
     order: object = None
+    top: int | None = None
     limit: int | None = None
     number: bool = False
+
+
+class FacetRows(list):
+    """The rows of one facet, in order: ``shown`` in view, ``more`` behind
+    更多, and how many values were ``left_out`` past the facet's limit."""
+
+    def __init__(self, rows, *, top=None, left_out=0):
+        super().__init__(rows)
+        self.top = top
+        self.left_out = left_out
+
+    @property
+    def shown(self):
+        return self[: self.top] if self.top else list(self)
+
+    @property
+    def more(self):
+        return self[self.top :] if self.top else []
 
 
 def _as_text(column):
@@ -48,11 +69,11 @@ def _grouped(name, facet, totals):
     )
 
 
-def facet_counts(facets: dict[str, Facet], **totals) -> dict[str, list[dict]]:
-    """{name: [{"value", "label", "count", *totals}]} of the ``facets``
-    ({name: Facet}), in one query, with the aggregates ``totals`` of each
-    group besides its count. A facet without a ``value`` is a single row
-    over all of its rows (a total)."""
+def facet_counts(facets: dict[str, Facet], **totals) -> dict[str, FacetRows]:
+    """{name: FacetRows of {"value", "label", "count", *totals}} of the
+    ``facets`` ({name: Facet}), in one query, with the aggregates ``totals``
+    of each group besides its count. A facet without a ``value`` is a single
+    row over all of its rows (a total)."""
     first, *rest = (_grouped(name, facet, totals) for name, facet in facets.items())
     results = {name: [] for name in facets}
     labels = {name: dict(facet.choices) for name, facet in facets.items()}
@@ -67,7 +88,8 @@ def facet_counts(facets: dict[str, Facet], **totals) -> dict[str, list[dict]]:
         results[name].append(row)
     for name, facet in facets.items():
         rows = sorted(results[name], key=facet.order or _largest_first)
-        results[name] = rows[: facet.limit] if facet.limit else rows
+        kept = rows[: facet.limit] if facet.limit else rows
+        results[name] = FacetRows(kept, top=facet.top, left_out=len(rows) - len(kept))
     return results
 
 

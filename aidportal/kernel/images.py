@@ -95,23 +95,23 @@ def validate_image_upload(upload: File) -> None:
                 kind, (width, height) = image.format, image.size
                 frames = getattr(image, "n_frames", 1)
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise ValidationError(_("图片像素过多,无法处理。")) from None
+        raise ValidationError(_("图片像素过多，无法处理。")) from None
     except Exception:
         raise ValidationError(
-            _("无法识别的图片文件;请上传 JPEG、PNG、WebP 或 GIF 图片。")
+            _("无法识别的图片文件；请上传 JPEG、PNG、WebP 或 GIF 图片。")
         ) from None
     if kind not in EXTENSIONS:
         raise ValidationError(
-            _("只接受 JPEG、PNG、WebP 或 GIF 图片(不接受 SVG 等格式)。")
+            _("只接受 JPEG、PNG、WebP 或 GIF 图片（不接受 SVG 等格式）。")
         )
     if extension not in EXTENSIONS[kind]:
         raise ValidationError(
-            _("文件内容是 %(kind)s 图片,与扩展名 .%(extension)s 不符。"),
+            _("文件内容是 %(kind)s 图片，与扩展名 .%(extension)s 不符。"),
             params={"kind": kind, "extension": extension},
         )
     if width * height * frames > max_pixels:
         raise ValidationError(
-            _("图片过大:%(width)d×%(height)d×%(frames)d帧,上限%(limit)d万像素。"),
+            _("图片过大：%(width)d×%(height)d×%(frames)d帧，上限%(limit)d万像素。"),
             params={
                 "width": width,
                 "height": height,

@@ -7,6 +7,9 @@ the base of articles and projects: status, schedule, body, cover and the one
 definition of "published" (``PublishableQuerySet.published()``).
 """
 
+import html
+import re
+import unicodedata
 from datetime import datetime
 
 from django.apps import apps
@@ -26,6 +29,22 @@ from aidportal.kernel.images import PictureField
 from aidportal.kernel.policy import Guarded
 from aidportal.kernel.search import Searchable
 
+# What may end a summary that is the body's start cut short, after NFKC (which
+# turns "…" into "..." and full-width ，！？； into ASCII).
+SUMMARY_END = re.compile(r"[。.,!?;]+$")
+
+
+def _compared(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def repeats_start(summary: str, body: str) -> bool:
+    """Whether ``summary`` is only the start of ``body`` (rich text): its first
+    paragraph pasted in, or that cut short with "……". Tags, entities,
+    whitespace and full- or half-width forms do not count as a difference."""
+    lead = SUMMARY_END.sub("", _compared(summary))
+    return bool(lead) and _compared(html.unescape(strip_tags(body))).startswith(lead)
+
 
 def require_alt(instance: models.Model, image: str, alt: str, decorative: str) -> None:
     """A picture needs alternative text unless it is marked decorative."""
@@ -34,7 +53,7 @@ def require_alt(instance: models.Model, image: str, alt: str, decorative: str) -
         and not getattr(instance, alt).strip()
         and not getattr(instance, decorative)
     ):
-        raise ValidationError({alt: _("请填写替代文字,或勾选“仅作装饰”。")})
+        raise ValidationError({alt: _("请填写替代文字，或勾选“仅作装饰”。")})
 
 
 def in_order(
@@ -70,7 +89,7 @@ def alt_text(label: str) -> models.CharField:
         label,
         max_length=200,
         blank=True,
-        help_text=_("图片内容的简短描述,供读屏软件朗读。"),
+        help_text=_("图片内容的简短描述，供读屏软件朗读。"),
     )
 
 
@@ -210,7 +229,7 @@ class Publishable(Content, PublicState, Searchable):
         _("摘要"),
         max_length=500,
         blank=True,
-        help_text=_("一两句话,显示在列表和搜索结果中。"),
+        help_text=_("一两句话，显示在列表和搜索结果中。"),
     )
     body = ProseEditorField(
         _("正文"), extensions=BODY_EXTENSIONS, sanitize=True, blank=True
@@ -220,7 +239,7 @@ class Publishable(Content, PublicState, Searchable):
         blank=True,
         width_field="cover_width",
         height_field="cover_height",
-        help_text=_("JPEG、PNG、WebP 或 GIF,不超过 10 MB、4000 万像素。"),
+        help_text=_("JPEG、PNG、WebP 或 GIF，不超过 10 MB、4000 万像素。"),
     )
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -229,7 +248,7 @@ class Publishable(Content, PublicState, Searchable):
     cover_decorative = models.BooleanField(
         _("题图仅作装饰"),
         default=False,
-        help_text=_("勾选后可不填替代文字(读屏软件将跳过此图)。"),
+        help_text=_("勾选后可不填替代文字（读屏软件将跳过此图）。"),
     )
     status = models.CharField(
         _("状态"),
@@ -241,13 +260,13 @@ class Publishable(Content, PublicState, Searchable):
     published_at = models.DateTimeField(
         _("发布时间"),
         default=timezone.now,
-        help_text=_("设为将来的时间即定时发布:到时自动出现在网站上。"),
+        help_text=_("设为将来的时间即定时发布：到时自动出现在网站上。"),
     )
     expires_at = models.DateTimeField(
         _("下线时间"),
         null=True,
         blank=True,
-        help_text=_("可选;到时自动从网站上撤下。"),
+        help_text=_("可选；到时自动从网站上撤下。"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
@@ -288,6 +307,12 @@ class Publishable(Content, PublicState, Searchable):
 
     def get_preview_url(self):
         return reverse(f"{self._meta.app_label}:preview", kwargs={"pk": self.pk})
+
+    @property
+    def summary_repeats_body(self):
+        """The summary is the body's start: above the body it would be read
+        twice, so the page leaves it out (lists and search still show it)."""
+        return repeats_start(self.summary, self.body)
 
     @property
     def is_live(self):

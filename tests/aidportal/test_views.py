@@ -86,7 +86,7 @@ def test_unknown_url_gets_the_portal_404_page(client):
     response = client.get("/no-such-page/")
     html = response.content.decode()
     assert response.status_code == 404
-    assert "页面不存在" in html
+    assert "页面不存在（404）" in html  # full-width brackets in Chinese
     assert "援阿概况" in html  # the page keeps the site's navigation
 
 
@@ -95,7 +95,7 @@ def test_server_error_gets_the_portal_500_page(client):
     client.raise_request_exception = False
     response = client.get("/boom/")
     assert response.status_code == 500
-    assert "服务器暂时出错" in response.content.decode()
+    assert "服务器暂时出错（500）" in response.content.decode()
 
 
 def test_favicon_ico_points_at_the_icon(client):

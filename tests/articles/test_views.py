@@ -11,6 +11,7 @@ from tests.builders import (
     make_article,
     make_article_image,
     make_channel,
+    tags,
 )
 
 pytestmark = pytest.mark.django_db
@@ -110,9 +111,9 @@ def test_article_page_shows_the_reference_page_parts(client):
     for fragment in (
         "西湖水来 天山花开",
         "第十批援疆工作综述",
-        "来源:杭州日报",
-        "作者:林尧",
-        "编辑:高婷婷",
+        "来源：杭州日报",
+        "作者：林尧",
+        "编辑：高婷婷",
         'alt="果品首发仪式"',
         "<figcaption>核桃十车首发。</figcaption>",
         "<figcaption>医生查房照片</figcaption>",
@@ -120,6 +121,104 @@ def test_article_page_shows_the_reference_page_parts(client):
         "您现在的位置",
     ):
         assert fragment in html
+
+
+def credits_of(response):
+    html = response.content.decode()
+    start = html.find('<p class="article-credits">')
+    return html[start : html.index("</p>", start)] if start >= 0 else None
+
+
+def test_empty_credit_fields_are_left_out(client):
+    article = make_article(source="杭州日报", author="", editor="高婷婷")
+    credits = credits_of(client.get(article.get_absolute_url()))
+    assert "来源：杭州日报" in credits
+    assert "编辑：高婷婷" in credits
+    assert "作者" not in credits
+
+
+def test_an_article_without_credits_has_no_credits_line(client):
+    article = make_article(source="", author="", editor="")
+    response = client.get(article.get_absolute_url())
+    assert credits_of(response) is None
+    assert "作者" not in response.content.decode()
+
+
+def shows_summary(response):
+    return '<p class="article-summary">' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("summary", "body"),
+    [
+        (
+            "6月28日，78名人才返回杭州。",
+            "<p>6月28日，78名人才返回杭州。</p><p>次段。</p>",
+        ),
+        # Tags, entities, line breaks and the width of punctuation differ.
+        (
+            "6月28日, 78名人才 返回杭州。",
+            "<p>6月28日，<strong>78名</strong>人才\n返回&#26477;州。</p>",
+        ),
+        # The first paragraph cut short.
+        ("6月28日，78名人才返回……", "<p>6月28日，78名人才返回杭州。</p>"),
+        ("6月28日，78名人才返回...", "<p>6月28日，78名人才返回杭州。</p>"),
+    ],
+)
+def test_summary_that_only_repeats_the_body_start_is_left_out(client, summary, body):
+    article = make_article(summary=summary, body=body)
+    response = client.get(article.get_absolute_url())
+    assert not shows_summary(response)
+    # Lists still show it: there it stands alone.
+    listed = client.get(reverse("articles:list")).content.decode()
+    assert '<p class="card-summary">' in listed
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "78名援疆人才完成任务，6月28日回到杭州。",  # says it another way
+        "6月28日，78名人才返回杭州，结束了援疆工作。",  # says more
+    ],
+)
+def test_summary_that_says_something_else_is_shown(client, summary):
+    article = make_article(summary=summary, body="<p>6月28日，78名人才返回杭州。</p>")
+    assert shows_summary(client.get(article.get_absolute_url()))
+
+
+def test_cover_links_are_named_by_the_headline(client):
+    article = make_article(
+        title="援疆医生完成首例手术", cover=image_file(), cover_alt="手术室里的医生"
+    )
+    response = client.get(reverse("articles:list"))
+    [link] = [a for a in tags(response, "a") if a.get("class") == "card-cover"]
+    assert link["href"] == article.get_absolute_url()
+    assert link["aria-label"] == "援疆医生完成首例手术"
+    assert [img["alt"] for img in tags(response, "img")] == ["手术室里的医生"]
+
+
+def test_only_the_first_cover_of_a_list_loads_at_once(client):
+    now = timezone.now()
+    make_article(title="最新无图", published_at=now - timedelta(minutes=1))
+    for minutes in (2, 3, 4):
+        make_article(cover=image_file(), published_at=now - timedelta(minutes=minutes))
+    images = tags(client.get(reverse("articles:list")), "img")
+    assert [(img["loading"], img.get("fetchpriority")) for img in images] == [
+        ("eager", "high"),
+        ("lazy", None),
+        ("lazy", None),
+    ]
+    # Each keeps its box while it loads: the page does not jump.
+    assert all(img["width"] and img["height"] for img in images)
+
+
+def test_the_cover_of_an_article_page_loads_at_once_and_its_gallery_lazily(client):
+    article = make_article(cover=image_file(), cover_alt="题图")
+    make_article_image(article)
+    cover, gallery = tags(client.get(article.get_absolute_url()), "img")
+    assert (cover["loading"], cover["fetchpriority"]) == ("eager", "high")
+    assert gallery["loading"] == "lazy"
+    assert all(img["width"] and img["height"] for img in (cover, gallery))
 
 
 @pytest.mark.parametrize("kind", NOT_PUBLIC)

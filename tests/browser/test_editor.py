@@ -10,7 +10,7 @@ from PIL import Image
 from articles.models import Article
 from tests.browser.conftest import DESKTOP
 
-TITLE = "援疆医生的一天:从清晨门诊到深夜急诊"
+TITLE = "援疆医生的一天：从清晨门诊到深夜急诊"
 LINK = "https://www.hangzhou.gov.cn/"
 FIGURE_CAPTION = "门诊大厅里排队候诊的群众。"
 COVER_CAPTION = "援疆医生在阿克苏市人民医院查房。"
@@ -44,7 +44,7 @@ def write_body(page, picture_url):
     page.locator(".field-body button[data-name=heading2]").click()
     page.keyboard.press("End")
     page.keyboard.press("Enter")
-    page.keyboard.type("阿克苏市人民医院的门诊七点开诊,")
+    page.keyboard.type("阿克苏市人民医院的门诊七点开诊，")
     menu(page, "bold")
     page.keyboard.type("援疆专家号")
     menu(page, "bold")
@@ -164,7 +164,8 @@ def test_editor_drafts_and_publisher_publishes_then_reverts(
 
     # It is on its channel page, in the feed and in search.
     visitor.goto("/channels/frontline/")
-    assert visitor.locator("main").get_by_role("link", name=TITLE).count() == 1
+    # Its headline, and its cover, which is named by the headline.
+    assert visitor.locator("main").get_by_role("link", name=TITLE).count() == 2
     feed = visitor.request.get("/feeds/articles/")
     assert feed.ok and TITLE in feed.text()
     visitor.goto("/search/?q=援疆专家号")

@@ -64,7 +64,7 @@ def test_reporter_finds_people_narrows_and_exports(demo, open_page):
     assert sorted(row["姓名"] for row in rows) == sorted(shown)
     assert {row["对口支援单位"] for row in rows} == {"阿克苏市实验中学"}
 
-    with open(download(page, "Excel (XLSX)", ".xlsx"), "rb") as f:
+    with open(download(page, "Excel（XLSX）", ".xlsx"), "rb") as f:
         sheet = load_workbook(f, read_only=True).active
         header, *data = sheet.iter_rows(values_only=True)
     name_column = header.index("姓名")

@@ -60,8 +60,8 @@ def test_visitor_reads_from_home_to_the_roster(
     screenshot(page, f"channel-{device}")
 
     # An article of the channel: cover, captions, credits.
-    title = "从一台膝关节置换手术说起:杭州援疆医生的南疆时光"
-    page.locator("main").get_by_role("link", name=title).click()
+    title = "从一台膝关节置换手术说起：杭州援疆医生的南疆时光"
+    page.locator("main .card-title").get_by_role("link", name=title).click()
     page.wait_for_url("**/articles/*/")
     assert page.locator("h1").inner_text() == title
     cover = page.locator("figure.article-cover")
@@ -69,7 +69,7 @@ def test_visitor_reads_from_home_to_the_roster(
     assert cover.locator("figcaption").inner_text()
     assert page.locator(".gallery figcaption").count() >= 1
     credits = page.locator(".article-credits").inner_text()
-    for label in ("来源:", "作者:", "编辑:"):
+    for label in ("来源：", "作者：", "编辑："):
         assert label in credits
     assert (
         page.get_by_role("navigation", name="您现在的位置")
@@ -82,7 +82,7 @@ def test_visitor_reads_from_home_to_the_roster(
 
     # Its project: the facts table and the people who worked on it.
     page.locator(".related-block").get_by_role(
-        "link", name="“组团式”医疗援疆:多院帮科·专科联盟"
+        "link", name="“组团式”医疗援疆：多院帮科·专科联盟"
     ).click()
     page.wait_for_url("**/projects/*/")
     facts = page.locator("table.project-facts")

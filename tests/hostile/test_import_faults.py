@@ -235,7 +235,7 @@ def write(tmp_path, name, content):
 
 
 def names_row_and_field(text, row, field):
-    return re.search(rf"第{row}行[^\n]*\({re.escape(field)}\)", text) is not None
+    return re.search(rf"第{row}行[^\n]*（{re.escape(field)}）", text) is not None
 
 
 # The import_roster command
@@ -361,7 +361,7 @@ def admin_names_row_and_field(response, row, field):
     """The page shows an error of that line of the file and that field: a
     file error, a header error, or a row of the invalid-rows table."""
     text = page_text(response)
-    if f"({field})" not in text:
+    if f"（{field}）" not in text:
         return False
     form = response.context.get("form")
     result = response.context.get("result")
@@ -370,7 +370,7 @@ def admin_names_row_and_field(response, row, field):
         messages += [str(e.error) for e in result.base_errors]
         for invalid in result.invalid_rows:
             if invalid.number == row and any(
-                key.endswith(f"({field})") for key in invalid.error_dict
+                key.endswith(f"（{field}）") for key in invalid.error_dict
             ):
                 return f"<td>{row} </td>" in text
     return any(names_row_and_field(message, row, field) for message in messages)

@@ -49,3 +49,28 @@ def test_largest_first_unless_ordered_and_limited(projects):
     )
     assert [row["value"] for row in counts["largest"]] == ["health"]
     assert [row["value"] for row in counts["alphabetic"]] == ["education", "health"]
+
+
+def test_a_long_facet_keeps_every_value_with_the_first_in_view(projects):
+    counts = facet_counts({"sector": Facet(projects, "sector", top=1)})
+    sector = counts["sector"]
+    assert [row["value"] for row in sector.shown] == ["health"]
+    assert [row["value"] for row in sector.more] == ["education"]
+    assert len(sector) == 2
+    assert sector.left_out == 0
+
+
+def test_a_facet_without_top_has_nothing_behind_more(projects):
+    sector = facet_counts({"sector": Facet(projects, "sector")})["sector"]
+    assert [row["value"] for row in sector.shown] == ["health", "education"]
+    assert sector.more == []
+
+
+def test_a_limited_facet_counts_what_it_leaves_out(projects):
+    make_project(sector=Project.Sector.INDUSTRY)
+    sector = facet_counts({"sector": Facet(projects, "sector", top=1, limit=2)})[
+        "sector"
+    ]
+    assert [row["value"] for row in sector] == ["health", "education"]
+    assert [row["value"] for row in sector.more] == ["education"]
+    assert sector.left_out == 1

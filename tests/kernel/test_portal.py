@@ -58,3 +58,62 @@ def test_filters_work_in_templates():
     )
     rendered = template.render(Context({"a": 353000, "b": 6794, "c": None}))
     assert rendered == "35.3亿元 6794平方米 —"
+
+
+def render(source, **context):
+    return Template("{% load portal %}" + source).render(Context(context))
+
+
+def test_unbroken_keeps_a_figure_and_its_unit_together():
+    assert render("{{ v|wan_yuan|unbroken }}", v=353000) == (
+        '<span class="unbroken">35.3亿元</span>'
+    )
+    assert render("{{ v|unbroken }}", v="<b>") == (
+        '<span class="unbroken">&lt;b&gt;</span>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            "总投资35.3亿元，建筑面积6794平方米。",
+            '总投资<span class="unbroken">35.3亿元</span>，建筑面积'
+            '<span class="unbroken">6794平方米</span>。',
+        ),
+        (
+            "新招员工1029人，110余个班级",
+            '新招员工<span class="unbroken">1029人</span>，'
+            '<span class="unbroken">110余个</span>班级',
+        ),
+        (
+            "2020年5月17日",
+            '<span class="unbroken">2020年</span>'
+            '<span class="unbroken">5月</span><span class="unbroken">17日</span>',
+        ),
+        ("第十批援疆", "第十批援疆"),
+        (
+            "<script>1人</script>",
+            '&lt;script&gt;<span class="unbroken">1人</span>&lt;/script&gt;',
+        ),
+        (None, ""),
+    ],
+)
+def test_unbroken_figures_wraps_each_figure_of_a_text(text, shown):
+    assert render("{{ text|unbroken_figures }}", text=text) == shown
+
+
+def test_only_the_first_card_with_a_cover_loads_at_once():
+    class Card:
+        def __init__(self, cover):
+            self.cover = cover
+
+    cards = [Card(""), Card("a.jpg"), Card("b.jpg")]
+    rendered = render(
+        "{% with lead=cards|first_with_cover %}"
+        "{% for card in cards %}{{ card|cover_loading:lead }} {% endfor %}"
+        "{% endwith %}",
+        cards=cards,
+    )
+    assert rendered == "lazy eager lazy "
+    assert render("{{ card|cover_loading:None }}", card=cards[1]) == "lazy"

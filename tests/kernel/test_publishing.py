@@ -11,6 +11,7 @@ from aidportal.kernel.publishing import (
     Publishable,
     content_models,
     publishable_models,
+    repeats_start,
 )
 from articles.models import Article, ArticleImage, Channel
 from personnel.models import Assignment, Batch, Person, Unit
@@ -84,3 +85,27 @@ def test_gallery_pictures_are_published_with_their_owner():
     shown = make_article_image(make_article())
     make_article_image(make_article(status=Article.Status.DRAFT))
     assert list(ArticleImage.objects.published()) == [shown]
+
+
+@pytest.mark.parametrize(
+    ("summary", "body", "repeats"),
+    [
+        ("援疆医生返回杭州。", "<p>援疆医生返回杭州。</p><p>次段。</p>", True),
+        ("援疆医生返回杭州。", "<p>援疆医生<br>返回&nbsp;杭州。</p>", True),
+        ("援疆医生, 返回杭州", "<p>援疆医生，返回杭州。</p>", True),
+        ("援疆医生返回……", "<p>援疆医生返回杭州。</p>", True),
+        ("援疆医生返回杭州，结束援疆。", "<p>援疆医生返回杭州。</p>", False),
+        ("医生们回到了杭州。", "<p>援疆医生返回杭州。</p>", False),
+        ("援疆医生返回杭州。", "", False),
+        ("", "<p>援疆医生返回杭州。</p>", False),
+        ("……", "<p>援疆医生返回杭州。</p>", False),
+    ],
+)
+def test_a_summary_repeats_the_body_when_it_is_only_its_start(summary, body, repeats):
+    assert repeats_start(summary, body) is repeats
+
+
+def test_summary_repeats_body_is_a_property_of_articles_and_projects():
+    body = "<p>援疆医生返回杭州。</p>"
+    assert make_article(summary="援疆医生返回杭州。", body=body).summary_repeats_body
+    assert not make_project(summary="项目建成。", body=body).summary_repeats_body

@@ -71,7 +71,7 @@ def test_staff_preview_content_the_public_cannot_see(log_in, who, content):
     html = response.content.decode()
     assert title_of(obj) in html
     assert 'class="wrap preview-banner"' in html
-    assert "预览:此页面只有工作人员可以看到" in html
+    assert "预览：此页面只有工作人员可以看到；状态为" in html
     cache_control = response["Cache-Control"]
     assert "private" in cache_control
     assert "no-store" in cache_control

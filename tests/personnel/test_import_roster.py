@@ -158,7 +158,7 @@ def test_one_bad_row_among_many_writes_nothing(tmp_path, capsys):
     with pytest.raises(CommandError):
         run(write(tmp_path, HEADER + "".join(rows)), "--batch", "10")
     assert roster_state() == ([], [], [], [])
-    assert capsys.readouterr().err.strip() == "第1236行 姓名(name):不能为空"
+    assert capsys.readouterr().err.strip() == "第1236行 姓名（name）：不能为空"
 
 
 def test_rows_without_a_batch_are_refused(tmp_path, capsys):

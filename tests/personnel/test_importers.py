@@ -54,7 +54,7 @@ def test_the_whole_press_release_yields_only_its_roster():
 
 QUIRKY_RELEASE = (
     "6月28日,以下人员完成援疆任务返回杭州。\r\n"
-    "对口支援单位:阿克苏市人民医院\r\n"  # full-width colon, CRLF
+    "对口支援单位：阿克苏市人民医院\r\n"  # full-width colon, CRLF
     "姓 名 / 派出单位 / 对口支援单位职务\r\n"  # header on one line
     "  季\u3000成  \r\n"  # U+3000 inside, stray spaces around
     "杭州市第一人民医院 \r\n"
@@ -64,7 +64,7 @@ QUIRKY_RELEASE = (
     "对口支援单位: 阿克苏市实验中学\r\n"  # ASCII colon and a space
     "姓名\r\n派出单位\r\n对口支援单位职务\r\n"
     "方林\r\n建德市寿昌中学\r\n地理教师、教研组副组长\r\n"
-    "来源:杭州日报  编辑:高婷婷\r\n"
+    "来源：杭州日报  编辑：高婷婷\r\n"  # the page's footer, full-width
     "这一行是文章的页脚,不是名单。\r\n"
 )
 
@@ -275,4 +275,4 @@ def test_unknown_file_type_is_refused(tmp_path):
 def test_error_lines_say_row_field_and_reason():
     with pytest.raises(RosterFileError) as caught:
         read_roster_bytes(read_csv, (HEADER + "季成,,乙,副院长,\n").encode())
-    assert str(caught.value) == "第2行 派出单位(sending_unit):不能为空"
+    assert str(caught.value) == "第2行 派出单位（sending_unit）：不能为空"

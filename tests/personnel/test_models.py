@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from personnel.models import Assignment, Batch, Category, Person
+from personnel.models import Assignment, Batch, Category, Person, Unit
 from tests.builders import make_assignment, make_batch, make_unit
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,15 @@ def test_a_page_sorts_a_search_s_few_matches_itself(
     page = rows.for_page(count=count, searching=searching)
     assert ("COALESCE" in str(page.query)) is sorts_matches
     assert list(page) == list(rows)
+
+
+@pytest.mark.parametrize(
+    "aliases",
+    ["浙大一院，浙一医院；浙一", "浙大一院,浙一医院;浙一", "浙大一院、浙一医院\n浙一"],
+)
+def test_aliases_are_split_on_full_and_half_width_separators(aliases):
+    assert Unit(name="浙江大学医学院附属第一医院", aliases=aliases).alias_keys == [
+        "浙大一院",
+        "浙一医院",
+        "浙一",
+    ]

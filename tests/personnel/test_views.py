@@ -6,6 +6,7 @@ from urllib.parse import parse_qs
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from personnel.models import Category, Person
 from personnel.views import RosterView
@@ -253,6 +254,92 @@ def test_facet_labels_are_readable(client, scene):
     assert facets["receiving_unit"][0]["label"] == "拜城县人民医院"
 
 
+@pytest.fixture
+def many_senders():
+    """23 people from 23 sending units; the last unit sends a second one."""
+    rows = [
+        make_assignment(sending_unit=make_unit(f"派出单位{number:02d}"))
+        for number in range(23)
+    ]
+    rows.append(make_assignment(sending_unit=rows[-1].sending_unit))
+    return rows
+
+
+def facet_section(response, title):
+    """The HTML of the facet headed ``title``."""
+    content = response.content.decode()
+    start = content.index(f"<h2>{title}</h2>")
+    return content[start : content.index("</section>", start)]
+
+
+def test_every_sending_unit_is_listed_the_first_ten_in_view(client, many_senders):
+    response = roster(client)
+    units = response.context["facets"]["sending_unit"]
+    twice = many_senders[-1].sending_unit_id
+    every = {row.sending_unit_id: 1 for row in many_senders} | {twice: 2}
+    assert facet(response, "sending_unit") == every
+    assert units.shown[0]["value"] == twice
+    assert (len(units.shown), len(units.more), units.left_out) == (10, 13, 0)
+
+    section = facet_section(response, "派出单位")
+    in_view, more = section.split('<details class="facet-more">')
+    assert "更多（还有 13 项）" in more
+    for rows, part in ((units.shown, in_view), (units.more, more)):
+        for row in rows:
+            assert f'href="?sending_unit={row["value"]}"' in part, row["label"]
+            assert f'{row["label"]}</a> <span class="count">{row["count"]}<' in part
+
+
+def test_a_short_facet_has_no_more(client, scene):
+    assert "更多" not in facet_section(roster(client), "派出单位")
+
+
+def test_a_unit_facet_past_its_cap_says_how_many_are_left_out(
+    client, settings, many_senders
+):
+    settings.ROSTER_FACET_UNITS = 15
+    response = roster(client)
+    units = response.context["facets"]["sending_unit"]
+    assert (len(units), units.left_out) == (15, 8)
+    section = facet_section(response, "派出单位")
+    assert "更多（还有 5 项）" in section
+    assert "另有 8 项未列出，可在检索框中输入名称查找。" in section
+
+
+def test_results_and_downloads_come_before_the_filters(client, scene):
+    """On a phone the filters follow the results, and the keyboard reaches the
+    downloads right after the search form; a button jumps to the filters."""
+    content = roster(client).content.decode()
+    assert (
+        content.index('class="roster-search"')
+        < content.index('class="downloads"')
+        < content.index('href="#filters"')
+        < content.index('class="roster-table"')
+        < content.index('id="filters"')
+    )
+    assert 'id="results"' in content and 'href="#results"' in content
+
+
+HALF_WIDTH_BESIDE_CHINESE = re.compile(r"[\u3400-\u9fff][,:;()]|[,:;()][\u3400-\u9fff]")
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "无此人"}, "every filter"])
+def test_the_roster_writes_chinese_punctuation_full_width(client, scene, params):
+    if params == "every filter":
+        a = scene["甲"]
+        params = {
+            "q": "甲",
+            "batch": 10,
+            "category": Category.MEDICAL,
+            "sending_unit": a.sending_unit_id,
+            "receiving_unit": a.receiving_unit_id,
+            "on": timezone.localdate().isoformat(),
+        }
+    response = roster(client, **params)
+    text = html.unescape(strip_tags(response.content.decode()))
+    assert not HALF_WIDTH_BESIDE_CHINESE.findall(text)
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
@@ -368,10 +455,10 @@ def test_the_active_conditions_are_listed_but_a_sort_is_none(
 
 def test_default_sort_groups_rows_under_their_receiving_unit(client, three_counties):
     page = roster(client).content.decode()
-    headers = re.findall(r"对口支援单位:([^<]+)</th>", page)
+    headers = re.findall(r"对口支援单位：([^<]+)</th>", page)
     assert headers == ["拜城县人民医院", "温宿县人民医院", "柯坪县人民医院"]
     # Each name comes after its own header and before the next one.
-    positions = [page.index(f"对口支援单位:{unit}") for unit in headers]
+    positions = [page.index(f"对口支援单位：{unit}") for unit in headers]
     assert positions[0] < page.index("周正") < positions[1]
     assert positions[1] < page.index("安然") < positions[2]
     assert positions[2] < page.index("马力")
@@ -379,7 +466,7 @@ def test_default_sort_groups_rows_under_their_receiving_unit(client, three_count
 
 def test_other_sorts_show_the_unit_in_a_column_not_as_groups(client, three_counties):
     page = roster(client, sort="name").content.decode()
-    assert "对口支援单位:" not in page
+    assert "对口支援单位：" not in page
     assert '<td data-label="对口支援单位">拜城县人民医院</td>' in page
 
 

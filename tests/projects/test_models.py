@@ -170,10 +170,14 @@ def test_totals_add_up_published_projects_in_one_query(
 ):
     with django_assert_num_queries(1):
         totals = Project.objects.published().totals()
+    # Each figure says how many projects give it: 3 of the 4 an investment.
     assert totals == {
         "investment": Decimal("355891.50"),
         "floor_area": Decimal("131794"),
         "jobs": 3135,
+        "investment_count": 3,
+        "floor_area_count": 2,
+        "jobs_count": 3,
         "count": 4,
     }
 
@@ -183,6 +187,9 @@ def test_totals_of_no_projects_are_empty_not_zero():
         "investment": None,
         "floor_area": None,
         "jobs": None,
+        "investment_count": 0,
+        "floor_area_count": 0,
+        "jobs_count": 0,
         "count": 0,
     }
 
@@ -203,6 +210,9 @@ def test_statistics_overall_keeps_unknown_figures_unknown():
         "investment": Decimal("10"),
         "floor_area": None,
         "jobs": None,
+        "investment_count": 1,
+        "floor_area_count": 0,
+        "jobs_count": 0,
         "count": 2,
     }
 
@@ -228,12 +238,27 @@ def test_statistics_by_category_have_labels_and_figures(projects):
 def test_statistics_by_year_use_start_year_or_else_completion_year(projects):
     rows = Project.objects.published().statistics()["by_year"]
     # 医院 started 2018 and was completed 2019: it counts for 2018. 卫生院 has
-    # no dates and no year.
+    # no dates: it comes last, under no year.
     assert [(row["year"], row["count"], row["investment"]) for row in rows] == [
         (2018, 1, Decimal("2791")),
         (2019, 1, Decimal("353000")),
         (2021, 1, None),
+        (None, 1, Decimal("100.50")),
     ]
+
+
+def test_statistics_by_year_add_up_to_the_totals(projects):
+    statistics = Project.objects.published().statistics()
+    rows, overall = statistics["by_year"], statistics["overall"]
+    for key in ("count", "investment_count", "jobs_count", "floor_area_count"):
+        assert sum(row[key] for row in rows) == overall[key], key
+    for key in ("investment", "floor_area", "jobs"):
+        assert sum(row[key] or 0 for row in rows) == overall[key], key
+
+
+def test_year_facet_lists_only_years_a_filter_can_choose(projects):
+    facets = Project.objects.published().statistics()["facets"]
+    assert [row["value"] for row in facets["year"]] == [2021, 2019, 2018]
 
 
 def test_statistics_facets_count_each_value(projects):

@@ -23,6 +23,10 @@ from tests.builders import (
 pytestmark = pytest.mark.django_db
 
 
+def unbroken(text):
+    return f'<span class="unbroken">{text}</span>'
+
+
 def project_list(client, **params):
     return client.get(reverse("projects:list"), params)
 
@@ -75,13 +79,19 @@ def test_project_list_shows_only_published_projects(client, hospital_and_park):
 
 def test_project_list_shows_totals_as_people_read_them(client, hospital_and_park):
     html = project_list(client).content.decode()
+    # A figure and its unit are one unbroken piece: "35.3亿 / 元" never
+    # wraps between two lines.
     for fragment in (
         '<span class="figure">2</span><span class="unit">个项目</span>',
-        '<span class="figure">35.58亿元</span><span class="unit">总投资</span>',
-        '<span class="figure">13.18万平方米</span><span class="unit">建筑面积</span>',
-        '<span class="figure">3120人</span><span class="unit">带动就业</span>',
-        "投资 2791万元",  # the hospital's card
-        "投资 35.3亿元",  # the park's card
+        f'<span class="figure">{unbroken("35.58亿元")}</span>'
+        '<span class="unit">总投资</span>',
+        f'<span class="figure">{unbroken("13.18万平方米")}</span>'
+        '<span class="unit">建筑面积</span>',
+        f'<span class="figure">{unbroken("3120人")}</span>'
+        '<span class="unit">带动就业</span>',
+        f"投资 {unbroken('2791万元')}",  # the hospital's card
+        f"投资 {unbroken('35.3亿元')}",  # the park's card
+        f"建筑面积 {unbroken('6794平方米')}",
     ):
         assert fragment in html
 
@@ -100,10 +110,18 @@ def test_unknown_figures_show_a_dash_as_on_the_home_page(client):
     make_project(category=Project.Category.TALENT)
     html = project_list(client).content.decode()
     home = client.get(reverse("home")).content.decode()
-    assert '<span class="figure">—</span><span class="unit">项目总投资</span>' in home
-    assert '<span class="figure">—</span><span class="unit">总投资</span>' in html
-    assert '<span class="figure">—</span><span class="unit">建筑面积</span>' in html
-    assert '<span class="figure">—</span><span class="unit">带动就业</span>' in html
+    dash = unbroken("—")
+    assert (
+        f'<span class="figure">{dash}</span><span class="unit">项目总投资</span>'
+        in home
+    )
+    assert f'<span class="figure">{dash}</span><span class="unit">总投资</span>' in html
+    assert (
+        f'<span class="figure">{dash}</span><span class="unit">建筑面积</span>' in html
+    )
+    assert (
+        f'<span class="figure">{dash}</span><span class="unit">带动就业</span>' in html
+    )
 
 
 def test_project_list_facets_count_every_value(client, hospital_and_park):
@@ -203,6 +221,59 @@ def test_chart_rows_are_scaled_to_the_largest_year(client, hospital_and_park):
     ]
 
 
+def test_year_chart_has_a_bar_for_no_year_and_adds_up_to_the_total(
+    client, hospital_and_park
+):
+    # The demo's case: a project without dates is still part of the total.
+    make_project(name="无日期项目", investment=Decimal("1000"))
+    response = project_list(client)
+    by_year = response.context["by_year"]
+    assert [
+        (str(row["label"]), row["count"], float(row["percent"])) for row in by_year
+    ] == [
+        ("2018年", 1, 0.8),
+        ("2020年", 1, 100),
+        ("年份未注明", 1, 0.3),
+    ]
+    overall = response.context["statistics"]["overall"]
+    assert sum(row["investment"] for row in by_year) == overall["investment"]
+    assert sum(row["count"] for row in by_year) == overall["count"] == 3
+    html = response.content.decode()
+    assert '<span class="bar-label">年份未注明</span>' in html
+    assert f"{unbroken('1000万元')} · 1个项目" in html
+    # The total the bars add up to, beside the chart's title.
+    assert f'<span class="more">合计 {unbroken("35.68亿元")}，3个项目</span>' in html
+
+
+def test_bars_are_scaled_to_the_largest_bar_even_of_no_year(client):
+    make_project(start_date=date(2020, 3, 1), investment=Decimal("2791"))
+    make_project(investment=Decimal("353000"))
+    by_year = project_list(client).context["by_year"]
+    assert [(row["year"], float(row["percent"])) for row in by_year] == [
+        (2020, 0.8),
+        (None, 100),
+    ]
+
+
+def test_totals_say_how_many_projects_give_each_figure(client, hospital_and_park):
+    make_project(name="名师工作室", category=Project.Category.TALENT)
+    html = project_list(client).content.decode()
+    assert "仅计2个注明投资的项目" in html
+    assert "仅计2个注明建筑面积的项目" in html
+    assert "仅计2个注明就业人数的项目" in html
+    home = client.get(reverse("home")).content.decode()
+    assert "仅计2个注明投资的项目" in home
+
+
+def test_category_table_ends_with_the_total(client, hospital_and_park):
+    html = project_list(client).content.decode()
+    assert (
+        '<tfoot>\n          <tr><th scope="row">合计</th><td>2</td>'
+        f"<td>{unbroken('35.58亿元')}</td><td>{unbroken('13.18万平方米')}</td>"
+        f"<td>{unbroken('3120人')}</td></tr>"
+    ) in html
+
+
 def test_chart_rows_without_investment_are_zero_not_an_error(client):
     make_project(start_date=date(2021, 1, 1))
     response = project_list(client)
@@ -223,14 +294,16 @@ def test_project_page_shows_the_facts_formatted(client, hospital_and_park):
         '<th scope="row">建设状态</th><td>已建成</td>',
         '<th scope="row">开工日期</th><td>2018年3月1日</td>',
         '<th scope="row">竣工日期</th><td>2019年6月30日</td>',
-        '<th scope="row">投资</th><td>2791万元</td>',
-        '<th scope="row">建筑面积</th><td>6794平方米</td>',
-        '<th scope="row">带动就业</th><td>120人</td>',
+        f'<th scope="row">投资</th><td>{unbroken("2791万元")}</td>',
+        f'<th scope="row">建筑面积</th><td>{unbroken("6794平方米")}</td>',
+        f'<th scope="row">带动就业</th><td>{unbroken("120人")}</td>',
     ):
         assert fragment in html
     park_html = client.get(park.get_absolute_url()).content.decode()
-    assert '<th scope="row">投资</th><td>35.3亿元</td>' in park_html
-    assert '<th scope="row">建筑面积</th><td>12.5万平方米</td>' in park_html
+    assert f'<th scope="row">投资</th><td>{unbroken("35.3亿元")}</td>' in park_html
+    assert (
+        f'<th scope="row">建筑面积</th><td>{unbroken("12.5万平方米")}</td>' in park_html
+    )
 
 
 def test_project_page_shows_the_gallery_captions(client):
@@ -343,6 +416,9 @@ def test_home_shows_project_totals_and_roster_figures(client, hospital_and_park)
         "investment": Decimal("355791"),
         "floor_area": Decimal("131794"),
         "jobs": 3120,
+        "investment_count": 2,
+        "floor_area_count": 2,
+        "jobs_count": 2,
         "count": 2,
     }
     figures = response.context["roster_figures"]
@@ -355,11 +431,17 @@ def test_home_shows_project_totals_and_roster_figures(client, hospital_and_park)
     ]
     for fragment in (
         '<span class="figure">2</span><span class="unit">个援建项目</span>',
-        '<span class="figure">35.58亿元</span><span class="unit">项目总投资</span>',
-        '<span class="figure">3120人</span><span class="unit">带动就业</span>',
-        "第十批援疆干部人才 · 教育1 · 医疗2",
+        f'<span class="figure">{unbroken("35.58亿元")}</span>'
+        '<span class="unit">项目总投资</span>',
+        f'<span class="figure">{unbroken("3120人")}</span>'
+        '<span class="unit">带动就业</span>',
+        f'<span class="figure">{unbroken("3人")}</span>'
+        f'<span class="unit">第十批援疆干部人才 · 教育{unbroken("1人")}'
+        f" · 医疗{unbroken('2人')}</span>",
     ):
         assert fragment in html
+    # Every project gives both figures: no note says some are left out.
+    assert "仅计" not in html
 
 
 # Query counts: the same for 1 and for 30 rows.

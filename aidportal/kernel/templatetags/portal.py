@@ -1,8 +1,9 @@
 import logging
+import re
 from decimal import Decimal
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from js_asset import Media as NonceMedia
 
@@ -65,6 +66,52 @@ def people_count(value):
     return "—" if value is None else f"{value}人"
 
 
+# Chinese text may break a line between any two characters, so "35.3亿元"
+# can end a line with "35.3亿" and start the next with "元". A figure and its
+# unit are kept together with CSS (white-space: nowrap), not with invisible
+# joiners, which would travel into whatever a reporter copies from the page.
+UNBROKEN = '<span class="unbroken">{}</span>'
+UNITS = (
+    "平方公里|平方米|公里|千米|米|元|人次|人|个|名|项|所|家|辆|吨|台|例"
+    "|次|节|场|对|批|期|岁|倍|户|亩|小时|年|月|日|天|%|％"
+)
+FIGURE = re.compile(rf"\d+(?:[.,]\d+)*(?:[余多])?(?:[万亿](?:{UNITS})?|{UNITS})")
+
+
+@register.filter
+def unbroken(value) -> str:
+    """A figure with its unit (``{{ 353000|wan_yuan|unbroken }}``) on one line."""
+    return format_html(UNBROKEN, value)
+
+
+@register.filter
+def unbroken_figures(text) -> str:
+    """Plain text (a summary) with each figure kept on one line with its
+    unit: "总投资35.3亿元" may break before the figure, never inside it."""
+    text = str(text or "")
+    parts, last = [], 0
+    for match in FIGURE.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(format_html(UNBROKEN, match.group()))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))
+
+
+@register.filter
+def first_with_cover(items):
+    """The first of ``items`` that has a cover: its picture is the one a
+    reader of the list sees first."""
+    return next((item for item in items if item.cover), None)
+
+
+@register.filter
+def cover_loading(item, lead) -> str:
+    """How a card's cover loads: at once for ``lead`` (``first_with_cover``),
+    lazily, as it nears the screen, for the rest."""
+    return "eager" if lead is not None and item == lead else "lazy"
+
+
 @register.simple_tag
 def breadcrumbs(*trail):
     """The trail after 首页: (URL, label) pairs, then the current page's label.
@@ -83,7 +130,11 @@ def breadcrumbs(*trail):
 @register.inclusion_tag("includes/_picture.html")
 def picture(file, alt="", sizes="100vw", loading="lazy", width=None, height=None):
     """<picture> of an uploaded image: WebP renditions with JPEG fallback,
-    width and height set so the page does not jump while it loads."""
+    width and height set so the page does not jump while it loads.
+
+    ``loading="eager"`` is for the first picture of a page (a cover, the
+    first card's): it is also fetched ahead of other pictures
+    (fetchpriority), since it is what the reader waits for."""
     try:
         sources = renditions(file)
     except Exception:

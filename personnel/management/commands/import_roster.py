@@ -48,13 +48,13 @@ class Command(BaseCommand):
             for row_error in error.errors:
                 self.stderr.write(str(row_error))
             raise CommandError(
-                f"{path}: {len(error.errors)} 处错误,未导入任何数据。"
+                f"{path}：{len(error.errors)} 处错误，未导入任何数据。"
             ) from None
-        prefix = "试运行(未写入):" if dry_run else "已导入:"
+        prefix = "试运行（未写入）：" if dry_run else "已导入："
         self.stdout.write(self.style.SUCCESS(f"{prefix}{report}"))
         if options["verbosity"] > 1:
             for name in report.units_created:
-                self.stdout.write(f"  新单位:{name}")
+                self.stdout.write(f"  新单位：{name}")
 
     def progress(self, done, total):
         self.stdout.write(f"  {done}/{total} 行……")
