@@ -21,6 +21,7 @@ from aidportal.kernel.admin import (
     SignedImportMixin,
 )
 from aidportal.kernel.chinese import normalize
+from aidportal.kernel.forms import NameField
 from aidportal.kernel.policy import may_change
 from personnel.importers import RosterFileError
 from personnel.models import Assignment, Batch, Person, Unit
@@ -160,6 +161,11 @@ class UnitForm(forms.ModelForm):
         return name
 
 
+class PersonForm(forms.ModelForm):
+    class Meta:
+        field_classes = {"name": NameField}
+
+
 @admin.register(Unit)
 class UnitAdmin(
     PublicOnlyForReadersMixin,
@@ -212,6 +218,7 @@ class PersonAdmin(
     NormalizedSearchMixin,
     HistoryAdmin,
 ):
+    form = PersonForm
     list_display = ["name", "category", "assignment_summary", "is_public", "updated_at"]
     list_filter = [
         "category",

@@ -38,11 +38,15 @@ class PublicNumberFilter(django_filters.ChoiceFilter):
 
 class RosterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("姓名、拼音、单位或职务"),
+        label=_("姓名、拼音、单位或其简称、职务、批次"),
         method="filter_query",
         max_length=50,
+        # Every example finds people in the demo roster (a test checks it).
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "如：季成、jicheng、浙大一院"}
+            attrs={
+                "type": "search",
+                "placeholder": "如：季成、jicheng、浙大附中、第十批",
+            }
         ),
     )
     batch = PublicNumberFilter(

@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from aidportal.kernel.chinese import normalize, parse_date
+from aidportal.kernel.chinese import (
+    canonical_name,
+    normalize,
+    parse_chinese_number,
+    parse_date,
+)
 from personnel.models import Category
 
 # Canonical field → the header printed on Chinese rosters.
@@ -131,18 +136,8 @@ def _batch_number(text):
         chinese = re.fullmatch(r"第?([一二三四五六七八九十]{1,3})批?", text)
         if not chinese:
             raise ValueError(text)
-        return _from_chinese(chinese.group(1))
+        return parse_chinese_number(chinese.group(1))
     return int(match.group(1))
-
-
-def _from_chinese(text):
-    digits = "一二三四五六七八九"
-    if "十" not in text:
-        return digits.index(text) + 1
-    tens, _, ones = text.partition("十")
-    return (digits.index(tens) + 1 if tens else 1) * 10 + (
-        digits.index(ones) + 1 if ones else 0
-    )
 
 
 def clean_row(row_number, values):
@@ -162,6 +157,9 @@ def clean_row(row_number, values):
         if CONTROL_CHARACTERS.search(text):
             errors.append(RowError(row_number, field, "含有控制字符（如 NUL）"))
             continue
+        if field == "name":
+            # The padding of a press release ("季 成") is no part of the name.
+            text = canonical_name(text)
         if len(text) > MAX_LENGTHS.get(field, 50):
             limit = MAX_LENGTHS.get(field, 50)
             errors.append(RowError(row_number, field, f"超过 {limit} 个字符"))

@@ -1,18 +1,22 @@
 import re
+import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aidportal.kernel.chinese import (
+    canonical_name,
     chinese_date,
     chinese_number,
     name_pinyin,
     normalize,
+    parse_chinese_number,
 )
 from aidportal.kernel.facets import Facet, facet_counts
 from aidportal.kernel.images import PictureField
@@ -23,6 +27,10 @@ from aidportal.kernel.search import Searchable, SearchableHistory, sorted_matche
 # Staff separate aliases as the help text shows, with full-width commas, or
 # with whatever their keyboard gives.
 ALIAS_SEPARATORS = re.compile(r"[,，、;；\n]+")
+# A batch as people write it: 第十批, 十批, 10批, 第10批, 第十批次.
+BATCH_WORD = re.compile(
+    r"第?\s*(?<![\d一二三四五六七八九十])(\d{1,3}|[一二三四五六七八九十]{1,3})\s*批次?"
+)
 
 
 class Category(models.TextChoices):
@@ -39,6 +47,37 @@ class StrippedName:
     def save(self, *args, **kwargs):
         self.name = self.name.strip()
         super().save(*args, **kwargs)
+
+
+class CanonicalName:
+    """A person's name saved in its canonical form, without the padding a
+    press release puts between the characters of a short name ("季 成" is
+    季成): every path that writes a person (admin, importer, restore) saves
+    the same name."""
+
+    def save(self, *args, **kwargs):
+        self.name = canonical_name(self.name)
+        super().save(*args, **kwargs)
+
+
+def batch_and_key(query: str) -> tuple[int | None, str]:
+    """The batch a roster query names ("第十批", "十批", "10批") and the
+    normalised rest of it: ``(10, "季成")`` for "第十批 季 成"."""
+    text = unicodedata.normalize("NFKC", query or "")
+    match = BATCH_WORD.search(text)
+    number = _batch_number(match.group(1)) if match else None
+    if number is None:
+        return None, normalize(text)
+    return number, normalize(text[: match.start()] + text[match.end() :])
+
+
+def _batch_number(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    try:
+        return parse_chinese_number(word)
+    except ValueError:
+        return None
 
 
 class UnitQuerySet(models.QuerySet):
@@ -90,6 +129,10 @@ class Unit(StrippedName, Content, Guarded, Searchable):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.aliases = "、".join(self.alias_list)
+        super().save(*args, **kwargs)
+
     def derive(self):
         self.name_key = normalize(self.name)
         super().derive()
@@ -108,8 +151,29 @@ class Unit(StrippedName, Content, Guarded, Searchable):
         return Person.publish_permission()
 
     @property
+    def alias_list(self) -> list[str]:
+        """The aliases as staff wrote them, whatever separated them (a comma,
+        a 顿号, a semicolon, a line), each once."""
+        aliases = (alias.strip() for alias in ALIAS_SEPARATORS.split(self.aliases))
+        return list(dict.fromkeys(alias for alias in aliases if alias))
+
+    @property
     def alias_keys(self):
-        return [normalize(alias) for alias in ALIAS_SEPARATORS.split(self.aliases)]
+        return [normalize(alias) for alias in self.alias_list]
+
+    @property
+    def other_names(self) -> list[str]:
+        """The short name and the aliases, each once and none the name
+        itself: what the pages show beside the name, and what a search by
+        them finds."""
+        names = [self.short_name.strip(), *self.alias_list]
+        seen = {self.name_key or normalize(self.name), ""}
+        found = []
+        for name in names:
+            if normalize(name) not in seen:
+                seen.add(normalize(name))
+                found.append(name)
+        return found
 
     @property
     def display_name(self):
@@ -184,25 +248,27 @@ class PersonQuerySet(models.QuerySet):
 
     def search(self, query):
         """People whose name, pinyin or initials contain the query, or whose
-        assignment's units or position do; none for an empty query."""
-        key = normalize(query)
+        assignment's units (or their aliases) or position do; with a batch
+        word ("第十批"), people of that batch; none for an empty query."""
+        batch, key = batch_and_key(query)
+        assigned = Assignment.objects.search(query).order_by().values("person_id")
+        if batch is not None:
+            return self.filter(pk__in=assigned)
         if not key:
             return self.none()
         # A UNION of the two index searches: an OR of them would scan people.
         named = Person.objects.filter(search_text__substring=key)
-        assigned = Assignment.objects.filter(search_text__substring=key)
-        return self.filter(
-            pk__in=named.order_by()
-            .values("pk")
-            .union(assigned.order_by().values("person_id"))
-        )
+        return self.filter(pk__in=named.order_by().values("pk").union(assigned))
 
 
-class Person(StrippedName, Content, PublicState, Searchable):
+class Person(CanonicalName, Content, PublicState, Searchable):
     name = models.CharField(
         _("姓名"),
         max_length=50,
-        help_text=_("按公开发布的写法填写；空格、全角空格不影响检索。"),
+        help_text=_(
+            "按公开发布的写法填写；两字姓名中间的排版空格（如“季 成”）保存时自动去掉，"
+            "间隔号统一为“·”。检索时有无空格都能找到。"
+        ),
     )
     name_key = models.CharField(max_length=50, db_index=True, editable=False)
     # Every reading of the surname is kept, so these outgrow the name itself.
@@ -266,6 +332,11 @@ class Person(StrippedName, Content, PublicState, Searchable):
         self.is_public = False
 
 
+def _other_names_of(unit: str):
+    """The short name and aliases of the ``unit`` of a row, as one text."""
+    return Concat(f"{unit}__short_name", Value("、"), f"{unit}__aliases")
+
+
 class AssignmentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(person__is_public=True)
@@ -291,9 +362,12 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
     def search(self, query):
-        """Rows whose name, pinyin, initials, units or position contain the query."""
-        key = normalize(query)
-        return self.filter(search_text__substring=key) if key else self
+        """Rows whose name, pinyin, initials, units (or their aliases) or
+        position contain the query; a batch word in it ("第十批", "十批",
+        "10批") narrows them to that batch."""
+        batch, key = batch_and_key(query)
+        rows = self if batch is None else self.filter(batch__number=batch)
+        return rows.filter(search_text__substring=key) if key else rows
 
     def facets(self, *, top=10, units=None, sample=None):
         """Counts of the rows by batch, category, receiving and sending unit,
@@ -321,6 +395,7 @@ class AssignmentQuerySet(models.QuerySet):
                     "receiving_unit_id",
                     label="receiving_unit__name",
                     top=top,
+                    hint=_other_names_of("receiving_unit"),
                     limit=units,
                     number=True,
                 ),
@@ -329,12 +404,17 @@ class AssignmentQuerySet(models.QuerySet):
                     "sending_unit_id",
                     label="sending_unit__name",
                     top=top,
+                    hint=_other_names_of("sending_unit"),
                     limit=units,
                     number=True,
                 ),
                 "in_post_today": Facet(rows.in_post_on(timezone.localdate())),
             }
         )
+        for facet in ("receiving_unit", "sending_unit"):
+            for row in counts[facet]:
+                unit = Unit(name=row["label"], aliases=row["hint"])
+                row["hint"] = "、".join(unit.other_names)
         in_post = counts.pop("in_post_today")
         return {**counts, "in_post_today": in_post[0]["count"] if in_post else 0}
 

@@ -1,8 +1,10 @@
-"""The rules for Chinese text: one normal form for names and queries, and pinyin.
+"""The rules for Chinese text: one normal form for names and queries, the
+canonical form of a person's name, pinyin, dates and numbers.
 
-Print layouts pad two-character names ("季 成", "陈\u00a0晶", "赵\u3000科"), so
-every kind of whitespace is removed before names are compared or searched; the
-display keeps what was published.
+Print layouts pad two-character names ("季 成", "陈\u00a0晶", "赵\u3000科"):
+the padding is typography, not the name, so a name is stored and shown
+without it (``canonical_name``), and every kind of whitespace is removed
+before names are compared or searched (``normalize``).
 """
 
 import re
@@ -18,6 +20,19 @@ WHITESPACE = re.compile(r"\s+")
 # Middle-dot variants used between the parts of transliterated names, after
 # NFKC (which turns the full-width "．" into ".").
 MIDDLE_DOTS = str.maketrans(dict.fromkeys("•・‧∙.･⋅", "·"))
+# Han characters (CJK unified ideographs, their extensions and compatibility
+# forms, and 〇), as a regular expression character class.
+HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# A space between Han characters beside a part of one character: "季 成",
+# "曾 晓明", "欧阳 修". Between two longer parts ("阿依古丽 买买提") it may
+# separate the parts of a transliterated name, and stays.
+PADDING = re.compile(
+    rf"(?<=[{HAN}])(?<![{HAN}]{{2}}) (?=[{HAN}])|(?<=[{HAN}]) (?=[{HAN}](?![{HAN}]))"
+)
+# A dot between two parts of a name in Han characters ("阿依古丽 · 买买提",
+# "阿依古丽.买买提"); the other variants are middle dots wherever they stand.
+DOT_BETWEEN_HAN = re.compile(rf"(?<=[{HAN}]) ?[·.] ?(?=[{HAN}])")
+NAME_DOTS = str.maketrans(dict.fromkeys("•・‧∙⋅", "·"))
 
 # Surnames whose reading differs from the character's everyday reading. Every
 # reading is kept: reporters type either.
@@ -69,6 +84,26 @@ def normalize(text: str | None) -> str:
     """
     text = unicodedata.normalize("NFKC", text or "")
     return WHITESPACE.sub("", text).translate(MIDDLE_DOTS).casefold()
+
+
+def canonical_name(name: str | None) -> str:
+    """A person's name as it is stored and shown.
+
+    The spaces a press release puts into a short name to line it up with
+    longer ones ("季 成", "季\u3000成", "季\u00a0成", "曾 晓明") go: every
+    space between Han characters where a part of one character stands on
+    either side. A real separator stays, as one ASCII space or one middle
+    dot: between the words of a name in Latin letters ("Anna\u00a0Li" →
+    "Anna Li"), between two parts of several Han characters ("阿依古丽
+    买买提"), and the middle dot of a transliterated name, whatever its
+    variant ("阿依古丽 • 买买提" → "阿依古丽·买买提").
+    NFKC first, as ``normalize`` does; ``normalize`` of the result is that
+    of the name (the search texts do not change).
+    """
+    text = unicodedata.normalize("NFKC", name or "")
+    text = WHITESPACE.sub(" ", text).strip().translate(NAME_DOTS)
+    text = DOT_BETWEEN_HAN.sub("·", text)
+    return PADDING.sub("", text)
 
 
 def _unique(items):
@@ -124,6 +159,7 @@ def chinese_date(day: date) -> str:
 
 
 CHINESE_DIGITS = "零一二三四五六七八九"
+CHINESE_NUMBER = re.compile(r"(?:([一二三四五六七八九]?)十)?([一二三四五六七八九]?)")
 
 
 def chinese_number(number: int) -> str:
@@ -137,3 +173,16 @@ def chinese_number(number: int) -> str:
     if ones:
         text += CHINESE_DIGITS[ones]
     return text
+
+
+def parse_chinese_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十五 → 35 (1–99): the inverse
+    of ``chinese_number``. Raises ValueError for anything else."""
+    match = CHINESE_NUMBER.fullmatch(text)
+    if not text or match is None:
+        raise ValueError(text)
+    tens, ones = match.groups()
+    number = CHINESE_DIGITS.index(ones) if ones else 0
+    if "十" in text:
+        number += 10 * (CHINESE_DIGITS.index(tens) if tens else 1)
+    return number

@@ -8,7 +8,7 @@ view, the others behind 更多.
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, F, Value
+from django.db.models import CharField, Count, Expression, F, Value
 from django.db.models.functions import Cast
 
 
@@ -17,15 +17,18 @@ class Facet:
     """One facet: ``rows`` grouped by the column ``value``.
 
     The label comes from another column (``label``), from ``choices``, or is
-    the value itself. Largest first unless ``order`` (a key function of a
-    row) says otherwise; the first ``top`` rows in view, the others behind
-    更多; at most ``limit`` rows in all. ``number`` turns the value, which the
-    union carries as text, back into an integer.
+    the value itself; ``hint``, another column or an expression, says more
+    about a value (a unit's aliases, for a tooltip). Largest first unless
+    ``order`` (a key function of a row) says otherwise; the first ``top``
+    rows in view, the others behind 更多; at most ``limit`` rows in all.
+    ``number`` turns the value, which the union carries as text, back into
+    an integer.
     """
 
     rows: object
     value: str | None = None
     label: str | None = None
+    hint: str | Expression | None = None
     choices: tuple = ()
     order: object = None
     top: int | None = None
@@ -52,7 +55,11 @@ class FacetRows(list):
 
 
 def _as_text(column):
-    return Cast(F(column), CharField()) if column else Value("")
+    """A column (or an expression) as text: the union carries every facet's
+    values in the same columns."""
+    if not column:
+        return Value("")
+    return Cast(F(column) if isinstance(column, str) else column, CharField())
 
 
 def _grouped(name, facet, totals):
@@ -62,18 +69,19 @@ def _grouped(name, facet, totals):
             facet=Value(name),
             facet_value=_as_text(facet.value),
             facet_label=_as_text(facet.label),
+            facet_hint=_as_text(facet.hint),
         )
-        .values("facet", "facet_value", "facet_label")
+        .values("facet", "facet_value", "facet_label", "facet_hint")
         .annotate(count=Count("pk"), **totals)
-        .values("facet", "facet_value", "facet_label", "count", *totals)
+        .values("facet", "facet_value", "facet_label", "facet_hint", "count", *totals)
     )
 
 
 def facet_counts(facets: dict[str, Facet], **totals) -> dict[str, FacetRows]:
-    """{name: FacetRows of {"value", "label", "count", *totals}} of the
-    ``facets`` ({name: Facet}), in one query, with the aggregates ``totals``
-    of each group besides its count. A facet without a ``value`` is a single
-    row over all of its rows (a total)."""
+    """{name: FacetRows of {"value", "label", "count", *totals}} (and "hint"
+    where the facet has one) of the ``facets`` ({name: Facet}), in one query,
+    with the aggregates ``totals`` of each group besides its count. A facet
+    without a ``value`` is a single row over all of its rows (a total)."""
     first, *rest = (_grouped(name, facet, totals) for name, facet in facets.items())
     results = {name: [] for name in facets}
     labels = {name: dict(facet.choices) for name, facet in facets.items()}
@@ -81,6 +89,9 @@ def facet_counts(facets: dict[str, Facet], **totals) -> dict[str, FacetRows]:
         name = row.pop("facet")
         facet = facets[name]
         value, label = row.pop("facet_value"), row.pop("facet_label")
+        hint = row.pop("facet_hint")
+        if facet.hint:
+            row["hint"] = hint or ""
         if facet.number and value is not None:
             value = int(value)
         row["value"] = value

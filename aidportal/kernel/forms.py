@@ -1,10 +1,22 @@
-"""Form pieces of the kernel: query parameters that name what the public may
-see, and errors found after a form was valid."""
+"""Form pieces of the kernel: a person's name in its canonical form, query
+parameters that name what the public may see, and errors found after a form
+was valid."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField, ModelChoiceField
+
+from aidportal.kernel.chinese import canonical_name
+
+
+class NameField(forms.CharField):
+    """A person's name, cleaned to its canonical form (no padding between
+    the characters of a short name) before it is checked: the form shows,
+    and the length limit counts, what will be saved."""
+
+    def to_python(self, value):
+        return canonical_name(super().to_python(value))
 
 
 def _is_id(value):

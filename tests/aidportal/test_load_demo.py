@@ -1,7 +1,9 @@
 import pytest
 from django.core.management import call_command
 
+from aidportal.kernel.chinese import canonical_name
 from articles.models import Article, ArticleImage, Channel
+from personnel.filters import RosterFilter
 from personnel.models import Assignment, Person, Unit
 
 pytestmark = pytest.mark.django_db
@@ -60,4 +62,66 @@ def test_load_demo_imports_the_reference_roster():
     call_command("load_demo")
     assert Assignment.objects.filter(batch__number=10, term="首期").count() == 43
     assert Unit.objects.get(name="浙江大学附属中学").short_name == "浙大附中"
-    assert Assignment.objects.search("浙大附中").get().person.name == "李 鸣"
+    assert Assignment.objects.search("浙大附中").get().person.name == "李鸣"
+
+
+def test_demo_names_are_canonical_and_linked_to_their_projects():
+    call_command("load_demo")
+    names = list(Person.objects.values_list("name", flat=True))
+    assert "季成" in names and "陈晶" in names
+    assert not [name for name in names if name != canonical_name(name)]
+    ji = Person.objects.get(name="季成")
+    assert ji.projects.exists(), "projects.json names him as printed: 季 成"
+
+
+def search_examples():
+    """The examples the roster's search box gives ("如：季成、jicheng、…")."""
+    form = RosterFilter(queryset=Assignment.objects.none()).form
+    placeholder = form.fields["q"].widget.attrs["placeholder"]
+    return placeholder.removeprefix("如：").split("、")
+
+
+def test_every_example_of_the_search_box_finds_people_in_the_demo():
+    call_command("load_demo")
+    examples = search_examples()
+    assert len(examples) >= 3
+    for example in examples:
+        assert Assignment.objects.published().search(example).exists(), example
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("杭一医", "季成"),
+        ("萧山一院", "董书琪"),
+        ("一院", "董书琪"),
+        ("红会医院", "张林"),
+        ("杭师大附院", "何文波"),
+        ("杭九中", "焦鲁溢"),
+        ("长河高中", "陈志文"),
+    ],
+)
+def test_the_demo_units_carry_the_aliases_reporters_type(query, name):
+    call_command("load_demo")
+    assert name in {a.person.name for a in Assignment.objects.search(query)}
+
+
+@pytest.mark.parametrize("query", ["第十批", "十批", "10批"])
+def test_batch_words_find_the_demo_batch(query):
+    call_command("load_demo")
+    assert Assignment.objects.search(query).count() == 43
+
+
+def test_loading_again_adds_missing_aliases_and_keeps_what_staff_wrote():
+    call_command("load_demo")
+    unit = Unit.objects.get(name="杭州市第一人民医院")
+    unit.short_name, unit.aliases = "市一", "杭州一院"
+    unit.save()
+    call_command("load_demo")
+    unit.refresh_from_db()
+    assert unit.short_name == "市一"
+    assert unit.alias_list == ["杭州一院", "市一医院", "杭一医"]
+    history = unit.history.count()
+    call_command("load_demo")
+    assert unit.history.count() == history, "nothing left to add: no save"
+    assert Assignment.objects.search("杭州一院").get().person.name == "季成"

@@ -159,7 +159,7 @@ def site():
         (lambda site: reverse("projects:list"), "援建项目"),
         (lambda site: site["project"].get_absolute_url(), "阿克苏市人民医院门诊楼"),
         (lambda site: reverse("personnel:list"), "名录"),
-        (lambda site: site["person"].get_absolute_url(), "季 成"),
+        (lambda site: site["person"].get_absolute_url(), "季成"),
         (lambda site: reverse("search") + "?q=援疆", "援疆"),
     ],
     ids=[

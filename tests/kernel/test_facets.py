@@ -74,3 +74,18 @@ def test_a_limited_facet_counts_what_it_leaves_out(projects):
     assert [row["value"] for row in sector] == ["health", "education"]
     assert [row["value"] for row in sector.more] == ["education"]
     assert sector.left_out == 1
+
+
+def test_a_hint_column_comes_with_its_facet_only(projects):
+    Project.objects.filter(sector=Project.Sector.HEALTH).update(location="阿克苏市")
+    with CaptureQueriesContext(connection) as queries:
+        counts = facet_counts(
+            {
+                "sector": Facet(projects, "sector", hint="location"),
+                "status": Facet(projects, "status"),
+            }
+        )
+    assert len(queries) == 1
+    hints = {row["value"]: row["hint"] for row in counts["sector"]}
+    assert hints == {"health": "阿克苏市", "education": ""}
+    assert all("hint" not in row for row in counts["status"])

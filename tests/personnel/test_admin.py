@@ -8,9 +8,11 @@ from personnel.models import Assignment, Batch, Category, Person, Unit
 from tests.builders import (
     csv_upload,
     edit_version,
+    form_errors,
     make_assignment,
     make_batch,
     make_unit,
+    person_post,
     unit_form,
 )
 
@@ -68,7 +70,7 @@ def test_admin_pages_render(admin_client, assignment, model, view):
 def test_person_search_ignores_padding_and_knows_pinyin(admin_client, query):
     make_assignment(name="季 成")
     make_assignment(name="王芳")
-    assert listed(changelist(admin_client, q=query)) == {"季 成"}
+    assert listed(changelist(admin_client, q=query)) == {"季成"}
 
 
 @pytest.mark.parametrize(
@@ -382,9 +384,10 @@ def test_import_previews_then_writes_on_confirm(admin_client):
     done = admin_client.post("/admin/personnel/assignment/process_import/", confirm)
     assert done.status_code == 302
     rows = Assignment.objects.select_related("person", "batch")
-    assert sorted(a.person.name for a in rows) == ["季 成", "王芳", "陈\u3000晶"]
+    # Stored without the padding of the file ("季 成", "陈\u3000晶").
+    assert sorted(a.person.name for a in rows) == ["季成", "王芳", "陈晶"]
     assert {(a.batch.number, a.term) for a in rows} == {(10, "首期")}
-    assert Person.objects.get(name="季 成").category == Category.MEDICAL
+    assert Person.objects.get(name="季成").category == Category.MEDICAL
 
 
 def test_import_with_a_bad_row_shows_row_errors_and_writes_nothing(admin_client):
@@ -425,3 +428,47 @@ def test_editing_a_unit_or_person_in_the_admin_refreshes_their_assignments(
     )
     assert response.status_code == 302
     assert list(Assignment.objects.search("浙大一院")) == [assignment]
+
+
+# Canonical names and aliases in the admin
+
+
+def test_the_person_form_saves_and_shows_the_canonical_name(admin_client):
+    response = admin_client.post(
+        reverse("admin:personnel_person_add"), person_post(name=" 季\u3000成 ")
+    )
+    assert response.status_code == 302, form_errors(response)
+    person = Person.objects.get()
+    assert (person.name, person.name_key) == ("季成", "季成")
+    # The form's own value is the canonical name (what its checks see).
+    again = admin_client.post(
+        reverse("admin:personnel_person_change", args=[person.pk]),
+        person_post(person, name="王\u00a0芳", category="nonsense"),
+    )
+    assert again.status_code == 200
+    assert again.context["adminform"].form.cleaned_data["name"] == "王芳"
+
+
+def test_a_name_too_long_once_made_canonical_is_a_form_error(admin_client):
+    # NFKC spells each "㍻" as "平成": 30 characters become 60.
+    response = admin_client.post(
+        reverse("admin:personnel_person_add"), person_post(name="㍻" * 30)
+    )
+    assert response.status_code == 200
+    assert "name" in form_errors(response)
+    assert not Person.objects.exists()
+
+
+def test_aliases_typed_with_full_width_commas_are_each_found(admin_client):
+    assignment = make_assignment(sending_unit=make_unit("浙江大学医学院附属第一医院"))
+    unit = assignment.sending_unit
+    response = admin_client.post(
+        reverse("admin:personnel_unit_change", args=[unit.pk]),
+        unit_form(unit, aliases="浙大一院，浙一医院；浙一"),
+    )
+    assert response.status_code == 302, form_errors(response)
+    unit.refresh_from_db()
+    assert unit.aliases == "浙大一院、浙一医院、浙一"
+    for alias in ("浙大一院", "浙一医院", "浙一"):
+        assert list(Assignment.objects.search(alias)) == [assignment], alias
+    assert not Assignment.objects.search("院浙").exists(), "no match across aliases"

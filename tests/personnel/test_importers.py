@@ -37,11 +37,11 @@ def test_the_reference_roster_parses_to_43_assignments_in_five_units():
         counts[row.receiving_unit] = counts.get(row.receiving_unit, 0) + 1
     assert counts == RECEIVING_UNITS
     by_name = roster_by_name(rows)
-    assert by_name["季 成"].sending_unit == "杭州市第一人民医院"
-    assert by_name["季 成"].position == "副院长"
-    assert by_name["季 成"].receiving_unit == "阿克苏市人民医院"
-    assert by_name["陈\u00a0晶"].position == "音乐教师、教研组长"
-    assert by_name["陈\u00a0晶"].sending_unit == "杭州市开元商贸职业学校"
+    assert by_name["季成"].sending_unit == "杭州市第一人民医院"
+    assert by_name["季成"].position == "副院长"
+    assert by_name["季成"].receiving_unit == "阿克苏市人民医院"
+    assert by_name["陈晶"].position == "音乐教师、教研组长"
+    assert by_name["陈晶"].sending_unit == "杭州市开元商贸职业学校"
     assert by_name["褚楚"].position == "阿克苏教科局副局长、杭州支教团团长、副校长"
     assert by_name["张坚贞"].receiving_unit == "阿克苏市天杭实验学校"
 
@@ -130,7 +130,7 @@ def test_csv_with_chinese_headers_and_every_date_format(bom):
     first, second = rows
     assert (first.row, first.name, first.category, first.batch, first.term) == (
         2,
-        "季 成",
+        "季成",
         "medical",
         10,
         "首期",
@@ -146,7 +146,7 @@ def test_csv_with_chinese_headers_and_every_date_format(bom):
 def test_csv_with_english_headers():
     (row,) = read_roster_bytes(read_csv, CSV_ENGLISH.encode())
     assert (row.name, row.receiving_unit, row.arrived_on) == (
-        "季 成",
+        "季成",
         "阿克苏市人民医院",
         date(2020, 3, 1),
     )
@@ -177,7 +177,7 @@ def test_xlsx_with_date_cells_and_numbers():
     )
     rows = read_roster_bytes(read_xlsx, content)
     assert [(r.row, r.name, r.batch, r.arrived_on) for r in rows] == [
-        (2, "季 成", 10, date(2020, 3, 1)),
+        (2, "季成", 10, date(2020, 3, 1)),
         (4, "方林", 10, date(2020, 3, 1)),
     ]
 
@@ -276,3 +276,24 @@ def test_error_lines_say_row_field_and_reason():
     with pytest.raises(RosterFileError) as caught:
         read_roster_bytes(read_csv, (HEADER + "季成,,乙,副院长,\n").encode())
     assert str(caught.value) == "第2行 派出单位（sending_unit）：不能为空"
+
+
+def test_rows_carry_the_canonical_name_of_every_format():
+    """The padding of a press release is dropped on reading, whatever the
+    file: the dry run, the admin preview and the database see one name."""
+    csv_text = (
+        "姓名,派出单位,对口支援单位\n"
+        "季\u3000成,甲,乙\n"
+        "阿依古丽 • 买买提,甲,乙\n"
+        "Anna\u00a0Li,甲,乙\n"
+    )
+    assert [row.name for row in read_roster_bytes(read_csv, csv_text.encode())] == [
+        "季成",
+        "阿依古丽·买买提",
+        "Anna Li",
+    ]
+    table = [["姓名", "派出单位", "对口支援单位"], ["陈\u00a0晶", "甲", "乙"]]
+    (row,) = read_roster_bytes(read_xlsx, xlsx_bytes(table))
+    assert row.name == "陈晶"
+    rows = read_roster(DEMO_ROSTER)
+    assert not [row.name for row in rows if " " in row.name or "\u00a0" in row.name]

@@ -3,7 +3,8 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from personnel.models import Assignment, Batch, Category, Person, Unit
+from aidportal.kernel.chinese import normalize
+from personnel.models import Assignment, Batch, Category, Person, Unit, batch_and_key
 from tests.builders import make_assignment, make_batch, make_unit
 
 pytestmark = pytest.mark.django_db
@@ -11,9 +12,28 @@ pytestmark = pytest.mark.django_db
 
 def test_person_derives_key_pinyin_and_initials_on_save():
     person = Person.objects.create(name=" 曾\u3000晓明 ")
-    assert (person.name, person.name_key) == ("曾\u3000晓明", "曾晓明")
+    assert (person.name, person.name_key) == ("曾晓明", "曾晓明")
     assert person.pinyin == "zengxiaoming cengxiaoming"
     assert person.initials == "zxm cxm"
+
+
+@pytest.mark.parametrize(
+    ("printed", "stored"),
+    [
+        ("季 成", "季成"),
+        ("季\u3000成", "季成"),
+        ("季\u00a0成", "季成"),
+        ("阿依古丽 • 买买提", "阿依古丽·买买提"),
+        ("Anna\u00a0Li", "Anna Li"),
+    ],
+)
+def test_a_person_is_stored_under_the_canonical_name(printed, stored):
+    person = Person.objects.create(name=printed)
+    person.refresh_from_db()
+    assert person.name == stored
+    assert person.name_key == normalize(printed)
+    assert list(Person.objects.search(printed)) == [person]
+    assert list(Person.objects.search(stored)) == [person]
 
 
 def test_blank_name_is_refused_by_the_database():
@@ -138,3 +158,107 @@ def test_aliases_are_split_on_full_and_half_width_separators(aliases):
         "浙一医院",
         "浙一",
     ]
+
+
+# Aliases of units
+
+
+def test_aliases_are_split_on_every_separator_and_kept_once():
+    unit = make_unit(
+        "浙江大学医学院附属第一医院",
+        short_name="浙大一院",
+        aliases=" 浙一医院，浙一；浙大一院\n浙一 , 浙江大学医学院附属第一医院、",
+    )
+    assert unit.aliases == "浙一医院、浙一、浙大一院、浙江大学医学院附属第一医院"
+    assert unit.alias_keys == [
+        "浙一医院",
+        "浙一",
+        "浙大一院",
+        "浙江大学医学院附属第一医院",
+    ]
+    # What pages show beside the name: neither the name nor a repeat.
+    assert unit.other_names == ["浙大一院", "浙一医院", "浙一"]
+    assert Unit(name="阿克苏市人民医院").other_names == []
+
+
+def test_unit_facets_carry_the_short_names_and_aliases():
+    sender = make_unit(
+        "杭州市第一人民医院", short_name="杭州市一医院", aliases="杭一医"
+    )
+    make_assignment(sending_unit=sender, receiving_unit=make_unit("阿克苏市人民医院"))
+    facets = Assignment.objects.all().facets()
+    assert [(f["label"], f["hint"]) for f in facets["sending_unit"]] == [
+        ("杭州市第一人民医院", "杭州市一医院、杭一医")
+    ]
+    assert [(f["label"], f["hint"]) for f in facets["receiving_unit"]] == [
+        ("阿克苏市人民医院", "")
+    ]
+    assert "hint" not in facets["batch"][0]
+
+
+# Batch words in a search
+
+
+@pytest.mark.parametrize(
+    ("query", "batch", "key"),
+    [
+        ("第十批", 10, ""),
+        ("十批", 10, ""),
+        ("10批", 10, ""),
+        ("第10批", 10, ""),
+        ("第 10 批", 10, ""),
+        ("第１０批", 10, ""),
+        ("第十批次", 10, ""),
+        ("第二十批", 20, ""),
+        ("二十批", 20, ""),
+        ("第一批", 1, ""),
+        ("11批", 11, ""),
+        ("第十批 季 成", 10, "季成"),
+        ("季成 第十批", 10, "季成"),
+        ("季 成", None, "季成"),
+        ("第十", None, "第十"),
+        ("十十批", None, "十十批"),
+        ("1011批", None, "1011批"),
+        ("九十九十批", None, "九十九十批"),
+        ("", None, ""),
+    ],
+)
+def test_a_batch_word_is_read_out_of_a_query(query, batch, key):
+    assert batch_and_key(query) == (batch, key)
+
+
+@pytest.fixture
+def four_batches():
+    """One assignment in each of batches 1, 10, 11 and 20, by number."""
+    return {
+        number: make_assignment(name=f"援疆{number}", batch=make_batch(number))
+        for number in (1, 10, 11, 20)
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "number"),
+    [
+        ("第十批", 10),
+        ("十批", 10),
+        ("10批", 10),
+        ("第10批", 10),
+        ("第二十批", 20),
+        ("1批", 1),
+        ("第十一批", 11),
+    ],
+)
+def test_a_batch_word_finds_that_batch_and_no_other(four_batches, query, number):
+    assignment = four_batches[number]
+    assert list(Assignment.objects.search(query)) == [assignment]
+    assert list(Person.objects.search(query)) == [assignment.person]
+
+
+def test_a_batch_word_and_a_name_find_the_person_in_that_batch(four_batches):
+    ji = make_assignment(name="季 成", batch=make_batch(10))
+    make_assignment(ji.person, batch=make_batch(11))
+    found = Assignment.objects.search("第十批 季 成")
+    assert [(a.person.name, a.batch.number) for a in found] == [("季成", 10)]
+    assert list(Person.objects.search("第十一批 jicheng")) == [ji.person]
+    assert not Assignment.objects.search("第二十批 季成").exists()
+    assert not Person.objects.search("第九批").exists()

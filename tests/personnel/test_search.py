@@ -4,7 +4,7 @@ import pytest
 
 from personnel.models import Person
 from personnel.search import provider, search_people
-from tests.builders import make_assignment, make_person, make_unit
+from tests.builders import make_assignment, make_batch, make_person, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +41,12 @@ def test_people_search_finds_hidden_people_for_staff_and_is_one_query(
         assert list(Person.objects.search("隐藏")) == [hidden]
     with django_assert_num_queries(0):
         assert list(Person.objects.search("")) == []
+
+
+def test_people_are_found_by_every_spelling_of_the_name_and_by_their_batch():
+    ji = make_assignment(name="季\u3000成", batch=make_batch(10)).person
+    make_assignment(name="王芳", batch=make_batch(9))
+    assert ji.name == "季成"
+    for query in ("季成", "季 成", "季\u00a0成", "第十批", "十批", "10批", "第十批 jc"):
+        assert list(search_people(query)) == [ji], query
+    assert not search_people("第十一批").exists()

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from aidportal.kernel.chinese import normalize
 from articles.models import Article, ArticleImage, Channel
 from personnel.importers import read_roster
 from personnel.models import Assignment, Batch, Person, Unit
@@ -34,17 +35,23 @@ CHANNELS = [
 
 ROSTER_FILE = DEMO_DIR / "roster-batch10-term1.txt"
 BATCHES = [(10, 2020, 2022)]
-# Short names and aliases reporters type for units of the demo roster.
+# Short names and aliases reporters type for units of the demo roster (the
+# common ones only: an alias that is part of the name finds nothing more).
 UNIT_NAMES = {
     "杭州市第一人民医院": ("杭州市一医院", "市一医院、杭一医"),
+    "杭州市萧山区第一人民医院": ("萧山一院", "萧山区一院"),
+    "杭州市红十字会医院": ("杭州市红会医院", "红会医院"),
     "阿克苏市人民医院": ("", "阿克苏市医院"),
     "浙江大学附属中学": ("浙大附中", ""),
-    "杭州师范大学附属医院": ("杭师大附属医院", "杭师附院"),
+    "杭州师范大学附属医院": ("杭师大附属医院", "杭师附院、杭师大附院"),
     "杭州师范大学附属阿克苏市高级中学": ("杭师大阿克苏高中", "阿克苏市高级中学"),
     "阿克苏市教科局教研室": ("教研室", "阿克苏市教育科学研究室"),
     "杭州第十四中学": ("杭十四中", ""),
     "杭州第九中学": ("杭九中", ""),
     "杭州第七中学": ("杭七中", ""),
+    "杭州市长河高级中学": ("长河高中", ""),
+    "杭州市西湖高级中学": ("西湖高中", ""),
+    "浙江省富阳中学": ("富阳中学", ""),
 }
 
 
@@ -139,18 +146,32 @@ class Command(BaseCommand):
                 defaults={"start_year": start_year, "end_year": end_year},
             )
         if Assignment.objects.filter(batch__number=10, term="首期").exists():
-            return "already loaded"
-        report = roster_import(
-            rows=read_roster(ROSTER_FILE), batch_number=10, term="首期"
-        )
-        named = list(
-            Unit.objects.filter(name__in=UNIT_NAMES, short_name="", aliases="")
-        )
-        for unit in named:
-            unit.short_name, unit.aliases = UNIT_NAMES[unit.name]
-            unit.save()
-        assignments_refresh_search(units=named)
+            report = "already loaded"
+        else:
+            report = roster_import(
+                rows=read_roster(ROSTER_FILE), batch_number=10, term="首期"
+            )
+        self.name_units()
         return report
+
+    def name_units(self):
+        """Give the demo's units their short names and aliases: a blank short
+        name is filled, missing aliases are added, nothing staff wrote is
+        taken away."""
+        named = []
+        for unit in Unit.objects.filter(name__in=UNIT_NAMES):
+            short_name, aliases = UNIT_NAMES[unit.name]
+            missing = [
+                alias
+                for alias in aliases.split("、")
+                if alias and alias not in unit.alias_list
+            ]
+            if missing or (short_name and not unit.short_name):
+                unit.short_name = unit.short_name or short_name
+                unit.aliases = "、".join([*unit.alias_list, *missing])
+                unit.save()
+                named.append(unit)
+        assignments_refresh_search(units=named)
 
     def load_projects(self):
         """The reference page's projects, linked to demo articles and people."""
@@ -168,9 +189,8 @@ class Command(BaseCommand):
                 f"demo-project-{index}.jpg", entry["name"], entry["palette"]
             )
             project.save()
-            project.people.set(
-                Person.objects.filter(name__in=entry["people"], is_public=True)
-            )
+            keys = [normalize(name) for name in entry["people"]]
+            project.people.set(Person.objects.filter(name_key__in=keys, is_public=True))
             for article in Article.objects.filter(channel__slug__in=entry["articles"]):
                 article.projects.add(project)
                 article.people.add(*project.people.all())

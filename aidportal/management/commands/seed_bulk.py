@@ -234,16 +234,9 @@ class Command(BaseCommand):
             for offset in range(size):
                 given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
                 surname = rng.choice(SURNAMES)
-                key = surname + given
-                # Print layouts pad two-character names: "季 成".
-                name = (
-                    f"{surname} {given}"
-                    if len(key) == 2 and rng.random() < 0.3
-                    else key
-                )
                 person = Person(
                     pk=next_pk + done + offset,
-                    name=name,
+                    name=surname + given,
                     category=rng.choice(Category.values),
                     is_public=rng.random() > 0.02,
                 )

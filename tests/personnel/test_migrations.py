@@ -1,0 +1,128 @@
+"""Data migrations of the roster, run from the state before them."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from aidportal.kernel import caching
+from aidportal.kernel.chinese import name_pinyin, normalize
+from aidportal.kernel.search import search_document
+from personnel.models import Person
+
+
+def migration_named(executor, suffix):
+    """(app, name) of the personnel migration whose name ends in ``suffix``
+    (its number may change when branches are merged)."""
+    return next(
+        key
+        for key in executor.loader.disk_migrations
+        if key[0] == "personnel" and key[1].endswith(suffix)
+    )
+
+
+@pytest.fixture
+def before_canonical_names(transactional_db):
+    """The database as it was before the names migration, with its models
+    (no save() of today's rules runs); migrates forward again at the end."""
+    executor = MigrationExecutor(connection)
+    target = migration_named(executor, "_canonical_person_names")
+    before = executor.loader.graph.node_map[target].parents
+    (previous,) = [parent.key for parent in before if parent.key[0] == "personnel"]
+    executor.migrate([previous])
+    yield executor.loader.project_state([previous]).apps
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def old_person(apps, name):
+    """A person written as the importer wrote them before: the name as
+    printed, its derived fields as save() derived them, and the history
+    record of its creation."""
+    key = normalize(name)
+    full, initials = name_pinyin(name)
+    text, grams = search_document([key, " ".join(full), " ".join(initials)])
+    person = apps.get_model("personnel", "Person").objects.create(
+        name=name,
+        name_key=key,
+        pinyin=" ".join(full),
+        initials=" ".join(initials),
+        search_text=text,
+        search_grams=grams,
+    )
+    apps.get_model("personnel", "HistoricalPerson").objects.create(
+        id=person.pk,
+        name=name,
+        created_at=person.created_at,
+        updated_at=person.updated_at,
+        history_date=person.created_at,
+        history_type="+",
+    )
+    return person
+
+
+def migrate_forward():
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_stored_padded_names_become_canonical(before_canonical_names, monkeypatch):
+    invalidated = []
+    monkeypatch.setattr(caching, "invalidate_on_commit", invalidated.append)
+    apps = before_canonical_names
+    printed = {
+        "季 成": "季成",
+        "陈\u00a0晶": "陈晶",
+        "赵\u3000科": "赵科",
+        "阿依古丽 • 买买提": "阿依古丽·买买提",
+        "田春来": "田春来",
+        "Anna Li": "Anna Li",
+    }
+    ids = {old_person(apps, name).pk: name for name in printed}
+    derived_before = {
+        row["id"]: row
+        for row in apps.get_model("personnel", "Person")
+        .objects.values("id", "name_key", "pinyin", "initials", "search_text")
+        .order_by()
+    }
+
+    migrate_forward()
+
+    for person in Person.objects.all():
+        assert person.name == printed[ids[person.pk]]
+        # The keys and search texts were right already: nothing to derive.
+        derived = derived_before[person.pk]
+        assert (person.name_key, person.pinyin, person.initials) == (
+            derived["name_key"],
+            derived["pinyin"],
+            derived["initials"],
+        )
+        assert person.search_text == derived["search_text"]
+    ji = Person.objects.get(name="季成")
+    assert [p.name for p in Person.objects.search("季 成")] == ["季成"]
+    assert [p.name for p in Person.objects.search("季成")] == ["季成"]
+    # History: the record of the import keeps what was printed; the change
+    # is recorded, by no one, with its reason.
+    latest, imported = ji.history.order_by("-history_date", "-history_id")
+    assert (imported.name, imported.history_type) == ("季 成", "+")
+    assert (latest.name, latest.history_type, latest.history_user) == (
+        "季成",
+        "~",
+        None,
+    )
+    assert "规范" in latest.history_change_reason
+    assert (latest.category, latest.is_public) == (ji.category, ji.is_public)
+    assert ji.updated_at == latest.updated_at > imported.updated_at
+    assert Person.objects.get(name="田春来").history.count() == 1
+    assert invalidated, "cached pages and downloads showing the old names"
+
+
+def test_the_migration_without_padded_names_changes_nothing(
+    before_canonical_names, monkeypatch
+):
+    invalidated = []
+    monkeypatch.setattr(caching, "invalidate_on_commit", invalidated.append)
+    person = old_person(before_canonical_names, "田春来")
+    migrate_forward()
+    assert Person.objects.get().updated_at == person.updated_at
+    assert Person.history.count() == 1
+    assert not invalidated
