@@ -2,8 +2,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminDateWidget
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,10 +24,12 @@ from aidportal.kernel.admin import (
 )
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.forms import NameField
+from aidportal.kernel.periods import PeriodForm
 from aidportal.kernel.policy import may_change
 from personnel.importers import RosterFileError
-from personnel.models import Assignment, Batch, Person, Unit
+from personnel.models import Assignment, Batch, Person, PostStatus, Term, Unit
 from personnel.resources import (
+    OPTION_FIELDS,
     RosterConfirmImportForm,
     RosterCSV,
     RosterImportForm,
@@ -52,35 +56,46 @@ class NormalizedSearchMixin:
 
 
 class InPostFilter(admin.SimpleListFilter):
-    """Assignments current today, or ended."""
+    """Assignments by where they stand today: in post, left, not yet arrived,
+    or dates that cannot tell."""
 
-    title = _("在岗情况")
+    title = _("今天在岗情况")
     parameter_name = "in_post"
 
     def lookups(self, request, model_admin):
-        return [("yes", _("在岗")), ("no", _("已返回"))]
+        return PostStatus.choices
 
     def queryset(self, request, queryset):
-        current = queryset.in_post_on(timezone.localdate()).values("pk")
-        if self.value() == "yes":
-            return queryset.filter(pk__in=current)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=current)
-        return queryset
+        if self.value() not in PostStatus.values:
+            return queryset
+        today = timezone.localdate()
+        return queryset.with_post_status(today).filter(post_status=self.value())
 
 
 class PersonInPostFilter(InPostFilter):
-    """People with an assignment current today, or whose every assignment
-    has ended (people without any assignment are neither)."""
+    """People by where they stand today: in post with any assignment; else
+    日期不详 with any that cannot tell; else not yet arrived for any; else
+    left from all (people without any assignment are none of these)."""
+
+    ORDER = [
+        PostStatus.IN_POST,
+        PostStatus.UNKNOWN,
+        PostStatus.NOT_YET,
+        PostStatus.LEFT,
+    ]
 
     def queryset(self, request, queryset):
-        assignments = Assignment.objects.filter(person=OuterRef("pk"))
-        current = Exists(assignments.in_post_on(timezone.localdate()))
-        if self.value() == "yes":
-            return queryset.filter(current)
-        if self.value() == "no":
-            return queryset.filter(~current, Exists(assignments))
-        return queryset
+        if self.value() not in PostStatus.values:
+            return queryset
+        status = PostStatus(self.value())
+        before = self.ORDER[: self.ORDER.index(status)]
+        statuses = Assignment.objects.filter(person=OuterRef("pk")).with_post_status(
+            timezone.localdate()
+        )
+        return queryset.filter(
+            Exists(statuses.filter(post_status=status)),
+            ~Exists(statuses.filter(post_status__in=before)),
+        )
 
 
 class MarkReturnedForm(forms.Form):
@@ -183,10 +198,87 @@ class UnitAdmin(
     fields = ["name", "short_name", "aliases", "kind", "region"]
 
 
+class BatchPartInlineMixin:
+    """An inline of rows that are part of their batch (its terms): who may
+    read or change the batch may read or change them, with no permissions of
+    their own for the roles to grant."""
+
+    def _batch_permission(self, request, action):
+        opts = Batch._meta
+        codename = get_permission_codename(action, opts)
+        return request.user.has_perm(f"{opts.app_label}.{codename}")
+
+    def has_view_permission(self, request, obj=None):
+        return self._batch_permission(request, "view") or self.has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request, obj):
+        return self._batch_permission(request, "change")
+
+    def has_change_permission(self, request, obj=None):
+        return self._batch_permission(request, "change")
+
+    def has_delete_permission(self, request, obj=None):
+        return self._batch_permission(request, "change")
+
+
+class TermForm(PeriodForm):
+    class Meta:
+        model = Term
+        fields = ["name"]
+
+
+class TermFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        # Django's names the field ("name") in English.
+        return _("同一批次中不能有两个同名的期。")
+
+
+class TermInline(LiveContentInlineMixin, BatchPartInlineMixin, admin.TabularInline):
+    model = Term
+    form = TermForm
+    formset = TermFormSet
+    extra = 1
+    fields = ["name", "start", "end"]
+
+
+class BatchForm(PeriodForm):
+    class Meta:
+        model = Batch
+        fields = ["number", "label"]
+
+
 @admin.register(Batch)
 class BatchAdmin(PublicOnlyForReadersMixin, MayChangeMixin, HistoryAdmin):
-    list_display = ["label", "number", "start_year", "end_year"]
+    form = BatchForm
+    list_display = ["label", "number", "start_shown", "end_shown"]
     search_fields = ["label", "number"]
+    fields = ["number", "label", "start", "end"]
+    inlines = [TermInline]
+
+    @admin.display(description=_("开始日期"))
+    def start_shown(self, batch):
+        return batch.start_text or "—"
+
+    @admin.display(description=_("结束日期"))
+    def end_shown(self, batch):
+        return batch.end_text or "—"
+
+
+class TermChoiceMixin:
+    """An assignment's term is chosen by batch and name ("第十批首期"): names
+    repeat from batch to batch."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name != "term":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs["queryset"] = Term.objects.select_related("batch").order_by(
+            "-batch__number", "id"
+        )
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field.label_from_instance = lambda term: term.full_label
+        return field
 
 
 # What an assignment says, as the inline edits it and the list shows it.
@@ -201,7 +293,7 @@ ASSIGNMENT_FIELDS = [
 ]
 
 
-class AssignmentInline(LiveContentInlineMixin, admin.TabularInline):
+class AssignmentInline(TermChoiceMixin, LiveContentInlineMixin, admin.TabularInline):
     model = Assignment
     extra = 1
     autocomplete_fields = ["batch", "sending_unit", "receiving_unit"]
@@ -274,6 +366,7 @@ class PersonAdmin(
 
 @admin.register(Assignment)
 class AssignmentAdmin(
+    TermChoiceMixin,
     PublicOnlyForReadersMixin,
     PublishGuardMixin,
     SignedImportMixin,
@@ -290,7 +383,7 @@ class AssignmentAdmin(
         ("sending_unit", admin.RelatedOnlyFieldListFilter),
         InPostFilter,
     ]
-    list_select_related = ["person", "batch", "sending_unit", "receiving_unit"]
+    list_select_related = ["person", "batch", "term", "sending_unit", "receiving_unit"]
     search_fields = ["position"]
     search_lookups = ["search_text"]
     autocomplete_fields = ["person", "batch", "sending_unit", "receiving_unit"]
@@ -299,7 +392,7 @@ class AssignmentAdmin(
     import_formats = [RosterCSV, RosterXLSX]
     import_form_class = RosterImportForm
     confirm_form_class = RosterConfirmImportForm
-    confirm_option_fields = ("batch", "term", "category")
+    confirm_option_fields = OPTION_FIELDS
 
     def open_assignments(self, queryset):
         return queryset.filter(left_on__isnull=True)
@@ -350,6 +443,8 @@ class AssignmentAdmin(
                 "batch_number": form.cleaned_data.get("batch"),
                 "term": (form.cleaned_data.get("term") or "").strip(),
                 "category": form.cleaned_data.get("category") or "",
+                "arrived_on": form.cleaned_data.get("arrived_on"),
+                "left_on": form.cleaned_data.get("left_on"),
             }
         options["user"] = request.user
         return {**super().get_import_resource_kwargs(request, **kwargs), **options}

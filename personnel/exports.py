@@ -30,7 +30,7 @@ VALUES = [
     "person__name",
     "person__category",
     "batch__label",
-    "term",
+    "term__name",
     "sending_unit__name",
     "receiving_unit__name",
     "position",

@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aidportal.kernel.caching import cached_block
@@ -94,6 +95,24 @@ class RosterFilter(django_filters.FilterSet):
 
     def filter_in_post(self, queryset, name, value):
         return queryset.in_post_on(value)
+
+    @property
+    def day(self):
+        """The day the 在岗 facet counts for: the one asked (``on``), or today."""
+        return self.form.cleaned_data.get("on") or timezone.localdate()
+
+    @property
+    def rows_any_day(self):
+        """The rows under every filter but the day's: what the 在岗 facet
+        divides into in post, left and unknown (so that it still says why
+        nobody is in post on the day asked)."""
+        if not self.form.cleaned_data.get("on"):
+            return self.qs
+        rows = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name != "on":
+                rows = self.filters[name].filter(rows, value)
+        return rows
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORT_ORDERS[value])

@@ -195,16 +195,25 @@ def clean_row(row_number, values):
 
 class RosterCheck:
     """What no single row shows, row after row: a missing batch (neither in
-    the row nor given for the import), the same person twice in the file."""
+    the row nor given for the import), the same person twice in the file, a
+    row's date out of order with the import's (``arrived_on``, ``left_on``)."""
 
-    def __init__(self, *, batch_number: int | None = None):
+    def __init__(
+        self,
+        *,
+        batch_number: int | None = None,
+        arrived_on: date | None = None,
+        left_on: date | None = None,
+    ):
         self.batch_number = batch_number
+        self.arrived_on, self.left_on = arrived_on, left_on
         self.seen = {}
 
     def errors(self, row: RosterRow) -> list[RowError]:
         batch = row.batch or self.batch_number
         if not batch:
             return [RowError(row.row, "batch", "未指定批次（用 --batch 或“批次”列）")]
+        errors = self.date_errors(row)
         key = (
             normalize(row.name),
             normalize(row.sending_unit),
@@ -212,13 +221,33 @@ class RosterCheck:
             batch,
         )
         if key in self.seen:
-            return [RowError(row.row, "name", f"与第{self.seen[key]}行重复")]
-        self.seen[key] = row.row
-        return []
+            errors.append(RowError(row.row, "name", f"与第{self.seen[key]}行重复"))
+        else:
+            self.seen[key] = row.row
+        return errors
+
+    def date_errors(self, row: RosterRow) -> list[RowError]:
+        """A row's own date before or after the import's: out of order.
+        (Both of the row's own are checked by ``clean_row``.)"""
+        arrived, left = row.arrived_on or self.arrived_on, row.left_on or self.left_on
+        if not (arrived and left and left < arrived):
+            return []
+        field = "left_on" if row.left_on else "arrived_on"
+        return [
+            RowError(
+                row.row,
+                field,
+                f"离岗日期（{left.isoformat()}）早于到岗日期（{arrived.isoformat()}）",
+            )
+        ]
 
 
-def roster_check(*, rows: list[RosterRow], batch_number=None) -> list[RowError]:
-    check = RosterCheck(batch_number=batch_number)
+def roster_check(
+    *, rows: list[RosterRow], batch_number=None, arrived_on=None, left_on=None
+) -> list[RowError]:
+    check = RosterCheck(
+        batch_number=batch_number, arrived_on=arrived_on, left_on=left_on
+    )
     return [error for row in rows for error in check.errors(row)]
 
 

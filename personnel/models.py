@@ -1,10 +1,13 @@
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +15,6 @@ from simple_history.models import HistoricalRecords
 
 from aidportal.kernel.chinese import (
     canonical_name,
-    chinese_date,
     chinese_number,
     name_pinyin,
     normalize,
@@ -20,6 +22,12 @@ from aidportal.kernel.chinese import (
 )
 from aidportal.kernel.facets import Facet, facet_counts
 from aidportal.kernel.images import PictureField
+from aidportal.kernel.periods import (
+    Period,
+    Span,
+    partial_date_text,
+    period_constraints,
+)
 from aidportal.kernel.policy import Guarded
 from aidportal.kernel.publishing import Content, PublicState, in_order
 from aidportal.kernel.search import Searchable, SearchableHistory, sorted_matches
@@ -187,7 +195,10 @@ class BatchQuerySet(models.QuerySet):
         return self.filter(Exists(public.filter(batch=OuterRef("pk"))))
 
 
-class Batch(Content, Guarded):
+class Batch(Content, Guarded, Period):
+    """A batch of people sent out together; its start and end are the dates
+    of its assignments that have none of their own (nor their term)."""
+
     number = models.PositiveSmallIntegerField(_("批次"), unique=True)
     label = models.CharField(
         _("名称"),
@@ -195,8 +206,6 @@ class Batch(Content, Guarded):
         blank=True,
         help_text=_("留空则自动生成，如“第十批”。"),
     )
-    start_year = models.PositiveSmallIntegerField(_("开始年份"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("结束年份"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = BatchQuerySet.as_manager()
@@ -209,12 +218,7 @@ class Batch(Content, Guarded):
             models.CheckConstraint(
                 condition=Q(number__gte=1), name="batch_number_positive"
             ),
-            in_order(
-                "start_year",
-                "end_year",
-                name="batch_years_in_order",
-                message=_("结束年份不能早于开始年份。"),
-            ),
+            *period_constraints("batch"),
         ]
 
     def __str__(self):
@@ -236,9 +240,52 @@ class Batch(Content, Guarded):
 
     @property
     def years(self):
-        if self.start_year and self.end_year and self.start_year != self.end_year:
-            return f"{self.start_year}—{self.end_year}年"
-        return f"{self.start_year}年" if self.start_year else ""
+        """ "2020—2022年", "2020年", or "" when the start is unknown."""
+        start = self.start and self.start[0].year
+        end = self.end and self.end[1].year
+        if start and end and start != end:
+            return f"{start}—{end}年"
+        return f"{start}年" if start else ""
+
+
+class Term(Content, Period):
+    """A term of a batch (首期, 二期 …): its people came and went together.
+    Its start and end are the dates of its assignments that have none of
+    their own; unknown ones are the batch's."""
+
+    batch = models.ForeignKey(
+        Batch, verbose_name=_("批次"), on_delete=models.CASCADE, related_name="terms"
+    )
+    name = models.CharField(_("期"), max_length=20, help_text=_("例如：首期、二期。"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["batch", "id"]
+        verbose_name = _("期")
+        verbose_name_plural = _("期")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "name"],
+                name="term_unique_batch_name",
+                violation_error_message=_("该批次已有同名的期。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="term_name_not_blank",
+                violation_error_message=_("期的名称不能为空。"),
+            ),
+            *period_constraints("term"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def full_label(self):
+        """The name with its batch's, "第十批首期": names repeat from batch to
+        batch."""
+        return f"{self.batch.label}{self.name}"
 
 
 class PersonQuerySet(models.QuerySet):
@@ -337,12 +384,64 @@ def _other_names_of(unit: str):
     return Concat(f"{unit}__short_name", Value("、"), f"{unit}__aliases")
 
 
+class PostStatus(models.TextChoices):
+    """Where an assignment stood on a day, as far as its dates tell."""
+
+    IN_POST = "in_post", _("在岗")
+    LEFT = "left", _("已离岗")
+    NOT_YET = "not_yet", _("尚未到岗")
+    UNKNOWN = "unknown", _("日期不详")
+
+
+def _in_post(day: date) -> Q:
+    """Known to have arrived by ``day`` and not to have left before it. With
+    no end anywhere, only a row's own arrival date says it is still in post
+    (staff leave 离岗日期 blank for that); a term's or batch's start alone
+    does not. Needs ``with_dates()``."""
+    return Q(arrival_latest__lte=day) & (
+        Q(departure_earliest__gte=day)
+        | Q(departure_earliest__isnull=True, arrived_on__isnull=False)
+    )
+
+
+def _first_rows(rows, sample):
+    """``rows``, or only the first ``sample`` of them."""
+    if sample is None:
+        return rows
+    return rows.model.objects.filter(pk__in=rows.order_by().values("pk")[:sample])
+
+
+@dataclass(frozen=True)
+class PostCounts:
+    """The 在岗 facet: of the rows it counts, how many were in post on
+    ``day``, had left, had not yet arrived, or have dates that cannot tell
+    (日期不详); they add up to ``total``. ``dated``: how many have any date
+    at all (none: the facet has nothing to say)."""
+
+    day: date
+    in_post: int
+    left: int
+    not_yet: int
+    unknown: int
+    dated: int
+
+    @property
+    def total(self):
+        return self.in_post + self.left + self.not_yet + self.unknown
+
+    @property
+    def is_today(self):
+        return self.day == timezone.localdate()
+
+
 class AssignmentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(person__is_public=True)
 
     def for_listing(self):
-        return self.select_related("person", "batch", "sending_unit", "receiving_unit")
+        return self.select_related(
+            "person", "batch", "term", "sending_unit", "receiving_unit"
+        )
 
     def for_page(self, *, count: int, searching: bool):
         """These rows, in their order, as a page of the roster reads them.
@@ -355,10 +454,45 @@ class AssignmentQuerySet(models.QuerySet):
             return sorted_matches(self)
         return self
 
-    def in_post_on(self, day):
-        return self.filter(
-            Q(arrived_on__isnull=True) | Q(arrived_on__lte=day),
-            Q(left_on__isnull=True) | Q(left_on__gte=day),
+    def with_dates(self):
+        """These rows with the spans of their arrival and departure (the
+        first and last day each may be): their own dates, else their term's,
+        else their batch's; NULL where none is known."""
+        return self.alias(
+            arrival_earliest=Coalesce(
+                "arrived_on", "term__start_earliest", "batch__start_earliest"
+            ),
+            arrival_latest=Coalesce(
+                "arrived_on", "term__start_latest", "batch__start_latest"
+            ),
+            departure_earliest=Coalesce(
+                "left_on", "term__end_earliest", "batch__end_earliest"
+            ),
+            departure_latest=Coalesce(
+                "left_on", "term__end_latest", "batch__end_latest"
+            ),
+        )
+
+    def with_post_status(self, day: date):
+        """These rows with ``post_status``, a PostStatus on ``day``."""
+        return self.with_dates().annotate(
+            post_status=Case(
+                When(departure_latest__lt=day, then=Value(PostStatus.LEFT)),
+                When(arrival_earliest__gt=day, then=Value(PostStatus.NOT_YET)),
+                When(_in_post(day), then=Value(PostStatus.IN_POST)),
+                default=Value(PostStatus.UNKNOWN),
+                output_field=CharField(),
+            )
+        )
+
+    def in_post_on(self, day: date):
+        """Rows in post on ``day``. A row whose dates cannot tell is not."""
+        return self.with_dates().filter(_in_post(day))
+
+    def dated(self):
+        """Rows with any date, their own or inherited."""
+        return self.with_dates().filter(
+            Q(arrival_earliest__isnull=False) | Q(departure_latest__isnull=False)
         )
 
     def search(self, query):
@@ -369,17 +503,16 @@ class AssignmentQuerySet(models.QuerySet):
         rows = self if batch is None else self.filter(batch__number=batch)
         return rows.filter(search_text__substring=key) if key else rows
 
-    def facets(self, *, top=10, units=None, sample=None):
+    def facets(self, *, top=10, units=None, sample=None, day=None, post_rows=None):
         """Counts of the rows by batch, category, receiving and sending unit,
-        and how many are in post today: one query. With ``sample``, over the
-        first ``sample`` rows only (a bounded cost on huge results). A unit
-        facet has its ``top`` units in view and the others behind 更多, at
-        most ``units`` in all (the rest are counted as left out)."""
-        rows = self
-        if sample is not None:
-            rows = self.model.objects.filter(
-                pk__in=self.order_by().values("pk")[:sample]
-            )
+        and of ``post_rows`` (default: these rows) by where they stood on
+        ``day`` (default: today): one query. With ``sample``, over the first
+        ``sample`` rows only (a bounded cost on huge results). A unit facet
+        has its ``top`` units in view and the others behind 更多, at most
+        ``units`` in all (the rest are counted as left out)."""
+        day = day or timezone.localdate()
+        rows = _first_rows(self, sample)
+        post = _first_rows(self if post_rows is None else post_rows, sample)
         counts = facet_counts(
             {
                 "batch": Facet(
@@ -408,15 +541,27 @@ class AssignmentQuerySet(models.QuerySet):
                     limit=units,
                     number=True,
                 ),
-                "in_post_today": Facet(rows.in_post_on(timezone.localdate())),
+                "post_status": Facet(post.with_post_status(day), "post_status"),
+                "dated": Facet(post.dated()),
             }
         )
         for facet in ("receiving_unit", "sending_unit"):
             for row in counts[facet]:
                 unit = Unit(name=row["label"], aliases=row["hint"])
                 row["hint"] = "、".join(unit.other_names)
-        in_post = counts.pop("in_post_today")
-        return {**counts, "in_post_today": in_post[0]["count"] if in_post else 0}
+        statuses = {row["value"]: row["count"] for row in counts.pop("post_status")}
+        dated = counts.pop("dated")
+        return {
+            **counts,
+            "in_post": PostCounts(
+                day=day,
+                in_post=statuses.get(PostStatus.IN_POST, 0),
+                left=statuses.get(PostStatus.LEFT, 0),
+                not_yet=statuses.get(PostStatus.NOT_YET, 0),
+                unknown=statuses.get(PostStatus.UNKNOWN, 0),
+                dated=dated[0]["count"] if dated else 0,
+            ),
+        }
 
 
 class Assignment(Content, Guarded, Searchable):
@@ -432,8 +577,14 @@ class Assignment(Content, Guarded, Searchable):
         on_delete=models.PROTECT,
         related_name="assignments",
     )
-    term = models.CharField(
-        _("期"), max_length=20, blank=True, help_text=_("例如：首期、二期。")
+    term = models.ForeignKey(
+        Term,
+        verbose_name=_("期"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        help_text=_("须属于所选批次。"),
     )
     sending_unit = models.ForeignKey(
         Unit,
@@ -450,9 +601,20 @@ class Assignment(Content, Guarded, Searchable):
     position = models.CharField(
         _("对口支援单位职务"), max_length=200, blank=True, help_text=_("例如：副院长。")
     )
-    arrived_on = models.DateField(_("到岗日期"), null=True, blank=True)
+    arrived_on = models.DateField(
+        _("到岗日期"),
+        null=True,
+        blank=True,
+        help_text=_("留空则按所在期（或批次）的开始日期。"),
+    )
     left_on = models.DateField(
-        _("离岗日期"), null=True, blank=True, help_text=_("留空表示仍在岗。")
+        _("离岗日期"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "留空则按所在期（或批次）的结束日期；都没有时，填了到岗日期即表示仍在岗，"
+            "否则在岗统计中计为“日期不详”。"
+        ),
     )
 
     history = SearchableHistory()
@@ -506,19 +668,40 @@ class Assignment(Content, Guarded, Searchable):
     def publish_permission(cls):
         return Person.publish_permission()
 
-    @property
-    def period(self):
-        """When the assignment ran, as pages show it: "2021年7月1日 至 今"."""
-        start = chinese_date(self.arrived_on) if self.arrived_on else "—"
-        if self.left_on:
-            end = chinese_date(self.left_on)
-        else:
-            end = "今" if self.arrived_on else "—"
-        return f"{start} 至 {end}"
+    def clean(self):
+        super().clean()
+        if self.term_id and self.batch_id and self.term.batch_id != self.batch_id:
+            raise ValidationError(
+                {
+                    "term": _("“%(term)s”不是所选批次的期。")
+                    % {"term": self.term.full_label}
+                }
+            )
 
     @property
-    def in_post(self):
-        today = timezone.localdate()
-        return (self.arrived_on is None or self.arrived_on <= today) and (
-            self.left_on is None or self.left_on >= today
-        )
+    def arrival(self) -> Span | None:
+        """When the assignment began, as far as known: its own date, else its
+        term's start, else its batch's (as ``with_dates()`` in queries)."""
+        if self.arrived_on:
+            return self.arrived_on, self.arrived_on
+        return self._inherited("start")
+
+    @property
+    def departure(self) -> Span | None:
+        """When it ended: its own date, else its term's end, else its batch's."""
+        if self.left_on:
+            return self.left_on, self.left_on
+        return self._inherited("end")
+
+    def _inherited(self, end: str) -> Span | None:
+        periods = (self.term, self.batch) if self.term_id else (self.batch,)
+        return next((span for p in periods if (span := getattr(p, end))), None)
+
+    @property
+    def period(self):
+        """When the assignment ran, as pages show it: "2020年3月 至 2021年6月28日";
+        "至 今" when its own arrival date is set and no end is known anywhere
+        (as ``in_post_on()`` counts it); "—" for what is unknown."""
+        start = partial_date_text(self.arrival) or "—"
+        end = partial_date_text(self.departure) or ("今" if self.arrived_on else "—")
+        return f"{start} 至 {end}"

@@ -3,6 +3,7 @@
 
 import csv
 import io
+from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -46,6 +47,26 @@ class RosterOptionsMixin(forms.Form):
         choices=[("", _("按受援单位推断")), *list(Category.choices)],
         required=False,
     )
+    arrived_on = forms.DateField(
+        label=_("到岗日期"),
+        required=False,
+        help_text=_("用于文件中没有到岗日期的行；留空则按所在期（或批次）的日期。"),
+    )
+    left_on = forms.DateField(
+        label=_("离岗日期"),
+        required=False,
+        help_text=_("用于文件中没有离岗日期的行；留空则按所在期（或批次）的日期。"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        arrived, left = cleaned.get("arrived_on"), cleaned.get("left_on")
+        if arrived and left and left < arrived:
+            self.add_error("left_on", _("离岗日期不能早于到岗日期。"))
+        return cleaned
+
+
+OPTION_FIELDS = ("batch", "term", "category", "arrived_on", "left_on")
 
 
 class RosterImportForm(RosterOptionsMixin, ImportForm):
@@ -55,7 +76,7 @@ class RosterImportForm(RosterOptionsMixin, ImportForm):
 class RosterConfirmImportForm(RosterOptionsMixin, ConfirmImportForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("batch", "term", "category"):
+        for name in OPTION_FIELDS:
             self.fields[name].widget = forms.HiddenInput()
 
 
@@ -133,7 +154,7 @@ class RosterResource(resources.ModelResource):
     )
     position = fields.Field(attribute="position", column_name="职务")
     batch = fields.Field(attribute="batch__label", column_name="批次")
-    term = fields.Field(attribute="term", column_name="期")
+    term = fields.Field(attribute="term__name", column_name="期")
     arrived_on = fields.Field(attribute="arrived_on", column_name="到岗日期")
     left_on = fields.Field(attribute="left_on", column_name="离岗日期")
 
@@ -158,6 +179,8 @@ class RosterResource(resources.ModelResource):
         batch_number: int | None = None,
         term: str = "",
         category: str = "",
+        arrived_on: date | None = None,
+        left_on: date | None = None,
         user: Actor = None,
         **kwargs,
     ):
@@ -166,9 +189,13 @@ class RosterResource(resources.ModelResource):
             "batch_number": batch_number,
             "term": term,
             "category": category,
+            "arrived_on": arrived_on,
+            "left_on": left_on,
         }
         self.writer = RosterWriter(user=user)
-        self.check = RosterCheck(batch_number=batch_number)
+        self.check = RosterCheck(
+            batch_number=batch_number, arrived_on=arrived_on, left_on=left_on
+        )
 
     def get_result_class(self):
         return RosterResult

@@ -14,7 +14,7 @@ from aidportal.kernel.policy import Actor, may_change, unpublished_unless_allowe
 from aidportal.kernel.search import derive_again
 from personnel.exports import roster_values, write_csv, write_xlsx
 from personnel.importers import RosterFileError, RosterRow, roster_check
-from personnel.models import Assignment, Batch, Category, Person, Unit
+from personnel.models import Assignment, Batch, Category, Person, Term, Unit
 
 # Receiving-unit words → the category of the people sent there.
 CATEGORY_HINTS = [
@@ -79,7 +79,7 @@ class RosterWriter:
         # No user (the import_roster command): the system, which may.
         self.user = user
         self.report = report or ImportReport()
-        self.units, self.batches, self.people = {}, {}, {}
+        self.units, self.batches, self.terms, self.people = {}, {}, {}, {}
         # (name key, sending unit pk) of people already on the roster, when
         # primed: any other name is new and needs no lookup.
         self.existing = None
@@ -113,6 +113,15 @@ class RosterWriter:
         if number not in self.batches:
             self.batches[number], _ = Batch.objects.get_or_create(number=number)
         return self.batches[number]
+
+    def term(self, batch: Batch, name: str) -> Term | None:
+        """The batch's term of that name, created if new (None: no name)."""
+        if not name:
+            return None
+        key = (batch.pk, name)
+        if key not in self.terms:
+            self.terms[key], _ = Term.objects.get_or_create(batch=batch, name=name)
+        return self.terms[key]
 
     def person(self, *, name: str, sending_unit: Unit, category: str) -> Person:
         key = (normalize(name), sending_unit.pk)
@@ -149,12 +158,16 @@ class RosterWriter:
         batch_number: int | None = None,
         term: str = "",
         category: str = "",
+        arrived_on: date | None = None,
+        left_on: date | None = None,
     ) -> tuple[Assignment, bool, dict]:
         """The assignment a row names, and the values the row gives it.
 
-        Units, the batch and the person are found or created; the assignment is
-        the existing one for (person, batch, receiving unit) or a new, unsaved
-        one. Returns (assignment, created, values).
+        Units, the batch, its term and the person are found or created; the
+        assignment is the existing one for (person, batch, receiving unit) or
+        a new, unsaved one. The import's ``term``, ``arrived_on`` and
+        ``left_on`` stand for what the row does not say. Returns (assignment,
+        created, values).
         """
         sending_unit = self.unit(row.sending_unit)
         receiving_unit = self.unit(row.receiving_unit)
@@ -169,11 +182,8 @@ class RosterWriter:
         if (row.category or category) and person.category != chosen_category:
             person.category = chosen_category
             person.save()
-        keys = {
-            "person": person,
-            "batch": self.batch(row.batch or batch_number),
-            "receiving_unit": receiving_unit,
-        }
+        batch = self.batch(row.batch or batch_number)
+        keys = {"person": person, "batch": batch, "receiving_unit": receiving_unit}
         assignment = None
         if person.pk not in self.new_people:
             assignment = Assignment.objects.filter(**keys).first()
@@ -183,9 +193,9 @@ class RosterWriter:
         values = {
             "sending_unit": sending_unit,
             "position": row.position,
-            "term": row.term or term,
-            "arrived_on": row.arrived_on,
-            "left_on": row.left_on,
+            "term": self.term(batch, row.term or term),
+            "arrived_on": row.arrived_on or arrived_on,
+            "left_on": row.left_on or left_on,
         }
         self.report.rows += 1
         if created:
@@ -224,22 +234,36 @@ def roster_import(
     batch_number: int | None = None,
     term: str = "",
     category: str = "",
+    arrived_on: date | None = None,
+    left_on: date | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Save checked rows all-or-nothing; with dry_run, report and roll back.
+    ``batch_number``, ``term``, ``category``, ``arrived_on`` and ``left_on``
+    stand for what a row does not say; a row without dates and without
+    ``arrived_on`` / ``left_on`` takes its term's (or batch's) when counted.
 
     Raises RosterFileError (and writes nothing) when any row is bad.
     """
-    errors = roster_check(rows=rows, batch_number=batch_number)
+    errors = roster_check(
+        rows=rows, batch_number=batch_number, arrived_on=arrived_on, left_on=left_on
+    )
     if errors:
         raise RosterFileError(errors)
     writer = RosterWriter()
+    options = {
+        "batch_number": batch_number,
+        "term": term,
+        "category": category,
+        "arrived_on": arrived_on,
+        "left_on": left_on,
+    }
     with transaction.atomic():
         roster_lock()
         writer.prime(row.name for row in rows)
         for index, row in enumerate(rows, start=1):
-            writer.save(row, batch_number=batch_number, term=term, category=category)
+            writer.save(row, **options)
             if progress and index % 1000 == 0:
                 progress(index, len(rows))
         if dry_run:

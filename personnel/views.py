@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import DetailView, ListView, View
 
 from aidportal.kernel.clients import client_address
@@ -59,13 +58,14 @@ class RosterView(RosterMixin, ListView):
             "facets": self.filterset.qs.facets(
                 units=settings.ROSTER_FACET_UNITS,
                 sample=settings.LIST_COUNT_CAP if sampled else None,
+                day=self.filterset.day,
+                post_rows=self.filterset.rows_any_day,
             ),
             "facets_sampled": sampled,
             "sort": self.filterset.sort_key,
             "category_label": Category(selected["category"]).label
             if selected.get("category")
             else "",
-            "today_iso": timezone.localdate().isoformat(),
         }
 
 
@@ -125,7 +125,7 @@ class PersonDetailView(DetailView):
             Prefetch(
                 "assignments",
                 queryset=Assignment.objects.select_related(
-                    "batch", "sending_unit", "receiving_unit"
+                    "batch", "term", "sending_unit", "receiving_unit"
                 ).order_by("-batch__number", "id"),
             )
         )

@@ -13,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from aidportal.kernel.periods import partial_date_text
 from articles.models import Article, ArticleImage, Channel
-from personnel.models import Assignment, Batch, Category, Person, Unit
+from personnel.models import Assignment, Batch, Category, Person, Term, Unit
 
 _sequence = itertools.count(1)
 
@@ -89,8 +90,16 @@ def make_batch(number=10, **fields):
     return Batch.objects.get_or_create(number=number, defaults=fields)[0]
 
 
+def make_term(batch=None, name="首期", **fields):
+    """The batch's (10 unless given) term of that name, created if new."""
+    return Term.objects.get_or_create(
+        batch=batch or make_batch(), name=name, defaults=fields
+    )[0]
+
+
 def make_assignment(person=None, **fields):
-    """An assignment of batch 10, with a new person and new units unless given."""
+    """An assignment of batch 10, with a new person and new units unless given;
+    ``term`` may be a name (that term of its batch)."""
     if person is None:
         person = Person.objects.create(
             name=fields.pop("name", f"测试{next(_sequence)}"),
@@ -98,6 +107,8 @@ def make_assignment(person=None, **fields):
             is_public=fields.pop("is_public", True),
         )
     fields.setdefault("batch", make_batch())
+    if isinstance(fields.get("term"), str):
+        fields["term"] = make_term(fields["batch"], fields["term"])
     fields.setdefault("sending_unit", make_unit())
     fields.setdefault("receiving_unit", make_unit("阿克苏市实验中学"))
     fields.setdefault("position", "数学教师")
@@ -186,13 +197,27 @@ def unit_form(unit, **changes):
 
 
 def batch_form(batch, **changes):
-    """The admin change form of a batch as posted, with ``changes``."""
+    """The admin change form of a batch as posted (its terms unchanged), with
+    ``changes``."""
+    terms = list(batch.terms.order_by("pk"))
     values = {
         "number": batch.number,
         "label": batch.label,
-        "start_year": batch.start_year or "",
-        "end_year": batch.end_year or "",
+        "start": partial_date_text(batch.start),
+        "end": partial_date_text(batch.end),
+        **_management_form("terms", len(terms), len(terms)),
     }
+    for index, term in enumerate(terms):
+        prefix = f"terms-{index}-"
+        values.update(
+            {
+                f"{prefix}id": term.pk,
+                f"{prefix}batch": batch.pk,
+                f"{prefix}name": term.name,
+                f"{prefix}start": partial_date_text(term.start),
+                f"{prefix}end": partial_date_text(term.end),
+            }
+        )
     return {**values, **edit_version(batch), **changes}
 
 
@@ -354,7 +379,7 @@ def person_post(person=None, **overrides):
                 f"{prefix}id": a.pk,
                 f"{prefix}person": person.pk,
                 f"{prefix}batch": a.batch_id,
-                f"{prefix}term": a.term,
+                f"{prefix}term": a.term_id,
                 f"{prefix}sending_unit": a.sending_unit_id,
                 f"{prefix}receiving_unit": a.receiving_unit_id,
                 f"{prefix}position": a.position,

@@ -1,6 +1,7 @@
 """Admin pieces shared by articles and projects."""
 
 from contextlib import contextmanager
+from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
@@ -377,6 +378,12 @@ class RestoreDeletedMixin:
         )
 
 
+def _signable(value):
+    """A form value as a signed token's JSON holds it: a date (an import
+    option) as the ISO text its form reads back."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
 class SignedImportMixin:
     """django-import-export's preview and confirm steps, without trusting the
     confirm form.
@@ -413,7 +420,7 @@ class SignedImportMixin:
 
     def upload_token(self, request, values):
         fields = (*self.signed_fields, *self.confirm_option_fields)
-        payload = {name: values.get(name) for name in fields}
+        payload = {name: _signable(values.get(name)) for name in fields}
         return signing.dumps(
             {"user": request.user.pk, "form": payload},
             salt=self.upload_token_salt,

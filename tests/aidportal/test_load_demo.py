@@ -1,10 +1,14 @@
+from datetime import date
+
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 
 from aidportal.kernel.chinese import canonical_name
 from articles.models import Article, ArticleImage, Channel
 from personnel.filters import RosterFilter
-from personnel.models import Assignment, Person, Unit
+from personnel.models import Assignment, Person, Term, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +64,7 @@ def test_load_demo_if_empty_leaves_existing_content_alone():
 
 def test_load_demo_imports_the_reference_roster():
     call_command("load_demo")
-    assert Assignment.objects.filter(batch__number=10, term="首期").count() == 43
+    assert Assignment.objects.filter(batch__number=10, term__name="首期").count() == 43
     assert Unit.objects.get(name="浙江大学附属中学").short_name == "浙大附中"
     assert Assignment.objects.search("浙大附中").get().person.name == "李鸣"
 
@@ -125,3 +129,38 @@ def test_loading_again_adds_missing_aliases_and_keeps_what_staff_wrote():
     call_command("load_demo")
     assert unit.history.count() == history, "nothing left to add: no save"
     assert Assignment.objects.search("杭州一院").get().person.name == "季成"
+
+
+def in_post_facet(client, **params):
+    response = client.get(reverse("personnel:list"), params)
+    assert response.status_code == 200
+    post = response.context["facets"]["in_post"]
+    return response, (post.in_post, post.left, post.not_yet, post.unknown)
+
+
+def test_the_demo_roster_is_in_post_only_inside_its_term(client):
+    """The reference article: the batch came in March 2020 (no day given);
+    its first term came home on 28 June 2021."""
+    call_command("load_demo")
+    term = Term.objects.select_related("batch").get(batch__number=10, name="首期")
+    assert (term.batch.start_text, term.start_text, term.end_text) == (
+        "2020年3月",
+        "",
+        "2021年6月28日",
+    )
+    assert term.batch.end is None, "the article does not say when the batch ended"
+
+    today, counts = in_post_facet(client)
+    assert counts == (0, 43, 0, 0)
+    assert not Assignment.objects.in_post_on(timezone.localdate()).exists()
+    assert "（今天）在岗情况" in today.content.decode()
+
+    inside, counts = in_post_facet(client, on="2021-01-01")
+    assert counts == (43, 0, 0, 0)
+    assert inside.context["paginator"].count == 43
+    assert Assignment.objects.in_post_on(date(2021, 1, 1)).count() == 43
+    assert "2021年1月1日在岗情况" in inside.content.decode()
+
+    # Inside the month they came, nobody knows who had arrived yet.
+    assert in_post_facet(client, on="2020-03-15")[1] == (0, 0, 0, 43)
+    assert in_post_facet(client, on="2021-06-29")[1] == (0, 43, 0, 0)

@@ -19,7 +19,7 @@ from PIL import Image
 
 from articles.models import Article, ArticleImage, Channel
 from personnel.exports import FORMULA_PREFIXES
-from personnel.models import Assignment, Batch, Person, Unit
+from personnel.models import Assignment, Batch, Person, Term, Unit
 from projects.models import Project, ProjectImage
 from tests.builders import (
     article_post,
@@ -175,6 +175,7 @@ def store_everywhere(client, payload):
         aliases=fit(Unit, "aliases", payload),
     )
     receiving = Unit.objects.create(name=fit(Unit, "name", "阿克苏" + payload))
+    term = Term.objects.create(batch=batch, name=fit(Term, "name", payload))
 
     person_form = person_post(
         name=fit(Person, "name", payload),
@@ -187,7 +188,7 @@ def store_everywhere(client, payload):
             "assignments-0-id": "",
             "assignments-0-person": "",
             "assignments-0-batch": batch.pk,
-            "assignments-0-term": fit(Assignment, "term", payload),
+            "assignments-0-term": term.pk,
             "assignments-0-sending_unit": sending.pk,
             "assignments-0-receiving_unit": receiving.pk,
             "assignments-0-position": fit(Assignment, "position", payload),
@@ -406,7 +407,7 @@ def public_pages(s):
             [
                 person.name,
                 asg.position,
-                asg.term,
+                asg.term.name,
                 batch.label,
                 s["sending"].name,
                 s["receiving"].name,
@@ -428,7 +429,7 @@ def public_pages(s):
                 person.name,
                 person.bio,
                 person.photo_alt,
-                asg.term,
+                asg.term.name,
                 asg.position,
                 batch.label,
                 s["sending"].name,
@@ -506,7 +507,7 @@ def admin_pages(s):
         ),
         "person-change": (
             url("personnel_person_change", person.pk),
-            [person.name, person.bio, person.photo_alt, asg.term, asg.position],
+            [person.name, person.bio, person.photo_alt, asg.term.name, asg.position],
         ),
         "person-history": (url("personnel_person_history", person.pk), [person.name]),
         "unit-changelist": (
@@ -519,13 +520,17 @@ def admin_pages(s):
         ),
         "assignment-changelist": (
             url("personnel_assignment_changelist"),
-            [asg.position, asg.term, person.name],
+            [asg.position, asg.term.name, person.name],
         ),
         "assignment-change": (
             url("personnel_assignment_change", asg.pk),
-            [asg.term, asg.position],
+            [asg.term.name, asg.position],
         ),
         "batch-changelist": (url("personnel_batch_changelist"), [s["batch"].label]),
+        "batch-change": (
+            url("personnel_batch_change", s["batch"].pk),
+            [s["batch"].label, asg.term.name],
+        ),
         "channel-changelist": (url("articles_channel_changelist"), [channel.name]),
         "channel-change": (
             url("articles_channel_change", channel.pk),
@@ -692,13 +697,12 @@ def roster_corpus():
     assignments = []
     for number, payload in enumerate(PAYLOADS.values(), start=1):
         person = Person.objects.create(name=fit(Person, "name", payload))
+        batch = Batch.objects.create(number=number, label=fit(Batch, "label", payload))
         assignments.append(
             Assignment.objects.create(
                 person=person,
-                batch=Batch.objects.create(
-                    number=number, label=fit(Batch, "label", payload)
-                ),
-                term=fit(Assignment, "term", payload),
+                batch=batch,
+                term=Term.objects.create(batch=batch, name=fit(Term, "name", payload)),
                 # Unit names are unique once normalised: number them.
                 sending_unit=Unit.objects.create(
                     name=fit(Unit, "name", payload)[:95] + f" {number:03d}"
@@ -722,7 +726,7 @@ def expected_rows(assignments):
         [
             exported(a.person.name),
             exported(a.batch.label),
-            exported(a.term),
+            exported(a.term.name),
             exported(a.sending_unit.name),
             exported(a.receiving_unit.name),
             exported(a.position),

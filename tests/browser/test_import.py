@@ -77,4 +77,4 @@ def test_staff_import_a_roster_with_preview_and_row_errors(
     page.locator("form [name=confirm], form input[type=submit]").last.click()
     page.wait_for_url("**/admin/personnel/assignment/")
     assert page.locator(".messagelist .success").count() == 1
-    assert Assignment.objects.filter(batch__number=10, term="首期").count() == 43
+    assert Assignment.objects.filter(batch__number=10, term__name="首期").count() == 43

@@ -496,10 +496,17 @@ def test_the_confirm_imports_what_was_previewed_whatever_the_form_says(
     data = confirm_data(
         admin_preview(admin_client, "roster.csv", csv_bytes([GOOD_ROW]), batch="11")
     )
-    forged = {**data, "batch": "12", "term": "二期", "category": "cadre"}
+    forged = {
+        **data,
+        "batch": "12",
+        "term": "二期",
+        "category": "cadre",
+        "left_on": "2022-01-01",
+    }
     assert admin_client.post(CONFIRM_URL, forged).status_code == 302
     imported = Assignment.objects.get(person__name="王芳")
-    assert (imported.batch.number, imported.term) == (11, "首期")
+    assert (imported.batch.number, imported.term.name) == (11, "首期")
+    assert imported.left_on is None
     assert not Batch.objects.filter(number=12).exists()
 
 

@@ -2,6 +2,7 @@
 an editor cannot set, and the trash page."""
 
 import time
+from datetime import date
 
 import pytest
 from django.contrib import admin
@@ -23,6 +24,9 @@ VALUES = {
     "batch": 10,
     "term": "首期",
     "category": None,
+    # A date option goes into the token's JSON as its ISO text.
+    "arrived_on": date(2020, 3, 20),
+    "left_on": None,
 }
 
 
@@ -43,6 +47,7 @@ def test_an_upload_token_gives_back_what_was_previewed(importer):
     assert importer.read_upload_token(request, token) == {
         **{name: str(value) for name, value in VALUES.items() if value is not None},
         "category": "",
+        "left_on": "",
     }
 
 

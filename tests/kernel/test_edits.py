@@ -199,7 +199,7 @@ CONTENT_FORMS = {
     Article: (make_article, ("images",), "title"),
     Project: (make_project, ("images",), "name"),
     Unit: (make_unit, (), "short_name"),
-    Batch: (make_batch, (), "label"),
+    Batch: (make_batch, ("terms",), "label"),
     Person: (make_person, ("assignments",), "bio"),
     Assignment: (make_assignment, (), "position"),
 }

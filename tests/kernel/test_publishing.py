@@ -14,7 +14,7 @@ from aidportal.kernel.publishing import (
     repeats_start,
 )
 from articles.models import Article, ArticleImage, Channel
-from personnel.models import Assignment, Batch, Person, Unit
+from personnel.models import Assignment, Batch, Person, Term, Unit
 from projects.models import Project, ProjectImage
 from tests.builders import NOT_PUBLIC, make_article, make_article_image, make_project
 
@@ -30,6 +30,7 @@ def test_every_content_model_is_found_through_the_registry():
         ProjectImage,
         Unit,
         Batch,
+        Term,
         Person,
         Assignment,
     }

@@ -4,13 +4,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from personnel.models import Assignment, Batch, Category, Person, Unit
+from personnel.models import Assignment, Batch, Category, Person, PostStatus, Term, Unit
 from tests.builders import (
+    EDITOR,
+    batch_form,
     csv_upload,
     edit_version,
     form_errors,
     make_assignment,
     make_batch,
+    make_staff,
+    make_term,
     make_unit,
     person_post,
     unit_form,
@@ -135,10 +139,20 @@ def people():
             lambda p: {"assignments__receiving_unit__id__exact": p["h2"].pk},
             {"返回丙"},
         ),
-        (lambda p: {"in_post": "yes"}, {"在岗甲", "在岗乙"}),
-        (lambda p: {"in_post": "no"}, {"返回丙"}),
+        (lambda p: {"in_post": "in_post"}, {"在岗甲", "在岗乙"}),
+        (lambda p: {"in_post": "left"}, {"返回丙"}),
+        (lambda p: {"in_post": "unknown"}, set()),
     ],
-    ids=["all", "batch", "medical", "education", "receiving-unit", "in-post", "back"],
+    ids=[
+        "all",
+        "batch",
+        "medical",
+        "education",
+        "receiving-unit",
+        "in-post",
+        "back",
+        "unknown",
+    ],
 )
 def test_person_list_filters_narrow_the_changelist(
     admin_client, people, params, expected
@@ -148,17 +162,19 @@ def test_person_list_filters_narrow_the_changelist(
     assert listed(response) == expected
 
 
-# The second assignment, in days from today, of someone who served 2018–2020.
+# The second assignment, in days from today, of someone who served 2018–2020,
+# and where that leaves the person today.
 SECOND_TERMS = {
-    "back-in-post": ((-30, None), True),
-    "not-yet-arrived": ((30, None), False),
-    "back-home-again": ((-400, -1), False),
+    "back-in-post": ((-30, None), PostStatus.IN_POST),
+    "not-yet-arrived": ((30, None), PostStatus.NOT_YET),
+    "back-home-again": ((-400, -1), PostStatus.LEFT),
+    "dates-unknown": ((None, None), PostStatus.UNKNOWN),
 }
 
 
 @pytest.mark.parametrize("case", SECOND_TERMS)
 def test_in_post_filter_looks_at_every_assignment_of_a_person(admin_client, case):
-    (arrived, left), in_post = SECOND_TERMS[case]
+    (arrived, left), status = SECOND_TERMS[case]
     today = timezone.localdate()
     first = make_assignment(
         name="两度援疆",
@@ -169,21 +185,34 @@ def test_in_post_filter_looks_at_every_assignment_of_a_person(admin_client, case
     make_assignment(
         first.person,
         batch=make_batch(10),
-        arrived_on=today + timedelta(days=arrived),
+        arrived_on=None if arrived is None else today + timedelta(days=arrived),
         left_on=None if left is None else today + timedelta(days=left),
     )
-    assert listed(changelist(admin_client, in_post="yes")) == (
-        {"两度援疆"} if in_post else set()
-    )
-    assert listed(changelist(admin_client, in_post="no")) == (
-        set() if in_post else {"两度援疆"}
-    )
+    for value in PostStatus.values:
+        assert listed(changelist(admin_client, in_post=value)) == (
+            {"两度援疆"} if value == status else set()
+        ), value
 
 
 def test_person_without_any_assignment_is_not_listed_as_in_post(admin_client):
     Person.objects.create(name="尚未派出")
     make_assignment(name="在岗者", arrived_on=date(2021, 7, 1))
-    assert listed(changelist(admin_client, in_post="yes")) == {"在岗者"}
+    assert listed(changelist(admin_client, in_post="in_post")) == {"在岗者"}
+    for value in ("left", "unknown", "not_yet"):
+        assert listed(changelist(admin_client, in_post=value)) == set()
+
+
+def test_assignment_in_post_filter_counts_undated_rows_as_unknown(admin_client):
+    make_assignment(name="无日期")
+    make_assignment(name="在岗者", arrived_on=date(2021, 7, 1))
+
+    def shown(value):
+        response = changelist(admin_client, model="assignment", in_post=value)
+        return {a.person.name for a in response.context["cl"].result_list}
+
+    assert shown("in_post") == {"在岗者"}
+    assert shown("unknown") == {"无日期"}
+    assert shown("left") == set()
 
 
 # Bulk action: mark returned
@@ -255,6 +284,119 @@ def test_mark_returned_with_a_bad_date_asks_again_and_changes_nothing(
     assert left_on(open_assignments) == before
 
 
+# Batches and terms: their dates in the admin
+
+
+def term_rows(batch, *rows):
+    """The batch's change form as posted, with new term rows (dicts of name,
+    start and end) after its own."""
+    data = batch_form(batch)
+    first = int(data["terms-TOTAL_FORMS"])
+    for index, row in enumerate(rows, start=first):
+        values = {"id": "", "batch": batch.pk, "start": "", "end": "", **row}
+        data.update({f"terms-{index}-{key}": value for key, value in values.items()})
+    data["terms-TOTAL_FORMS"] = first + len(rows)
+    return data
+
+
+def post_batch(client, batch, data):
+    return client.post(reverse("admin:personnel_batch_change", args=[batch.pk]), data)
+
+
+def test_a_batch_and_its_terms_take_dates_to_the_day_month_or_year(admin_client):
+    batch = make_batch(10)
+    data = term_rows(batch, {"name": "首期", "end": "2021年6月28日"})
+    data.update(start="2020年3月", end="")
+    response = post_batch(admin_client, batch, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    batch.refresh_from_db()
+    term = batch.terms.get()
+    assert (batch.start_text, batch.end, term.name, term.start) == (
+        "2020年3月",
+        None,
+        "首期",
+        None,
+    )
+    assert term.end == (date(2021, 6, 28), date(2021, 6, 28))
+    page = admin_client.get(reverse("admin:personnel_batch_change", args=[batch.pk]))
+    assert 'value="2020年3月"' in page.content.decode()
+    assert 'value="2021年6月28日"' in page.content.decode()
+    listing = changelist(admin_client, model="batch").content.decode()
+    assert "2020年3月" in listing
+
+
+@pytest.mark.parametrize(
+    ("changes", "row", "error"),
+    [
+        ({"start": "三月"}, None, "无法识别的日期“三月”"),
+        ({"start": "2021年", "end": "2020年"}, None, "结束日期不能早于开始日期"),
+        (
+            {},
+            {"name": "首期", "start": "2021-07-01", "end": "2021-06-28"},
+            "结束日期不能早于开始日期",
+        ),
+        ({}, {"name": "首期", "end": "2021年13月"}, "无法识别的日期“2021年13月”"),
+    ],
+    ids=["batch-unreadable", "batch-end-first", "term-end-first", "term-unreadable"],
+)
+def test_a_bad_date_is_a_form_error_and_changes_nothing(
+    admin_client, changes, row, error
+):
+    batch = make_batch(10)
+    data = term_rows(batch, *([row] if row else []))
+    data.update(changes)
+    response = post_batch(admin_client, batch, data)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    batch.refresh_from_db()
+    assert (batch.start, batch.end, batch.terms.exists()) == (None, None, False)
+
+
+def test_a_term_name_twice_in_a_batch_is_a_form_error(admin_client):
+    batch = make_term(make_batch(10), "首期").batch
+    response = post_batch(admin_client, batch, term_rows(batch, {"name": "首期"}))
+    assert response.status_code == 200
+    assert "同一批次中不能有两个同名的期" in response.content.decode()
+    assert batch.terms.count() == 1
+
+
+def test_a_term_used_by_assignments_cannot_be_deleted(admin_client):
+    assignment = make_assignment(term="首期")
+    data = batch_form(assignment.batch)
+    data["terms-0-DELETE"] = "on"
+    response = post_batch(admin_client, assignment.batch, data)
+    assert response.status_code == 200
+    assert Term.objects.filter(pk=assignment.term_id).exists()
+
+
+@pytest.mark.parametrize(("live", "allowed"), [(False, True), (True, False)])
+def test_an_editor_dates_the_terms_of_a_batch_not_yet_public(client, live, allowed):
+    """Terms have no permissions of their own: the batch's decide, and a
+    batch the public sees needs a publisher."""
+    client.force_login(make_staff(EDITOR))
+    batch = make_batch(11)
+    make_assignment(batch=batch, is_public=live)
+    page = client.get(reverse("admin:personnel_batch_change", args=[batch.pk]))
+    assert ('name="terms-0-end"' in page.content.decode()) is allowed
+    post_batch(client, batch, term_rows(batch, {"name": "二期", "end": "2022年"}))
+    assert batch.terms.filter(name="二期").exists() is allowed
+
+
+def test_an_assignment_s_term_is_chosen_by_batch_and_name(admin_client):
+    assignment = make_assignment(batch=make_batch(10), term="首期")
+    other = make_term(make_batch(9), "首期")
+    url = reverse("admin:personnel_assignment_change", args=[assignment.pk])
+    page = admin_client.get(url).content.decode()
+    assert ">第十批首期</option>" in page and ">第九批首期</option>" in page
+    response = admin_client.post(
+        url, {**assignment_fields(assignment), "term": other.pk}
+    )
+    assert response.status_code == 200
+    assert "“第九批首期”不是所选批次的期" in response.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.term.batch.number == 10
+
+
 # History
 
 
@@ -263,7 +405,7 @@ def assignment_fields(a, prefix=""):
     values = {
         "person": a.person_id,
         "batch": a.batch_id,
-        "term": a.term,
+        "term": a.term_id or "",
         "sending_unit": a.sending_unit_id,
         "receiving_unit": a.receiving_unit_id,
         "position": a.position,
@@ -296,6 +438,7 @@ def person_form(person):
 
 EDITS = {
     "person": (lambda a: a.person, person_form, "bio", "心内科专家。"),
+    "batch": (lambda a: a.batch, batch_form, "label", "第十批(援疆)"),
     "unit": (lambda a: a.sending_unit, unit_form, "region", "上城区"),
     "assignment": (lambda a: a, assignment_fields, "position", "院长"),
 }
@@ -339,7 +482,7 @@ def csv_format(admin_client):
     return next(value for value, label in choices if str(label).lower() == "csv")
 
 
-def preview(admin_client, text):
+def preview(admin_client, text, **options):
     return admin_client.post(
         IMPORT_URL,
         {
@@ -349,13 +492,22 @@ def preview(admin_client, text):
             "batch": "10",
             "term": "首期",
             "category": "",
+            **options,
         },
     )
 
 
+def confirm(admin_client, response):
+    data = {
+        name: "" if value is None else value
+        for name, value in response.context["confirm_form"].initial.items()
+    }
+    return admin_client.post("/admin/personnel/assignment/process_import/", data)
+
+
 def nothing_written():
     return not any(
-        model.objects.exists() for model in (Assignment, Person, Unit, Batch)
+        model.objects.exists() for model in (Assignment, Person, Unit, Batch, Term)
     )
 
 
@@ -386,8 +538,47 @@ def test_import_previews_then_writes_on_confirm(admin_client):
     rows = Assignment.objects.select_related("person", "batch")
     # Stored without the padding of the file ("季 成", "陈\u3000晶").
     assert sorted(a.person.name for a in rows) == ["季成", "王芳", "陈晶"]
-    assert {(a.batch.number, a.term) for a in rows} == {(10, "首期")}
+    assert {(a.batch.number, a.term.name) for a in rows} == {(10, "首期")}
     assert Person.objects.get(name="季成").category == Category.MEDICAL
+
+
+def test_import_dates_stand_for_the_dates_rows_do_not_give(admin_client):
+    text = GOOD_CSV.replace("职务\n", "职务,到岗日期\n").replace(
+        "副院长\n", "副院长,2020-05-01\n"
+    )
+    response = preview(
+        admin_client, text, arrived_on="2020-03-20", left_on="2021年6月28日"
+    )
+    assert not response.context["result"].has_validation_errors()
+    assert confirm(admin_client, response).status_code == 302
+    dates = dict(Assignment.objects.values_list("person__name", "arrived_on"))
+    assert dates == {
+        "季成": date(2020, 5, 1),
+        "王芳": date(2020, 3, 20),
+        "陈晶": date(2020, 3, 20),
+    }
+    assert set(Assignment.objects.values_list("left_on", flat=True)) == {
+        date(2021, 6, 28)
+    }
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (
+            {"arrived_on": "2021-07-01", "left_on": "2021-06-28"},
+            "离岗日期不能早于到岗日期",
+        ),
+        ({"arrived_on": "2021年3月"}, "输入一个有效的日期"),
+    ],
+    ids=["out-of-order", "unreadable"],
+)
+def test_bad_import_dates_are_a_form_error(admin_client, options, error):
+    response = preview(admin_client, GOOD_CSV, **options)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert "confirm_form" not in response.context
+    assert nothing_written()
 
 
 def test_import_with_a_bad_row_shows_row_errors_and_writes_nothing(admin_client):

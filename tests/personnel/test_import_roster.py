@@ -1,9 +1,11 @@
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from personnel.models import Assignment, Batch, Category, Person, Unit
+from personnel.models import Assignment, Batch, Category, Person, PostStatus, Term, Unit
+from tests.builders import make_batch, make_term
 
 pytestmark = pytest.mark.django_db
 
@@ -16,12 +18,13 @@ def roster_state():
     return (
         sorted(Unit.objects.values_list("name_key", "short_name", "aliases")),
         sorted(Batch.objects.values_list("number", "label")),
+        sorted(Term.objects.values_list("batch__number", "name")),
         sorted(Person.objects.values_list("name_key", "category", "is_public")),
         sorted(
             Assignment.objects.values_list(
                 "person__name_key",
                 "batch__number",
-                "term",
+                "term__name",
                 "sending_unit__name_key",
                 "receiving_unit__name_key",
                 "position",
@@ -46,7 +49,7 @@ def test_importing_the_reference_roster(capsys):
     run(DEMO_ROSTER, "--batch", "10", "--term", "首期")
     assert Assignment.objects.count() == 43
     assert Person.objects.count() == 43
-    assert set(Assignment.objects.values_list("term", flat=True)) == {"首期"}
+    assert set(Assignment.objects.values_list("term__name", flat=True)) == {"首期"}
     assert Batch.objects.get().label == "第十批"
     ji = Person.objects.get(name_key="季成")
     # Stored and shown without the padding of the press release.
@@ -117,7 +120,7 @@ def test_category_is_inferred_and_can_be_overridden(tmp_path, args, column, expe
 
 def test_dry_run_reports_and_writes_nothing(capsys):
     run(DEMO_ROSTER, "--batch", "10", "--dry-run")
-    assert roster_state() == ([], [], [], [])
+    assert roster_state() == ([], [], [], [], [])
     assert "试运行" in capsys.readouterr().out
 
 
@@ -149,7 +152,7 @@ def test_wrong_encoding_writes_nothing(tmp_path, capsys):
     path = write(tmp_path, (HEADER + "季成,甲,乙,副院长\n").encode("gb18030"))
     with pytest.raises(CommandError):
         run(path, "--batch", "10")
-    assert roster_state() == ([], [], [], [])
+    assert roster_state() == ([], [], [], [], [])
     assert "UTF-8" in capsys.readouterr().err
 
 
@@ -158,7 +161,7 @@ def test_one_bad_row_among_many_writes_nothing(tmp_path, capsys):
     rows[1234] = ",派出单位1,阿克苏市实验中学,教师\n"
     with pytest.raises(CommandError):
         run(write(tmp_path, HEADER + "".join(rows)), "--batch", "10")
-    assert roster_state() == ([], [], [], [])
+    assert roster_state() == ([], [], [], [], [])
     assert capsys.readouterr().err.strip() == "第1236行 姓名（name）：不能为空"
 
 
@@ -173,3 +176,81 @@ def test_missing_file_is_a_clear_error(tmp_path, capsys):
     with pytest.raises(CommandError):
         run(tmp_path / "nope.csv", "--batch", "10")
     assert "无法读取" in capsys.readouterr().err
+
+
+# Dates: --arrived / --left, or the term's
+
+DATED_HEADER = "姓名,派出单位,对口支援单位,职务,到岗日期,离岗日期\n"
+
+
+def dates_by_name():
+    rows = Assignment.objects.values_list("person__name_key", "arrived_on", "left_on")
+    return {name: (arrived, left) for name, arrived, left in rows}
+
+
+def test_arrived_and_left_stand_for_the_dates_a_row_does_not_give(tmp_path):
+    path = write(
+        tmp_path,
+        DATED_HEADER
+        + "季成,甲,阿克苏市人民医院,副院长,,\n"
+        + "王芳,乙,阿克苏市人民医院,护士,2020-05-01,\n"
+        + "陈晶,丙,阿克苏市人民医院,医生,,2021-01-31\n",
+    )
+    run(path, "--batch", "10", "--arrived", "2020-03-20", "--left", "2021年6月28日")
+    assert dates_by_name() == {
+        "季成": (date(2020, 3, 20), date(2021, 6, 28)),
+        "王芳": (date(2020, 5, 1), date(2021, 6, 28)),
+        "陈晶": (date(2020, 3, 20), date(2021, 1, 31)),
+    }
+
+
+def test_without_dates_the_rows_take_their_term_s(tmp_path):
+    term = make_term(make_batch(10), "首期", end=(date(2021, 6, 28),) * 2)
+    run(DEMO_ROSTER, "--batch", "10", "--term", "首期")
+    assert set(dates_by_name().values()) == {(None, None)}
+    assert set(Assignment.objects.values_list("term", flat=True)) == {term.pk}
+    assert not Assignment.objects.in_post_on(date(2021, 6, 29)).exists()
+    left = Assignment.objects.with_post_status(date(2021, 6, 29)).filter(
+        post_status=PostStatus.LEFT
+    )
+    assert left.count() == 43
+
+
+def test_a_new_term_is_made_in_its_batch_only(tmp_path):
+    make_term(make_batch(9), "首期")
+    run(DEMO_ROSTER, "--batch", "10", "--term", "首期")
+    assert sorted(Term.objects.values_list("batch__number", "name")) == [
+        (9, "首期"),
+        (10, "首期"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--arrived", "2021-02-30"), "--arrived：无法识别的日期“2021-02-30”"),
+        (("--left", "去年"), "--left：无法识别的日期“去年”"),
+        (("--arrived", "2021-07-01", "--left", "2021-06-28"), "--left 的日期早于"),
+        (("--term", "期" * 21), "--term 超过 20 个字符"),
+    ],
+    ids=["bad-arrived", "bad-left", "left-before-arrived", "term-too-long"],
+)
+def test_bad_date_options_are_refused_before_anything_is_read(args, message):
+    with pytest.raises(CommandError, match=message):
+        run(DEMO_ROSTER, "--batch", "10", *args)
+    assert roster_state() == ([], [], [], [], [])
+
+
+def test_a_row_date_out_of_order_with_the_options_writes_nothing(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        DATED_HEADER
+        + "季成,甲,阿克苏市人民医院,副院长,,\n"
+        + "王芳,乙,阿克苏市人民医院,护士,2021-07-01,\n",
+    )
+    with pytest.raises(CommandError, match="未导入任何数据"):
+        run(path, "--batch", "10", "--left", "2021-06-28")
+    assert roster_state() == ([], [], [], [], [])
+    assert capsys.readouterr().err.strip() == (
+        "第3行 到岗日期（arrived_on）：离岗日期（2021-06-28）早于到岗日期（2021-07-01）"
+    )

@@ -1,11 +1,21 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from aidportal.kernel.chinese import normalize
-from personnel.models import Assignment, Batch, Category, Person, Unit, batch_and_key
-from tests.builders import make_assignment, make_batch, make_unit
+from personnel.models import (
+    Assignment,
+    Batch,
+    Category,
+    Person,
+    PostStatus,
+    Term,
+    Unit,
+    batch_and_key,
+)
+from tests.builders import make_assignment, make_batch, make_term, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -90,11 +100,148 @@ def test_a_match_never_spans_two_parts_of_the_search_text():
 def test_in_post_on_a_day():
     open_ended = make_assignment(arrived_on=date(2020, 3, 1))
     returned = make_assignment(arrived_on=date(2020, 3, 1), left_on=date(2021, 6, 28))
-    undated = make_assignment()
+    make_assignment()  # no date anywhere: never counted as in post
+    make_assignment(left_on=date(2021, 6, 28))  # when it began is unknown
     on = Assignment.objects.in_post_on
-    assert set(on(date(2021, 6, 28))) == {open_ended, returned, undated}
-    assert set(on(date(2021, 6, 29))) == {open_ended, undated}
-    assert set(on(date(2020, 2, 29))) == {undated}
+    assert set(on(date(2021, 6, 28))) == {open_ended, returned}
+    assert set(on(date(2021, 6, 29))) == {open_ended}
+    assert set(on(date(2020, 2, 29))) == set()
+
+
+# Dates: an assignment's own, else its term's, else its batch's.
+
+MARCH_2020 = (date(2020, 3, 1), date(2020, 3, 31))
+TERM_END = (date(2021, 6, 28), date(2021, 6, 28))
+IN_POST, LEFT, NOT_YET, UNKNOWN = (
+    PostStatus.IN_POST,
+    PostStatus.LEFT,
+    PostStatus.NOT_YET,
+    PostStatus.UNKNOWN,
+)
+
+
+@pytest.fixture
+def batch_ten():
+    """The reference batch: came in March 2020 (no day known), its end not
+    told; its first term came home on 2021-06-28 (its start is the batch's).
+    随期 has no dates of its own, 自有日期 has both, 晚到 only an arrival, 无期
+    no term, 无日期 is in a batch without dates."""
+    batch = make_batch(10, start=MARCH_2020)
+    term = make_term(batch, "首期", end=TERM_END)
+    make_assignment(name="随期", batch=batch, term=term)
+    make_assignment(
+        name="自有日期",
+        batch=batch,
+        term=term,
+        arrived_on=date(2021, 1, 10),
+        left_on=date(2021, 12, 31),
+    )
+    make_assignment(name="晚到", batch=batch, term=term, arrived_on=date(2021, 5, 1))
+    make_assignment(name="无期", batch=batch)
+    make_assignment(name="无日期", batch=make_batch(9))
+
+
+def statuses(day):
+    rows = Assignment.objects.with_post_status(day)
+    return dict(rows.values_list("person__name", "post_status"))
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2020, 2, 29), [NOT_YET, NOT_YET, NOT_YET, NOT_YET, UNKNOWN]),
+        # Inside the month the batch came: did they arrive yet? Unknown.
+        (date(2020, 3, 15), [UNKNOWN, NOT_YET, NOT_YET, UNKNOWN, UNKNOWN]),
+        (date(2020, 3, 31), [IN_POST, NOT_YET, NOT_YET, UNKNOWN, UNKNOWN]),
+        (date(2021, 1, 10), [IN_POST, IN_POST, NOT_YET, UNKNOWN, UNKNOWN]),
+        (date(2021, 6, 28), [IN_POST, IN_POST, IN_POST, UNKNOWN, UNKNOWN]),
+        # The term came home; 自有日期 stayed on to the end of the year.
+        (date(2021, 6, 29), [LEFT, IN_POST, LEFT, UNKNOWN, UNKNOWN]),
+        (date(2022, 1, 1), [LEFT, LEFT, LEFT, UNKNOWN, UNKNOWN]),
+    ],
+)
+def test_an_assignment_takes_its_term_s_or_batch_s_dates(batch_ten, day, expected):
+    names = ["随期", "自有日期", "晚到", "无期", "无日期"]
+    assert [statuses(day)[name] for name in names] == expected
+    in_post = {
+        name for name, status in zip(names, expected, strict=True) if status == IN_POST
+    }
+    on = Assignment.objects.in_post_on(day)
+    assert set(on.values_list("person__name", flat=True)) == in_post
+
+
+def test_a_term_without_dates_takes_the_batch_s():
+    batch = make_batch(11, start=MARCH_2020, end=TERM_END)
+    make_assignment(name="甲", batch=batch, term="二期")
+    assert statuses(date(2021, 1, 1)) == {"甲": IN_POST}
+    assert statuses(date(2021, 7, 1)) == {"甲": LEFT}
+
+
+def test_an_own_arrival_without_any_end_is_still_in_post():
+    """Staff leave 离岗日期 blank while someone serves; a batch's start alone
+    says nothing of that."""
+    batch = make_batch(11, start=MARCH_2020)
+    make_assignment(name="仍在岗", batch=batch, arrived_on=date(2020, 3, 20))
+    make_assignment(name="只知批次", batch=batch)
+    assert statuses(date(2025, 1, 1)) == {"仍在岗": IN_POST, "只知批次": UNKNOWN}
+
+
+def test_the_period_shown_is_the_one_counted(batch_ten):
+    periods = {
+        a.person.name: a.period
+        for a in Assignment.objects.select_related("person", "batch", "term")
+    }
+    assert periods == {
+        "随期": "2020年3月 至 2021年6月28日",
+        "自有日期": "2021年1月10日 至 2021年12月31日",
+        "晚到": "2021年5月1日 至 2021年6月28日",
+        "无期": "2020年3月 至 —",
+        "无日期": "— 至 —",
+    }
+    open_ended = make_assignment(arrived_on=date(2021, 7, 1))
+    assert open_ended.period == "2021年7月1日 至 今"
+
+
+def test_a_term_must_belong_to_the_assignment_s_batch():
+    other = make_term(make_batch(9), "首期")
+    assignment = make_assignment(batch=make_batch(10))
+    assignment.term = other
+    with pytest.raises(ValidationError) as error:
+        assignment.full_clean()
+    assert "第九批首期" in str(error.value.message_dict["term"])
+
+
+def test_a_term_name_is_unique_in_its_batch_only():
+    make_term(make_batch(10), "首期")
+    make_term(make_batch(9), "首期")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Term.objects.create(batch=make_batch(10), name="首期")
+
+
+def test_facets_count_where_the_rows_stood_and_add_up(batch_ten):
+    facets = Assignment.objects.all().facets(day=date(2021, 1, 10))
+    in_post = facets["in_post"]
+    assert (in_post.in_post, in_post.left, in_post.not_yet, in_post.unknown) == (
+        2,
+        0,
+        1,
+        2,
+    )
+    assert in_post.total == Assignment.objects.count() == 5
+    # Only 无日期 has no date at all.
+    assert in_post.dated == 4
+
+
+def test_the_in_post_facet_may_count_other_rows_than_the_rest():
+    make_assignment(name="在岗", arrived_on=date(2021, 1, 1))
+    make_assignment(
+        name="已离岗", arrived_on=date(2020, 1, 1), left_on=date(2020, 6, 1)
+    )
+    day = date(2021, 7, 1)
+    shown = Assignment.objects.in_post_on(day)
+    facets = shown.facets(day=day, post_rows=Assignment.objects.all())
+    assert sum(row["count"] for row in facets["batch"]) == 1
+    assert (facets["in_post"].in_post, facets["in_post"].left) == (1, 1)
 
 
 def test_facets_count_rows_by_each_dimension():
@@ -119,7 +266,10 @@ def test_facets_count_rows_by_each_dimension():
         ("阿克苏市实验中学", 1),
     ]
     assert sum(f["count"] for f in facets["sending_unit"]) == 4
-    assert facets["in_post_today"] == 4
+    # Rows without any date are 日期不详, never in post.
+    in_post = facets["in_post"]
+    assert (in_post.in_post, in_post.unknown, in_post.total) == (0, 4, 4)
+    assert in_post.dated == 0
 
 
 def test_people_published_excludes_hidden_people():

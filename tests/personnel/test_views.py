@@ -16,6 +16,7 @@ from tests.builders import (
     make_assignment,
     make_batch,
     make_person,
+    make_term,
     make_unit,
 )
 
@@ -125,7 +126,7 @@ def test_non_public_person_is_not_in_the_roster_or_its_facets(client, hidden):
     assert Category.CADRE not in facet(response, "category")
     assert hidden.sending_unit_id not in facet(response, "sending_unit")
     assert hidden.receiving_unit_id not in facet(response, "receiving_unit")
-    assert response.context["facets"]["in_post_today"] == 1
+    assert response.context["facets"]["in_post"].in_post == 1
 
 
 @pytest.mark.parametrize("query", ["隐藏人", "yincangren", "隐藏受援单位"])
@@ -233,7 +234,7 @@ def test_facets_count_what_is_on_the_roster(client, scene):
         a.sending_unit_id: 2,
         scene["丙"].sending_unit_id: 1,
     }
-    assert response.context["facets"]["in_post_today"] == 1
+    assert response.context["facets"]["in_post"].in_post == 1
 
 
 def test_facets_narrow_with_the_filter(client, scene):
@@ -245,7 +246,7 @@ def test_facets_narrow_with_the_filter(client, scene):
         scene["乙"].receiving_unit_id: 1,
     }
     assert facet(response, "sending_unit") == {scene["甲"].sending_unit_id: 2}
-    assert response.context["facets"]["in_post_today"] == 1
+    assert response.context["facets"]["in_post"].in_post == 1
 
 
 def test_facet_labels_are_readable(client, scene):
@@ -384,6 +385,65 @@ def test_on_filter_keeps_people_in_post_that_day(client, day):
     response = roster(client, on=day)
     assert response.status_code == 200
     assert set(names(response)) == {"已到岗", "当天到岗", "当天离岗"}
+
+
+def in_post_section(response):
+    """The text of the 在岗 facet, spaces collapsed ("" when not shown)."""
+    page = response.content.decode()
+    found = re.search(
+        r'<section class="facet facet-in-post">(.*?)</section>', page, re.S
+    )
+    if not found:
+        return ""
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
+
+
+def test_the_in_post_facet_says_the_day_and_every_count(client, scene):
+    make_assignment(name="无日期", batch=make_batch(9))
+    today = timezone.localdate()
+    text = in_post_section(roster(client))
+    assert text == (
+        f"{today.year}年{today.month}月{today.day}日（今天）在岗情况 "
+        "在岗 1 已离岗 2 日期不详 1 共 4 条任职记录；到岗、离岗日期不详的，不计为在岗。"
+    )
+
+
+def test_the_in_post_facet_of_a_day_counts_the_rows_of_every_other_filter(
+    client, scene
+):
+    """On the day asked, the list holds who was in post; the facet still says
+    where the others stood."""
+    response = roster(client, on="2018-01-01", batch="9")
+    assert names(response) == ["丙医生"]
+    assert in_post_section(response).startswith(
+        "2018年1月1日在岗情况 在岗 1 已离岗 0 日期不详 0 共 1 条"
+    )
+    response = roster(client, on="2016-06-01")
+    assert names(response) == []
+    assert in_post_section(response).startswith(
+        "2016年6月1日在岗情况 在岗 0 已离岗 0 尚未到岗 3 日期不详 0 共 3 条"
+    )
+    assert 'aria-current="true">在岗</a>' in response.content.decode()
+
+
+def test_the_in_post_facet_and_date_box_are_gone_when_no_row_has_dates(client):
+    make_assignment(name="无日期")
+    page = roster(client)
+    assert in_post_section(page) == ""
+    assert 'name="on"' not in page.content.decode()
+    assert page.context["facets"]["in_post"].unknown == 1
+    # A day asked for keeps its box, to change it.
+    assert 'name="on"' in roster(client, on="2021-01-01").content.decode()
+
+
+def test_a_term_s_dates_count_on_the_roster(client):
+    term = make_term(make_batch(10), "首期", end=(date(2021, 6, 28),) * 2)
+    term.batch.start = (date(2020, 3, 1), date(2020, 3, 31))
+    term.batch.save()
+    make_assignment(name="季成", batch=term.batch, term=term)
+    assert names(roster(client, on="2021-01-01")) == ["季成"]
+    assert names(roster(client, on="2021-06-29")) == []
+    assert names(roster(client, on="2020-03-15")) == []
 
 
 @pytest.fixture
@@ -567,10 +627,18 @@ def test_bad_page_is_404(client, page):
 
 def _fill_roster(count):
     units = [make_unit("拜城县人民医院"), make_unit("温宿县第一中学")]
+    for number in (9, 10):
+        make_term(
+            make_batch(number),
+            "首期",
+            start=(date(2020, 3, 1), date(2020, 3, 31)),
+            end=(date(2021, 6, 28), date(2021, 6, 28)),
+        )
     for number in range(count):
         make_assignment(
             name=f"援疆{number}",
             batch=make_batch(10 - number % 2),
+            term="首期",
             receiving_unit=units[number % 2],
             category=Category.MEDICAL if number % 2 else Category.EDUCATION,
         )
@@ -580,13 +648,15 @@ def _fill_roster(count):
     ("params", "expected"),
     [
         # facets (one union of batch, category, receiving unit, sending unit,
-        # in post today), paginator count, navigation channels, batch choices
-        # of the form (both cached blocks, cold here), page rows with person,
-        # batch and units; a filter by batch costs nothing more
+        # where the rows stood today), paginator count, navigation channels,
+        # batch choices of the form (both cached blocks, cold here), page rows
+        # with person, batch, term and units; a filter by batch or by a day in
+        # post costs nothing more
         ({}, 5),
         ({"batch": "10"}, 5),
+        ({"on": "2021-01-01", "batch": "10"}, 5),
     ],
-    ids=["unfiltered", "batch"],
+    ids=["unfiltered", "batch", "in-post-day"],
 )
 def test_roster_runs_a_fixed_number_of_queries(count_queries, params, expected):
     for rows in (1, 50):

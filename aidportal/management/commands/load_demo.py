@@ -13,9 +13,10 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from aidportal.kernel.chinese import normalize
+from aidportal.kernel.periods import parse_partial_date
 from articles.models import Article, ArticleImage, Channel
 from personnel.importers import read_roster
-from personnel.models import Assignment, Batch, Person, Unit
+from personnel.models import Assignment, Batch, Person, Term, Unit
 from personnel.services import assignments_refresh_search, roster_import
 from projects.models import Project
 
@@ -34,7 +35,12 @@ CHANNELS = [
 
 
 ROSTER_FILE = DEMO_DIR / "roster-batch10-term1.txt"
-BATCHES = [(10, 2020, 2022)]
+# The reference article's batch (number, start, end) and its first term (batch,
+# name, start, end), as far as the article tells: the batch came to Aksu in
+# March 2020 (no day given, its end not told); the first term came home on
+# 28 June 2021 (its start is the batch's). What it does not tell stays unknown.
+BATCHES = [(10, "2020年3月", "")]
+TERMS = [(10, "首期", "", "2021年6月28日")]
 # Short names and aliases reporters type for units of the demo roster (the
 # common ones only: an alias that is part of the name finds nothing more).
 UNIT_NAMES = {
@@ -140,12 +146,24 @@ class Command(BaseCommand):
         return channels
 
     def load_roster(self):
-        for number, start_year, end_year in BATCHES:
+        for number, start, end in BATCHES:
             Batch.objects.get_or_create(
                 number=number,
-                defaults={"start_year": start_year, "end_year": end_year},
+                defaults={
+                    "start": parse_partial_date(start),
+                    "end": parse_partial_date(end),
+                },
             )
-        if Assignment.objects.filter(batch__number=10, term="首期").exists():
+        for number, name, start, end in TERMS:
+            Term.objects.get_or_create(
+                batch=Batch.objects.get(number=number),
+                name=name,
+                defaults={
+                    "start": parse_partial_date(start),
+                    "end": parse_partial_date(end),
+                },
+            )
+        if Assignment.objects.filter(batch__number=10, term__name="首期").exists():
             report = "already loaded"
         else:
             report = roster_import(

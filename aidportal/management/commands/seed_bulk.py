@@ -24,7 +24,7 @@ from aidportal.kernel.search import (
     gram_indexed_tables,
 )
 from articles.models import Article, Channel
-from personnel.models import Assignment, Batch, Category, Person, Unit
+from personnel.models import Assignment, Batch, Category, Person, Term, Unit
 
 SEED = 20100601
 BATCH_SIZE = 5000
@@ -208,16 +208,23 @@ class Command(BaseCommand):
         return list(Unit.objects.order_by("pk"))
 
     def make_batches(self):
+        """Twelve batches, each known to the year: (batch, its terms, None for
+        no term) pairs."""
         batches = []
         for number in range(1, 13):
+            start, end = 2008 + 2 * number, 2010 + 2 * number
             batch, _ = Batch.objects.get_or_create(
                 number=number,
                 defaults={
-                    "start_year": 2008 + 2 * number,
-                    "end_year": 2010 + 2 * number,
+                    "start": (date(start, 1, 1), date(start, 12, 31)),
+                    "end": (date(end, 1, 1), date(end, 12, 31)),
                 },
             )
-            batches.append(batch)
+            terms = [
+                Term.objects.get_or_create(batch=batch, name=name)[0] if name else None
+                for name in TERMS
+            ]
+            batches.append((batch, terms))
         return batches
 
     # People and assignments
@@ -245,10 +252,11 @@ class Command(BaseCommand):
                 sending, receiving = rng.sample(units, 2)
                 position = normalize(rng.choice(POSITIONS))
                 arrived = date(2010, 1, 1) + timedelta(days=rng.randint(0, 5000))
+                batch, terms = rng.choice(batches)
                 assignment = Assignment(
                     person=person,
-                    batch=rng.choice(batches),
-                    term=rng.choice(TERMS),
+                    batch=batch,
+                    term=rng.choice(terms),
                     sending_unit=sending,
                     receiving_unit=receiving,
                     position=position,
