@@ -66,6 +66,16 @@ class RosterView(RosterMixin, ListView):
             "category_label": Category(selected["category"]).label
             if selected.get("category")
             else "",
+            # A roster narrowed to a unit is that unit's page: it says what
+            # else the unit is called.
+            "selected_units": [
+                unit
+                for unit in (
+                    selected.get("receiving_unit"),
+                    selected.get("sending_unit"),
+                )
+                if unit
+            ],
         }
 
 

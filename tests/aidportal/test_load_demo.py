@@ -164,3 +164,21 @@ def test_the_demo_roster_is_in_post_only_inside_its_term(client):
     # Inside the month they came, nobody knows who had arrived yet.
     assert in_post_facet(client, on="2020-03-15")[1] == (0, 0, 0, 43)
     assert in_post_facet(client, on="2021-06-29")[1] == (0, 43, 0, 0)
+
+
+def test_the_demo_knows_the_hospitals_called_浙大一院_and_浙大二院(client):
+    call_command("load_demo")
+    call_command("load_demo")
+    first, second = (
+        Unit.objects.get(short_name=short) for short in ("浙大一院", "浙大二院")
+    )
+    assert first.name == "浙江大学医学院附属第一医院"
+    assert (first.alias_list, second.alias_list) == (
+        ["浙一医院", "浙一"],
+        ["浙二医院", "浙二"],
+    )
+    # No one of the demo roster comes from them: the public pages never name
+    # a unit without public people.
+    assert not Assignment.objects.filter(sending_unit__in=[first, second]).exists()
+    page = client.get(reverse("personnel:list")).content.decode()
+    assert "浙江大学医学院附属" not in page

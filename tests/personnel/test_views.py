@@ -747,3 +747,14 @@ def test_the_unit_facets_name_the_units_aliases(client):
     page = roster(client).content.decode()
     assert 'title="又称：杭九中">杭州第九中学' in page
     assert 'title="又称：">' not in page
+
+
+def test_a_roster_narrowed_to_a_unit_says_what_else_it_is_called(client):
+    sender = make_unit("杭州第九中学", short_name="杭九中", aliases="九中")
+    receiver = make_unit("阿克苏市实验中学")
+    make_assignment(sending_unit=sender, receiving_unit=receiver)
+    page = roster(client, sending_unit=sender.pk).content.decode()
+    assert '<p class="unit-note">杭州第九中学又称：杭九中、九中</p>' in page
+    unnamed = roster(client, receiving_unit=receiver.pk).content.decode()
+    assert "unit-note" not in unnamed, "a unit without other names says nothing"
+    assert "unit-note" not in roster(client).content.decode()

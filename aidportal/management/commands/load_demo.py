@@ -59,6 +59,13 @@ UNIT_NAMES = {
     "杭州市西湖高级中学": ("西湖高中", ""),
     "浙江省富阳中学": ("富阳中学", ""),
 }
+# Hospitals that send doctors to Aksu in other batches, with the names
+# reporters use for them; the demo roster has none of their people, so they
+# wait in the unit list (admin only) for the roster that brings them.
+DIRECTORY_UNITS = {
+    "浙江大学医学院附属第一医院": ("浙大一院", "浙一医院、浙一"),
+    "浙江大学医学院附属第二医院": ("浙大二院", "浙二医院、浙二"),
+}
 
 
 def demo_photo(name, seed_text, palette, size=(1200, 675)):
@@ -173,12 +180,16 @@ class Command(BaseCommand):
         return report
 
     def name_units(self):
-        """Give the demo's units their short names and aliases: a blank short
-        name is filled, missing aliases are added, nothing staff wrote is
-        taken away."""
+        """Give the demo's units their short names and aliases (and add the
+        hospitals of other batches): a blank short name is filled, missing
+        aliases are added, nothing staff wrote is taken away."""
         named = []
-        for unit in Unit.objects.filter(name__in=UNIT_NAMES):
-            short_name, aliases = UNIT_NAMES[unit.name]
+        for name in DIRECTORY_UNITS:
+            if not Unit.objects.filter(name_key=normalize(name)).exists():
+                Unit.objects.create(name=name, kind=Unit.Kind.HOSPITAL, region="杭州市")
+        names = {**UNIT_NAMES, **DIRECTORY_UNITS}
+        for unit in Unit.objects.filter(name__in=names):
+            short_name, aliases = names[unit.name]
             missing = [
                 alias
                 for alias in aliases.split("、")
