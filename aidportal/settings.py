@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -74,7 +76,8 @@ THIRD_PARTY_APPS = [
     "simple_history",
     "sorl.thumbnail",
     "csp",
-    "axes",
+    # django-axes under a Chinese name, its screens for superusers only.
+    "aidportal.kernel.apps.LoginThrottlingConfig",
 ]
 LOCAL_APPS = [
     # The kernel: what every app builds on (aidportal/kernel); the site layer
@@ -201,6 +204,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
+# Its screens are registered for superusers only (aidportal.kernel.admin).
+AXES_ENABLE_ADMIN = False
 AXES_CLIENT_IP_CALLABLE = "aidportal.kernel.clients.client_address"
 # Reverse proxies in front of the app that append to X-Forwarded-For: the
 # client is read that many entries from the right (aidportal.kernel.clients).
@@ -226,6 +231,10 @@ USE_TZ = True
 # Django's zh_Hans DATE_INPUT_FORMATS contain an invalid "%Y年%n月%j日";
 # aidportal/kernel/formats/zh_Hans replaces them.
 FORMAT_MODULE_PATH = ["aidportal.kernel.formats"]
+# The project's catalogue, ahead of every package's: what Django, django-axes,
+# django-simple-history, django-import-export and django-prose-editor leave
+# in English. make compiles it (manage.py compile_catalogues, no gettext tools).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 
 # Static and media files
@@ -379,6 +388,16 @@ DOWNLOAD_FILES_KEPT = 200
 # The admin tells staff opening a change form who else opened it this many
 # seconds before (aidportal.kernel.edits).
 ADMIN_EDITING_SECONDS = 300
+
+# django-prose-editor writes its toolbar in English without gettext: a module
+# loaded with every editor (all have the Menu extension) translates it through
+# the admin's JavaScript catalogue.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "extensions": {"Menu": html_tags([])},
+        "js": [static_lazy("kernel/editor_i18n.js")],
+    }
+]
 
 # django-simple-history. Off (SIMPLE_HISTORY_ENABLED=0) only while loaddata
 # restores a backup: the dump holds the history, and the many-to-many rows it

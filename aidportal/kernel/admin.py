@@ -3,6 +3,9 @@
 from contextlib import contextmanager
 from datetime import date
 
+from axes import admin as axes_admin
+from axes.conf import settings as axes_settings
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -19,6 +22,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -565,3 +569,71 @@ class PublishableAdmin(RestoreDeletedMixin, PublishGuardMixin, HistoryAdmin):
         self._set_status(
             request, queryset, PublishStatus.ARCHIVED, _("已归档 %(count)d 项。")
         )
+
+
+# django-axes' screens (who tried to log in, from which address, with which
+# browser) are for superusers only, whatever permissions a group is given:
+# AXES_ENABLE_ADMIN is off and they are registered here instead.
+
+
+class SuperuserOnlyMixin:
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+class LoginRecordLabelMixin:
+    """A row's checkbox is read out by who tried to log in and when: the
+    rows' own names are English ("Access Log for … @ …")."""
+
+    def action_checkbox(self, obj):
+        return super().action_checkbox(LoginRecordLabel(obj))
+
+
+class LoginRecordLabel:
+    def __init__(self, record):
+        self.pk = record.pk
+        self.text = f"{record.username or '—'}，{date_format(record.attempt_time)}"
+
+    def __str__(self):
+        return self.text
+
+
+class AccessAttemptAdmin(
+    SuperuserOnlyMixin, LoginRecordLabelMixin, axes_admin.AccessAttemptAdmin
+):
+    @admin.display(description=_("到期时间"))
+    def expiration(self, obj):
+        return super().expiration(obj)
+
+    @admin.display(description=_("状态"))
+    def status(self, obj):
+        remaining = axes_settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if remaining > 0:
+            return _("还可尝试 %(count)d 次") % {"count": remaining}
+        return _("已锁定")
+
+
+class AccessLogAdmin(
+    SuperuserOnlyMixin, LoginRecordLabelMixin, axes_admin.AccessLogAdmin
+):
+    pass
+
+
+class AccessFailureLogAdmin(
+    SuperuserOnlyMixin, LoginRecordLabelMixin, axes_admin.AccessFailureLogAdmin
+):
+    pass
+
+
+admin.site.register(AccessAttempt, AccessAttemptAdmin)
+admin.site.register(AccessLog, AccessLogAdmin)
+admin.site.register(AccessFailureLog, AccessFailureLogAdmin)
