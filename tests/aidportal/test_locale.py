@@ -1,13 +1,13 @@
 """Staff meet no English in the admin: every page type, for every role that
 may open it, is scanned for English interface words in its visible text and
 in the words a screen reader or a tooltip gives (aria-label, title,
-placeholder, alt, button values). The project's catalogue
-(locale/zh_Hans) fills what Django, django-axes, django-simple-history and
-django-import-export leave untranslated; the editor's toolbar is checked in
-the browser (tests/browser/test_editor.py)."""
+placeholder, alt, button values; the word list is tests/english.py). The
+project's catalogue (locale/zh_Hans) fills what Django, django-axes,
+django-simple-history and django-import-export leave untranslated; the
+editor's toolbar, built by JavaScript, is checked in the browser
+(tests/browser/test_locale.py)."""
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -23,68 +23,9 @@ from tests.builders import (
     make_assignment,
     make_staff,
 )
+from tests.english import english_on
 
 pytestmark = pytest.mark.django_db
-
-# English interface words staff must never see (case-insensitive, whole words).
-ENGLISH = {
-    "access", "action", "actions", "add", "all", "attempts", "bold", "by",
-    "cancel", "caption", "change", "changes", "choose", "clear", "close",
-    "confirm", "date", "delete", "deleted", "edit", "error", "failures",
-    "field", "figure", "filter", "go", "heading", "hide", "history", "home",
-    "image", "import", "insert", "link", "log", "logs", "model", "name",
-    "no", "none", "now", "object", "of", "or", "page", "paragraph",
-    "password", "please", "reason", "recent", "remove", "required", "revert",
-    "save", "search", "select", "show", "submit", "the", "this", "time",
-    "today", "undo", "url", "user", "view", "yes", "yesterday",
-}  # fmt: skip
-# Proper nouns and file formats, which stay as they are.
-ALLOWED = {"csv", "xlsx", "txt", "excel", "jpeg", "png", "webp", "gif", "mb", "id"}
-SPOKEN_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt", "aria-description"}
-LATIN_WORD = re.compile(r"[A-Za-z]+")
-
-
-class _Reader(HTMLParser):
-    """What a member of staff reads or hears on a page: its text (script,
-    style and the editable text of textareas left out) and the spoken
-    attributes of its elements."""
-
-    skipped = {"script", "style", "textarea", "template"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts = []
-        self._skipping = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        for name in SPOKEN_ATTRIBUTES & attrs.keys():
-            self.parts.append((f"{tag}[{name}]", attrs[name] or ""))
-        if tag == "input" and attrs.get("type") in {"submit", "button", "reset"}:
-            self.parts.append((f"{tag}[value]", attrs.get("value") or ""))
-        if tag == "title" or tag in self.skipped:
-            self._skipping.append(tag)
-
-    def handle_endtag(self, tag):
-        if self._skipping and self._skipping[-1] == tag:
-            self._skipping.pop()
-
-    def handle_data(self, data):
-        if not self._skipping or self._skipping[-1] == "title":
-            self.parts.append(("text", data))
-
-
-def english_on(html):
-    """The English interface words of a page, each with where it was read."""
-    reader = _Reader()
-    reader.feed(html)
-    found = set()
-    for where, text in reader.parts:
-        for word in LATIN_WORD.findall(text):
-            lowered = word.lower()
-            if lowered in ENGLISH and lowered not in ALLOWED:
-                found.add(f"{where}: {text.strip()[:80]!r}")
-    return sorted(found)
 
 
 def test_the_scanner_finds_english_in_text_and_spoken_attributes():

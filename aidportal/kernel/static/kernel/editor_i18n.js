@@ -9,8 +9,9 @@ const ATTRIBUTES = ["title", "aria-label"]
 const TOOLBAR = ".prose-menubar, .prose-editor"
 
 function translateElement(element) {
-  // The text being edited is the author's, never translated.
-  if (element.closest(".ProseMirror")) return
+  // The text being edited is the author's, never translated (the menu's
+  // picker borrows the ProseMirror class for its look, not contenteditable).
+  if (element.closest("[contenteditable]")) return
   for (const name of ATTRIBUTES) {
     const value = element.getAttribute(name)
     if (value && gettext(value) !== value) element.setAttribute(name, gettext(value))
