@@ -1,7 +1,7 @@
 """Admin pieces shared by articles and projects."""
 
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 from axes import admin as axes_admin
 from axes.conf import settings as axes_settings
@@ -21,12 +21,15 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
+from django.utils.formats import date_format, localize
 from django.utils.html import format_html
+from django.utils.timezone import is_aware
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from aidportal.kernel import edits
 from aidportal.kernel.forms import with_errors
@@ -41,6 +44,8 @@ from aidportal.kernel.policy import (
 from aidportal.kernel.publishing import PublishStatus
 from aidportal.kernel.storage import UploadNotStored
 
+# What the admin shows for a value that is not there (Django's lists use "-").
+EMPTY_VALUE = "—"
 COVER_FIELDS = ["cover", "cover_alt", "cover_decorative", "cover_caption"]
 RECORD_FIELDSET = (
     _("记录"),
@@ -249,12 +254,36 @@ class EditVersionMixin:
         return response
 
 
+class ChangedValues(HistoricalRecordContextHelper):
+    """The old and new values of a version's changes as the admin shows
+    values: a choice by its label, 是/否, a date in Chinese, related rows
+    joined with 、, and an empty value as "—" (never "None", "True", "[]")."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if isinstance(value, list):
+            value = "、".join(str(item) for item in value)
+        elif getattr(field, "flatchoices", None) and value not in (None, ""):
+            value = dict(field.flatchoices).get(value, value)
+        elif isinstance(value, bool):
+            value = _("是") if value else _("否")
+        elif isinstance(value, datetime):
+            value = localize(timezone.localtime(value) if is_aware(value) else value)
+        elif isinstance(value, date):
+            value = localize(value)
+        return EMPTY_VALUE if value is None or value == "" else value
+
+
 class HistoryAdmin(EditVersionMixin, PictureStorageMixin, SimpleHistoryAdmin):
     """django-simple-history's admin, with the revert form held to the same
     rules as the change form: saving a version needs the change permission on
     the row as it is now (or the add permission, for a deleted row), and the
     row unchanged since the form was opened. The base of every admin of
     content, so versions are checked and pictures stored by one rule each."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChangedValues(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         self.check_history_access(request, object_id)

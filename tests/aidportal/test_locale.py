@@ -201,3 +201,36 @@ def test_form_errors_speak_chinese(content, login):
     page = response.content.decode()
     assert "这个字段是必填项。" in page
     assert english_on(page) == []
+
+
+def test_the_history_shows_changed_values_in_chinese(admin_client):
+    article = make_article(
+        title="援疆教师上公开课",
+        featured=False,
+        subtitle="",
+        status=Article.Status.DRAFT,
+    )
+    admin_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        article_post(
+            article,
+            featured=True,
+            subtitle="副标题",
+            status=Article.Status.PUBLISHED,
+            expires_at_0="2031-07-01",
+            expires_at_1="08:00:00",
+        ),
+    )
+    page = admin_client.get(
+        reverse("admin:articles_article_history", args=[article.pk])
+    ).content.decode()
+    changes = " ".join(
+        " ".join(re.sub(r"<[^>]+>", " ", item).split())
+        for item in re.findall(r"<li>(.*?)</li>", page, re.S)
+    )
+    assert "推荐： 否 → 是" in changes
+    assert "副标题： — → 副标题" in changes
+    assert "状态： 草稿 → 已发布" in changes
+    assert "下线时间： — → 2031年7月1日 08:00" in changes
+    for english in ("None", "True", "False", "draft", "published", "[]"):
+        assert english not in changes
