@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 
 # English interface words (case-insensitive, whole words).
 ENGLISH = {
-    "access", "action", "actions", "add", "all", "alternative", "attempts",
+    "access", "action", "actions", "add", "all", "alternative", "articles",
+    "attempts", "false", "historical", "personnel", "projects", "true",
     "bold", "bullets", "by", "cancel", "caption", "change", "changes",
     "choose", "clear", "close", "confirm", "date", "delete", "deleted",
     "edit", "error", "failures", "field", "figure", "filter", "go",

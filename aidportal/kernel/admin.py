@@ -8,6 +8,7 @@ from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import unquote
 from django.core import signing
 from django.core.exceptions import (
@@ -20,6 +21,7 @@ from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -598,6 +600,23 @@ class PublishableAdmin(RestoreDeletedMixin, PublishGuardMixin, HistoryAdmin):
         self._set_status(
             request, queryset, PublishStatus.ARCHIVED, _("已归档 %(count)d 项。")
         )
+
+
+# Django writes a yes/no icon's text in English (alt="True", "False", "None"),
+# which a screen reader reads out in every list and read-only field; the admin
+# looks the function up in admin_list at each call.
+
+
+def boolean_icon(value):
+    name, text = {True: ("yes", _("是")), False: ("no", _("否"))}.get(
+        value, ("unknown", _("未知"))
+    )
+    return format_html(
+        '<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), text
+    )
+
+
+admin_list._boolean_icon = boolean_icon
 
 
 # django-axes' screens (who tried to log in, from which address, with which

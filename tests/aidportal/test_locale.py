@@ -15,9 +15,11 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
+from personnel.models import Assignment
 from tests.builders import (
     EDITOR,
     PUBLISHER,
+    REPORTER,
     article_post,
     make_article,
     make_assignment,
@@ -120,6 +122,33 @@ def test_admin_pages_speak_chinese_to_every_role(content, role):
     for label, url in admin_pages(article):
         response = client.get(url)
         assert response.status_code == 200, (label, url, response.status_code)
+        if found := english_on(response.content.decode()):
+            english[label] = found
+    assert english == {}
+
+
+def test_reporter_pages_speak_chinese(content):
+    """Reporters read the public roster: its lists and read-only forms."""
+    assignment = Assignment.objects.get()
+    client = staff_client(REPORTER)
+    english = {}
+    for label, url in [
+        ("index", reverse("admin:index")),
+        ("app index", reverse("admin:app_list", args=["personnel"])),
+        ("people", reverse("admin:personnel_person_changelist")),
+        ("assignments", reverse("admin:personnel_assignment_changelist")),
+        (
+            "person",
+            reverse("admin:personnel_person_change", args=[assignment.person_id]),
+        ),
+        (
+            "assignment",
+            reverse("admin:personnel_assignment_change", args=[assignment.pk]),
+        ),
+        ("password change", reverse("admin:password_change")),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, (label, url)
         if found := english_on(response.content.decode()):
             english[label] = found
     assert english == {}
