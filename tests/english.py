@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 ENGLISH = {
     "access", "action", "actions", "add", "all", "alternative", "articles",
     "attempts", "false", "historical", "personnel", "projects", "true",
-    "bold", "bullets", "by", "cancel", "caption", "change", "changes",
+    "bold", "bullets", "by", "can", "cancel", "caption", "change", "changes",
     "choose", "clear", "close", "confirm", "date", "delete", "deleted",
     "edit", "error", "failures", "field", "figure", "filter", "go",
     "heading", "hide", "history", "home", "image", "import", "insert",

@@ -10,6 +10,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
 from django.core import signing
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
@@ -28,6 +30,7 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.timezone import is_aware
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
@@ -617,6 +620,69 @@ def boolean_icon(value):
 
 
 admin_list._boolean_icon = boolean_icon
+
+
+# Permissions are stored with English names ("Can add 文章"), written when
+# they were created; the group and user forms name them in Chinese instead.
+PERMISSION_ACTIONS = {
+    "add": _("增加"),
+    "change": _("修改"),
+    "delete": _("删除"),
+    "view": _("查看"),
+}
+
+
+def permission_label(permission):
+    """ "文章｜文章｜增加" for add_article: app, model and action by their
+    verbose names (a history model's as "文章的历史记录")."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:
+        return permission.name
+    original = getattr(model, "instance_type", None)
+    model_name = (
+        _("%(model)s的历史记录") % {"model": original._meta.verbose_name}
+        if original
+        else untranslated(model._meta.verbose_name)
+    )
+    action, _separator, rest = permission.codename.partition("_")
+    label = (
+        PERMISSION_ACTIONS[action]
+        if action in PERMISSION_ACTIONS and rest == model._meta.model_name
+        else permission.name
+    )
+    app_name = untranslated(model._meta.app_config.verbose_name)
+    return f"{app_name}｜{model_name}｜{label}"
+
+
+def untranslated(name):
+    """A name a package left in English as a plain string (a model without a
+    verbose name of its own, such as django-axes' "access attempt
+    expiration"), looked up in the project's catalogue."""
+    return gettext(name) if isinstance(name, str) else name
+
+
+class PermissionLabelsMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "permissions" or db_field.name == "user_permissions":
+            field.label_from_instance = permission_label
+            field.queryset = field.queryset.select_related("content_type")
+        return field
+
+
+class GroupAdmin(PermissionLabelsMixin, auth_admin.GroupAdmin):
+    pass
+
+
+class UserAdmin(PermissionLabelsMixin, auth_admin.UserAdmin):
+    pass
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)
 
 
 # django-axes' screens (who tried to log in, from which address, with which

@@ -94,6 +94,7 @@ SUPERUSER_PAGES = [
     ("users", "admin:auth_user_changelist"),
     ("user add", "admin:auth_user_add"),
     ("groups", "admin:auth_group_changelist"),
+    ("group add", "admin:auth_group_add"),
     ("auth app", "admin:app_list"),
 ]
 
@@ -263,3 +264,11 @@ def test_the_history_shows_changed_values_in_chinese(admin_client):
     assert "下线时间： — → 2031年7月1日 08:00" in changes
     for english in ("None", "True", "False", "draft", "published", "[]"):
         assert english not in changes
+
+
+def test_permissions_are_named_in_chinese(admin_client):
+    page = admin_client.get(reverse("admin:auth_group_add")).content.decode()
+    assert "文章｜文章｜增加" in page
+    assert "文章｜文章的历史记录｜查看" in page
+    assert "文章｜文章｜可以发布、撤回、归档文章" in page
+    assert "Can add" not in page
