@@ -7,10 +7,14 @@ django-simple-history and django-import-export leave untranslated; the
 editor's toolbar, built by JavaScript, is checked in the browser
 (tests/browser/test_locale.py)."""
 
+import io
 import re
+from pathlib import Path
 
+import polib
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -28,6 +32,43 @@ from tests.builders import (
 from tests.english import english_on
 
 pytestmark = pytest.mark.django_db
+
+
+def test_the_catalogues_are_compiled_and_current(settings):
+    """make compiles them; pytest alone does not (then: manage.py
+    compile_catalogues)."""
+    catalogues = list(Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/*.po"))
+    assert {po.name for po in catalogues} == {"django.po", "djangojs.po"}
+    for po in catalogues:
+        mo = po.with_suffix(".mo")
+        assert mo.exists(), f"{mo} missing: run manage.py compile_catalogues"
+        assert mo.stat().st_mtime >= po.stat().st_mtime, f"{mo} older than {po}"
+
+
+def test_compile_catalogues_refuses_an_untranslated_entry(settings, tmp_path):
+    folder = tmp_path / "zh_Hans" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "django.po").write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Model name"\nmsgstr "模型名称"\n\nmsgid "Add link"\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    settings.LOCALE_PATHS = [tmp_path]
+    with pytest.raises(CommandError, match="Add link"):
+        call_command("compile_catalogues", stdout=io.StringIO())
+    assert not (folder / "django.mo").exists()
+    (folder / "django.po").write_text(
+        (folder / "django.po")
+        .read_text()
+        .replace('msgstr ""\n', 'msgstr "增加链接"\n'),
+        encoding="utf-8",
+    )
+    call_command("compile_catalogues", stdout=io.StringIO())
+    compiled = polib.mofile(str(folder / "django.mo"))
+    assert {entry.msgid: entry.msgstr for entry in compiled} == {
+        "Model name": "模型名称",
+        "Add link": "增加链接",
+    }
 
 
 def test_the_scanner_finds_english_in_text_and_spoken_attributes():
