@@ -1,0 +1,35 @@
+"""axe-core finds no critical or serious violation on the admin pages staff
+work in most: the change forms of an article, a project, a person and an
+assignment, the roster import page and an article's history."""
+
+import pytest
+
+from articles.models import Article
+from personnel.models import Assignment, Person
+from projects.models import Project
+from tests.browser.conftest import DESKTOP
+
+
+def first_pk(model):
+    return model.objects.order_by("pk").values_list("pk", flat=True).first()
+
+
+PAGES = {
+    "article": lambda: f"/admin/articles/article/{first_pk(Article)}/change/",
+    "project": lambda: f"/admin/projects/project/{first_pk(Project)}/change/",
+    "person": lambda: f"/admin/personnel/person/{first_pk(Person)}/change/",
+    "assignment": lambda: f"/admin/personnel/assignment/{first_pk(Assignment)}/change/",
+    "import": lambda: "/admin/personnel/assignment/import/",
+    "history": lambda: f"/admin/articles/article/{first_pk(Article)}/history/",
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_admin_page_has_no_serious_violations(
+    name, demo, staff, open_page, log_in, axe
+):
+    page = open_page(DESKTOP)
+    log_in(page, staff("发布", "fabu"))
+    page.goto(PAGES[name]())
+    page.wait_for_load_state("load")
+    axe.assert_clean(page)
