@@ -14,8 +14,17 @@ def first_pk(model):
     return model.objects.order_by("pk").values_list("pk", flat=True).first()
 
 
+def article_with_choices():
+    """The first article, with people and a project chosen in its
+    autocomplete boxes (chosen items are list items axe checks)."""
+    article = Article.objects.order_by("pk").first()
+    article.people.set(Person.objects.order_by("pk")[:2])
+    article.projects.set(Project.objects.order_by("pk")[:1])
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
 PAGES = {
-    "article": lambda: f"/admin/articles/article/{first_pk(Article)}/change/",
+    "article": article_with_choices,
     "project": lambda: f"/admin/projects/project/{first_pk(Project)}/change/",
     "person": lambda: f"/admin/personnel/person/{first_pk(Person)}/change/",
     "assignment": lambda: f"/admin/personnel/assignment/{first_pk(Assignment)}/change/",
