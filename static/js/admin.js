@@ -7,6 +7,7 @@
  *    date and time inputs, the cells of tabular inlines (galleries,
  *    assignments), the autocomplete boxes and the rich-text editor. Each gets
  *    the text of the label or column header staff see next to it.
+ *    Autocomplete boxes' lists of choices hold list items only.
  * 2. A warning before leaving a change form with unsaved changes (only after
  *    staff typed or chose something, never on the form's own submit).
  * 3. A save that meets an expired session keeps what was typed: the form is
@@ -105,6 +106,11 @@
   }
 
   function nameSelect2(container) {
+    // The "clear all" cross sits directly in the list of choices (axe: list)
+    // and is a mouse-only shortcut; screen readers skip it.
+    container.querySelectorAll(".select2-selection__clear").forEach(function (clear) {
+      clear.setAttribute("aria-hidden", "true");
+    });
     var source = select2Source(container);
     if (!source) {
       return;
