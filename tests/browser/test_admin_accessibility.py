@@ -1,11 +1,12 @@
 """axe-core finds no critical or serious violation on the admin pages staff
-work in most: the change forms of an article, a project, a person and an
-assignment, the roster import page and an article's history."""
+work in: the change forms of an article, a project, a person, an
+assignment, a unit, a batch and a channel, the roster import page and an
+article's history."""
 
 import pytest
 
-from articles.models import Article
-from personnel.models import Assignment, Person
+from articles.models import Article, Channel
+from personnel.models import Assignment, Batch, Person, Unit
 from projects.models import Project
 from tests.browser.conftest import DESKTOP
 
@@ -28,6 +29,9 @@ PAGES = {
     "project": lambda: f"/admin/projects/project/{first_pk(Project)}/change/",
     "person": lambda: f"/admin/personnel/person/{first_pk(Person)}/change/",
     "assignment": lambda: f"/admin/personnel/assignment/{first_pk(Assignment)}/change/",
+    "unit": lambda: f"/admin/personnel/unit/{first_pk(Unit)}/change/",
+    "batch": lambda: f"/admin/personnel/batch/{first_pk(Batch)}/change/",
+    "channel": lambda: f"/admin/articles/channel/{first_pk(Channel)}/change/",
     "import": lambda: "/admin/personnel/assignment/import/",
     "history": lambda: f"/admin/articles/article/{first_pk(Article)}/history/",
 }
