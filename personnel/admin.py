@@ -38,6 +38,8 @@ from personnel.resources import (
 )
 from personnel.services import assignments_mark_returned, assignments_refresh_search
 
+SEARCH_HINT = _("姓名、拼音、首字母")
+
 
 class NormalizedSearchMixin:
     """Admin search on normalised text: "季 成", "季\u3000成" and "季成" are alike,
@@ -322,6 +324,10 @@ class PersonAdmin(
     ]
     search_fields = ["name"]
     search_lookups = ["search_text"]
+    search_help_text = SEARCH_HINT
+    # By pinyin (the surname's usual reading first), as a roster is read,
+    # not by code point; the column is on the row, so no query per row.
+    ordering = ["pinyin", "name_key", "id"]
     readonly_fields = ["pinyin", "initials", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "category", "is_public", "bio"]}),
@@ -386,6 +392,7 @@ class AssignmentAdmin(
     list_select_related = ["person", "batch", "term", "sending_unit", "receiving_unit"]
     search_fields = ["position"]
     search_lookups = ["search_text"]
+    search_help_text = SEARCH_HINT
     autocomplete_fields = ["person", "batch", "sending_unit", "receiving_unit"]
     actions = ["mark_returned"]
     resource_classes = [RosterResource]
