@@ -628,7 +628,6 @@ class BodyPicturesMixin:
                     for label, rows in choices
                 ],
             },
-            status=400 if form.errors else 200,
         )
 
 
