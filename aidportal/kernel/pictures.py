@@ -41,6 +41,7 @@ class BodyPictureQuerySet(models.QuerySet):
     def published(self):
         """Pictures a published body shows (what the media gate serves): the
         body holds the picture's stored name, which is random and unique."""
+        # Imported here: publishing imports this module (the body's rules).
         from aidportal.kernel.publishing import publishable_models
 
         shown = Q(pk__in=[])
@@ -136,6 +137,8 @@ def media_name(src: str) -> str | None:
     name = unquote(src[len(prefix) :])
     if ".." in name.split("/") or name.startswith(settings.THUMBNAIL_PREFIX):
         return None
+    # Imported here: the media gate's imports reach publishing, which
+    # imports this module.
     from aidportal.kernel.media import owner
 
     return name if owner(name) is not None else None
@@ -186,12 +189,14 @@ def picked_row(reference: str) -> models.Model | None:
 
 
 def missing_alt(body: str) -> list[str]:
-    """The images of a body without alternative text that are not marked
-    decorative (an uploaded picture's own flag, or a gallery picture's)."""
+    """The pictures of this site in a body (uploaded or picked) without
+    alternative text that are not marked decorative (an uploaded picture's
+    own flag, or a gallery picture's). Images from elsewhere are not checked:
+    the page's content security policy does not show them anyway."""
     missing = []
     for match in IMG_TAG.finditer(body):
         attrs = img_attributes(match.group(0))
-        if attrs.get("alt", "").strip():
+        if attrs.get("alt", "").strip() or media_name(attrs.get("src", "")) is None:
             continue
         row = picked_row(attrs.get("data-file", ""))
         if row is not None and getattr(row, "decorative", False):
