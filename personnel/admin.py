@@ -320,7 +320,8 @@ class PersonAdmin(
         "is_public",
         "updated_at",
     ]
-    list_display_links = ["photo_thumbnail", "name"]
+    # The name is the link: the thumbnail is silent (alt=""), a link needs a name.
+    list_display_links = ["name"]
     list_filter = [
         "category",
         "is_public",
