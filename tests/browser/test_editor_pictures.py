@@ -76,6 +76,15 @@ def test_editor_uploads_a_picture_into_the_body(
     assert f'data-file="{picture.reference}"' in article.body
     assert f'alt="{ALT}"' in article.body
 
+    # The list shows the demo articles' covers as small silent thumbnails.
+    page.goto("/admin/articles/article/")
+    thumbnails = page.locator("#result_list img.row-thumbnail")
+    assert thumbnails.count() >= 1
+    assert thumbnails.first.get_attribute("alt") == ""
+    assert thumbnails.first.bounding_box()["width"] <= 60
+    screenshot(page, "admin-article-list-thumbnails")
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+
     # The preview serves it from renditions, sized, with its caption.
     page.get_by_role("link", name="在站点上查看").click()
     page.wait_for_url(f"**{article.get_preview_url()}")
