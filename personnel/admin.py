@@ -21,6 +21,7 @@ from aidportal.kernel.admin import (
     PublishGuardMixin,
     RestoreDeletedMixin,
     SignedImportMixin,
+    thumbnail,
 )
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.forms import NameField
@@ -313,7 +314,16 @@ class PersonAdmin(
     HistoryAdmin,
 ):
     form = PersonForm
-    list_display = ["name", "category", "assignment_summary", "is_public", "updated_at"]
+    list_display = [
+        "photo_thumbnail",
+        "name",
+        "category",
+        "assignment_summary",
+        "is_public",
+        "updated_at",
+    ]
+    # The name is the link: the thumbnail is silent (alt=""), a link needs a name.
+    list_display_links = ["name"]
     list_filter = [
         "category",
         "is_public",
@@ -358,6 +368,10 @@ class PersonAdmin(
                 )
             )
         )
+
+    @admin.display(description=_("照片"))
+    def photo_thumbnail(self, obj):
+        return thumbnail(obj.photo)
 
     @admin.display(description=_("任职"))
     def assignment_summary(self, person):

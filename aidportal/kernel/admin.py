@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminFileWidget
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
 from django.core import signing
@@ -39,14 +40,20 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from aidportal.kernel import edits
 from aidportal.kernel.forms import with_errors
 from aidportal.kernel.history import StaleVersion, deleted_records, deleted_restore
-from aidportal.kernel.images import PictureNotStored, pictures_undone_on_error
+from aidportal.kernel.images import (
+    PictureField,
+    PictureNotStored,
+    pictures_undone_on_error,
+    thumbnail_url,
+)
+from aidportal.kernel.pictures import BodyPicture, file_reference
 from aidportal.kernel.policy import (
     Actor,
     may_change,
     may_publish,
     unpublished_unless_allowed,
 )
-from aidportal.kernel.publishing import PublishStatus
+from aidportal.kernel.publishing import GalleryImage, PublishStatus
 from aidportal.kernel.storage import UploadNotStored
 
 # What the admin shows for a value that is not there (Django's lists use "-").
@@ -59,6 +66,35 @@ RECORD_FIELDSET = (
         "fields": ["created_at", "created_by", "updated_at", "updated_by"],
     },
 )
+
+
+class PictureInput(AdminFileWidget):
+    """A picture's file input showing the stored picture as a thumbnail (its
+    smallest rendition), not only its path."""
+
+    template_name = "kernel/widgets/picture_file_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["thumbnail_url"] = thumbnail_url(value)
+        return context
+
+
+# Every admin form shows a stored picture as a thumbnail.
+PICTURE_WIDGETS = {PictureField: {"widget": PictureInput}}
+
+
+def thumbnail(file, *, width: int = 60) -> str:
+    """A list row's thumbnail: small, lazy, and silent for screen readers
+    (alt="", the row names what it shows)."""
+    if not file:
+        return "—"
+    return format_html(
+        '<img class="row-thumbnail" src="{}" alt="" width="{}" loading="lazy">',
+        thumbnail_url(file),
+        width,
+    )
 
 
 class MayChangeMixin:
@@ -165,6 +201,11 @@ class PictureStorageMixin:
                 form = with_errors(formset.form, errors)
                 formset = type(formset.__name__, (formset,), {"form": form})
             yield formset, inline
+
+    formfield_overrides = PICTURE_WIDGETS
+
+    class Media:
+        css = {"all": ["css/admin-pictures.css"]}
 
     def save_model(self, request, obj, form, change):
         with picture_errors_on(form):
@@ -534,10 +575,116 @@ class SignedImportMixin:
 
 class GalleryInline(LiveContentInlineMixin, admin.TabularInline):
     extra = 1
+    formfield_overrides = PICTURE_WIDGETS
     fields = ["image", "alt", "decorative", "caption", "position"]
 
 
-class PublishableAdmin(RestoreDeletedMixin, PublishGuardMixin, HistoryAdmin):
+class PicturePickerForm(forms.ModelForm):
+    class Meta:
+        model = BodyPicture
+        fields = ["image", "alt", "decorative", "caption"]
+
+
+class BodyPicturesMixin:
+    """Pictures in the rich-text body: the editor's figure dialog opens a
+    picker (``pictures/`` under the model's admin) where staff upload a
+    picture, checked and stored like a cover, or pick one uploaded earlier or
+    from the row's gallery. The picker answers the dialog the way its
+    ``pickerUrl`` option expects (django-prose-editor's figure extension)."""
+
+    body_field = "body"
+    pictures_shown = 48
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_pictures"
+        view = self.admin_site.admin_view(self.pictures_view)
+        return [path("pictures/", view, name=name), *super().get_urls()]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get(self.body_field)
+        config = getattr(field and field.widget, "config", None)
+        if config and "Figure" in config.get("extensions", {}):
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_pictures"
+            )
+            if obj is not None and obj.pk is not None:
+                url += f"?owner={obj.pk}"
+            extensions = {**config["extensions"], "Figure": {"pickerUrl": url}}
+            field.widget.config = {**config, "extensions": extensions}
+        return form
+
+    def may_add_pictures(self, request) -> bool:
+        return self.has_add_permission(request) or self.has_change_permission(request)
+
+    def gallery_pictures(self, request, owner_pk: str) -> list[GalleryImage]:
+        """The pictures of the row's gallery (its inlines of GalleryImage)."""
+        if not owner_pk.isdigit():
+            return []
+        owner = self.get_object(request, owner_pk)
+        if owner is None or not self.has_view_permission(request, owner):
+            return []
+        return [
+            picture
+            for inline in self.inlines
+            if issubclass(inline.model, GalleryImage)
+            for picture in inline.model.objects.filter(
+                **{inline.model.owner_field: owner}
+            ).exclude(image="")
+        ]
+
+    def pictures_view(self, request):
+        if not self.may_add_pictures(request):
+            raise PermissionDenied
+        form, picked = PicturePickerForm(), None
+        if request.method == "POST":
+            form = PicturePickerForm(request.POST, request.FILES)
+            if form.is_valid():
+                form.instance.uploaded_by = request.user
+                try:
+                    with pictures_undone_on_error(), transaction.atomic():
+                        picked = form.save()
+                except PictureNotStored as failure:
+                    form.add_error("image", failure.message)
+        owner_pk = request.GET.get("owner", "")
+        choices = [
+            (_("本篇组图"), self.gallery_pictures(request, owner_pk)),
+            (_("已上传的图片"), BodyPicture.objects.all()[: self.pictures_shown]),
+        ]
+        return TemplateResponse(
+            request,
+            "admin/pictures/picker.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("插入图片"),
+                "opts": self.opts,
+                "is_popup": True,
+                "form": form,
+                "picked": picked and picker_choice(picked),
+                "choices": [
+                    (label, [picker_choice(row) for row in rows])
+                    for label, rows in choices
+                ],
+            },
+        )
+
+
+def picker_choice(row) -> dict:
+    """What the picker shows of a picture and hands to the editor."""
+    file = row.image
+    return {
+        "url": file.url,
+        "thumbnail": thumbnail_url(file),
+        "reference": file_reference(row),
+        "alt": row.alt,
+        "decorative": row.decorative,
+        "caption": row.caption,
+    }
+
+
+class PublishableAdmin(
+    BodyPicturesMixin, RestoreDeletedMixin, PublishGuardMixin, HistoryAdmin
+):
     """Who changed what (history, created/updated by), the status actions, and
     the preview of drafts."""
 
@@ -560,13 +707,7 @@ class PublishableAdmin(RestoreDeletedMixin, PublishGuardMixin, HistoryAdmin):
 
     @admin.display(description=_("题图"))
     def cover_thumbnail(self, obj):
-        if not obj.cover:
-            return "—"
-        return format_html(
-            '<img src="{}" alt="{}" width="80" loading="lazy">',
-            obj.cover.url,
-            obj.cover_alt,
-        )
+        return thumbnail(obj.cover)
 
     def save_model(self, request, obj, form, change):
         if not change:

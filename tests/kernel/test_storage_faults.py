@@ -26,6 +26,7 @@ from sorl.thumbnail import default as sorl_default
 
 from aidportal.kernel import media
 from aidportal.kernel.images import PictureNotStored, renditions
+from aidportal.kernel.pictures import BodyPicture
 from articles.admin import ArticleAdmin
 from articles.models import Article, ArticleImage
 from tests.builders import (
@@ -228,6 +229,22 @@ def test_a_picture_the_storage_refuses_is_an_error_on_its_field(
     response = post_leaving_no_row(login("editor"), url, form(image_file()))
     assert picture_error(response, field, inline) == [fault]
     assert shown_value(response, kept) == value
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.parametrize("fault", FAULTS, indirect=True)
+def test_a_picture_upload_the_storage_refuses_is_an_error_in_the_picker(
+    login, media_root, fault
+):
+    """The editor's picker (upload into a body) tells the same, keeps nothing."""
+    response = login("editor").post(
+        reverse("admin:articles_article_pictures"),
+        {"image": image_file(), "alt": "援疆医生查房", "caption": "查房"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["image"] == [fault]
+    assert response.context["form"]["caption"].value() == "查房"
+    assert not BodyPicture.objects.exists()
     assert stored_files(media_root) == []
 
 
