@@ -457,7 +457,7 @@ class AssignmentAdmin(
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, RosterFileError):
             for error in e.errors:
-                form.add_error("import_file", str(error))
+                form.add_error("import_file", error.for_staff)
         else:
             super().add_data_read_fail_error_to_form(form, e)
 

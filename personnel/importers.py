@@ -75,6 +75,11 @@ class RowError:
     def __str__(self):
         return f"第{self.row}行 {self.label}（{self.field}）：{self.reason}"
 
+    @property
+    def for_staff(self):
+        """As the admin shows it: in Chinese only, without the field's code."""
+        return f"第{self.row}行 {self.label}：{self.reason}"
+
 
 @dataclass(frozen=True)
 class RosterRow:

@@ -129,14 +129,7 @@ class RosterConfirmImportForm(RosterOptionsMixin, ConfirmImportForm):
 
 
 def _row_validation_error(row_errors):
-    return ValidationError(
-        {
-            f"{FIELD_LABELS.get(error.field, error.field)}（{error.field}）": [
-                error.reason
-            ]
-            for error in row_errors
-        }
-    )
+    return ValidationError({error.label: [error.reason] for error in row_errors})
 
 
 def _no_rows(dataset):
