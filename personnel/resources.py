@@ -82,6 +82,7 @@ class RosterImportForm(RosterOptionsMixin, ImportForm):
     (.txt press release, .csv, .xlsx), as ``import_roster`` reads it."""
 
     def __init__(self, formats, resources, **kwargs):
+        kwargs.setdefault("label_suffix", "：")
         super().__init__(formats, resources, **kwargs)
         self.extensions = {
             f".{f().get_extension()}": str(i) for i, f in enumerate(formats)
