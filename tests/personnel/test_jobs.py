@@ -6,7 +6,6 @@ back, and reads every row error; nobody else sees the job."""
 import pytest
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
@@ -26,13 +25,9 @@ GOOD_CSV = """姓名,派出单位,对口支援单位,职务
 
 
 @pytest.fixture(autouse=True)
-def background_from_three_rows(settings):
-    """Files of three rows or more are jobs; progress in a cache of the test."""
+def background_from_three_rows(settings, run_worker):
+    """Files of three rows or more are jobs."""
     settings.ROSTER_IMPORT_BACKGROUND_ROWS = 2
-    settings.CACHES = {
-        **settings.CACHES,
-        "jobs": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    }
     caches["jobs"].clear()
 
 
@@ -46,12 +41,6 @@ def upload(client, text=GOOD_CSV, name="roster.csv"):
             "term": "首期",
             "category": "",
         },
-    )
-
-
-def run_worker():
-    call_command(
-        "db_worker", batch=True, reload=False, startup_delay=False, verbosity=0
     )
 
 
@@ -72,7 +61,7 @@ def test_a_small_file_is_previewed_in_the_request(login, settings):
     assert not ImportJob.objects.exists()
 
 
-def test_a_big_file_becomes_a_job_checked_then_written_on_confirm(login):
+def test_a_big_file_becomes_a_job_checked_then_written_on_confirm(login, run_worker):
     client = login("editor")
     response = upload(client)
     job = ImportJob.objects.get()
@@ -116,7 +105,7 @@ def test_the_page_shows_how_far_the_running_job_is(login):
     assert "120 / 300 行" in page
 
 
-def test_the_worker_reports_progress_as_it_goes(login, monkeypatch):
+def test_the_worker_reports_progress_as_it_goes(login, monkeypatch, run_worker):
     seen = []
     monkeypatch.setattr(jobs, "PROGRESS_STEPS", 3)
     real_set = caches["jobs"].set
@@ -130,7 +119,9 @@ def test_the_worker_reports_progress_as_it_goes(login, monkeypatch):
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
 
-def test_the_result_page_lists_every_row_error_and_nothing_is_written(login):
+def test_the_result_page_lists_every_row_error_and_nothing_is_written(
+    login, run_worker
+):
     client = login("editor")
     text = GOOD_CSV.replace("王芳,杭州第二中学,", "王芳,,").replace("陈\u3000晶,", ",")
     upload(client, text)
@@ -145,7 +136,7 @@ def test_the_result_page_lists_every_row_error_and_nothing_is_written(login):
     assert not Assignment.objects.exists() and not Person.objects.exists()
 
 
-def test_a_failure_while_writing_rolls_back_every_row(login, monkeypatch):
+def test_a_failure_while_writing_rolls_back_every_row(login, monkeypatch, run_worker):
     client = login("editor")
     upload(client)
     run_worker()
@@ -168,7 +159,9 @@ def test_a_failure_while_writing_rolls_back_every_row(login, monkeypatch):
     assert "后台任务出错，未导入任何数据" in page.content.decode()
 
 
-def test_a_worker_that_dies_with_the_job_is_told_in_chinese(login, monkeypatch):
+def test_a_worker_that_dies_with_the_job_is_told_in_chinese(
+    login, monkeypatch, run_worker
+):
     client = login("editor")
     upload(client)
 
@@ -184,7 +177,7 @@ def test_a_worker_that_dies_with_the_job_is_told_in_chinese(login, monkeypatch):
     assert 'http-equiv="refresh"' not in page
 
 
-def test_only_the_owner_or_a_superuser_sees_a_job(login, admin_client):
+def test_only_the_owner_or_a_superuser_sees_a_job(login, admin_client, run_worker):
     owner = login("editor")
     upload(owner)
     job = ImportJob.objects.get()
@@ -205,7 +198,7 @@ def test_only_the_owner_or_a_superuser_sees_a_job(login, admin_client):
     assert job.status == ImportJob.Status.CHECKED
 
 
-def test_a_job_outlives_the_session_that_started_it(login):
+def test_a_job_outlives_the_session_that_started_it(login, run_worker):
     client = login("editor")
     upload(client, name="第十批.csv")
     job = ImportJob.objects.get()
@@ -222,7 +215,9 @@ def test_a_job_outlives_the_session_that_started_it(login):
     assert "确认导入" in job_page(again, job).content.decode()
 
 
-def test_job_pages_run_a_fixed_number_of_queries(login, django_assert_max_num_queries):
+def test_job_pages_run_a_fixed_number_of_queries(
+    login, django_assert_max_num_queries, run_worker
+):
     client = login("editor")
     for _ in range(3):
         upload(client)
