@@ -31,10 +31,14 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def run_worker(settings, tmp_path):
+def run_worker(settings, tmp_path, monkeypatch):
     """run_worker() runs the queued background tasks (django-tasks' db_worker,
     as `make run` starts it) and returns; jobs report progress in the test's
-    folder."""
+    folder. The worker keeps the test's connection: closing it, as it does
+    between tasks when not in a transaction, would end the test's one."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     settings.CACHES = {
         **settings.CACHES,
         "jobs": {
