@@ -538,6 +538,7 @@ class AssignmentAdmin(
                         owner=request.user,
                         name=upload.name,
                         content=content,
+                        rows=rows,
                         options=self.import_options(form),
                     )
                     return redirect(self.job_url(job))

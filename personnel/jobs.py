@@ -38,9 +38,10 @@ def roster_rows_count(*, name: str, content: bytes) -> int:
 
 
 def roster_job_start(
-    *, owner: Actor, name: str, content: bytes, options: dict
+    *, owner: Actor, name: str, content: bytes, rows: int, options: dict
 ) -> ImportJob:
-    """Keep the upload and queue its check; the job to watch."""
+    """Keep the upload (of ``rows`` rows, as counted) and queue its check;
+    the job to watch."""
     stored = storages["private"].save(
         f"roster-jobs/{uuid.uuid4().hex}{PurePath(name).suffix.lower()}",
         ContentFile(content),
@@ -49,6 +50,7 @@ def roster_job_start(
         owner=owner,
         original_name=PurePath(name).name[:255],
         stored_name=stored,
+        rows=rows,
         options={
             key: value.isoformat() if isinstance(value, date) else value
             for key, value in options.items()
