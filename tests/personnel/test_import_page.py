@@ -179,3 +179,14 @@ def test_samples_are_for_those_who_may_import(login):
     assert login("editor").get(url).status_code == 200
     other = reverse("admin:personnel_assignment_import_sample", args=["exe"])
     assert login("editor").get(other).status_code == 404
+
+
+def test_a_header_error_is_shown_in_chinese_without_a_traceback(admin_client):
+    response = upload(
+        admin_client, "名单.csv", "姓名,派出单位,手机号\n季成,甲,1\n".encode()
+    )
+    page = response.content.decode()
+    assert "第1行 手机号：无法识别的列名" in page
+    assert "第1行 对口支援单位：缺少此列" in page
+    assert "Traceback" not in page and "RosterFileError" not in page
+    assert not Assignment.objects.exists()
