@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django_tasks_db.models import DBTaskResult
 from import_export.admin import ImportMixin
 
 from aidportal.kernel.admin import (
@@ -65,6 +66,11 @@ from personnel.services import (
     assignments_refresh_search,
     category_infer,
 )
+
+# The task queue's own admin (English, raw arguments and tracebacks) is no tool
+# for staff: import jobs have their pages (AssignmentAdmin.job_view).
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 # The sample rosters the import page offers: the demo press release, and the
 # same people as the columns of a CSV or XLSX file (as the export writes them).

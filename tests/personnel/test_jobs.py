@@ -230,3 +230,9 @@ def test_job_pages_run_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(8):
         assert job_page(client, job).status_code == 200
+
+
+def test_the_task_queue_is_not_an_admin_page(admin_client):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Tasks Database Backend" not in page
+    assert "Task Results" not in page
