@@ -36,6 +36,7 @@ from aidportal.kernel.policy import may_change
 from personnel.exports import write_csv, write_xlsx
 from personnel.importers import FIELD_LABELS, RosterFileError, read_roster
 from personnel.jobs import (
+    FAILED_MESSAGE,
     job_errors,
     job_failed_in_worker,
     job_progress,
@@ -602,6 +603,7 @@ class AssignmentAdmin(
                 **self.job_context(request, _("名单导入任务")),
                 "job": job,
                 "failed": failed,
+                "failed_message": FAILED_MESSAGE,
                 "done": done,
                 "total": total,
                 "errors": job_errors(job),

@@ -17,7 +17,7 @@ from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import DatabaseError, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django_tasks import TaskResultStatus, task
 
 from aidportal.kernel.policy import Actor
@@ -85,10 +85,12 @@ def job_failed_in_worker(job: ImportJob) -> bool:
     error it could not record, such as the database failing)."""
     if not (job.is_running and job.task_id):
         return False
-    task_ = roster_job_check if job.status == ImportJob.Status.CHECKING else None
-    task_ = task_ or roster_job_write
+    running = {
+        ImportJob.Status.CHECKING: roster_job_check,
+        ImportJob.Status.WRITING: roster_job_write,
+    }[job.status]
     try:
-        result = task_.get_result(job.task_id)
+        result = running.get_result(job.task_id)
     except Exception:  # a result gone or unreadable: unknown
         return False
     return result.status == TaskResultStatus.FAILED
@@ -135,7 +137,7 @@ def _run(job_id, *, dry_run):
     except (DatabaseError, OSError):
         logger.exception("roster import job %s failed", job_id)
         job.status = ImportJob.Status.FAILED
-        job.report = FAILED_MESSAGE
+        job.report = str(FAILED_MESSAGE)
     else:
         job.status = ImportJob.Status.CHECKED if dry_run else ImportJob.Status.DONE
         job.report = str(report)
