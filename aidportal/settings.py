@@ -415,6 +415,8 @@ ROSTER_IMPORT_MAX_BYTES = int(os.environ.get("ROSTER_IMPORT_MAX_BYTES", 10 * 2**
 ROSTER_IMPORT_BACKGROUND_ROWS = int(
     os.environ.get("ROSTER_IMPORT_BACKGROUND_ROWS", "500")
 )
+# A job still "running" after this long lost its worker: its page says it failed.
+ROSTER_IMPORT_JOB_STALE_SECONDS = 3600
 
 # Background tasks (django-tasks): queued in the database, run by
 # `manage.py db_worker`, which `make run` and `make serve` start beside the server.

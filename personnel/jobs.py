@@ -10,13 +10,15 @@ cannot tell while the import's transaction is open.
 
 import logging
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import TaskResultStatus, task
 
@@ -82,9 +84,14 @@ def job_progress(job: ImportJob) -> tuple[int, int]:
 
 def job_failed_in_worker(job: ImportJob) -> bool:
     """Whether the task behind a running job ended without saying so (an
-    error it could not record, such as the database failing)."""
+    error it could not record, such as the database failing), or has run for
+    longer than any import takes."""
     if not (job.is_running and job.task_id):
         return False
+    # A worker killed outright leaves its task "running" for ever.
+    stale = timedelta(seconds=settings.ROSTER_IMPORT_JOB_STALE_SECONDS)
+    if timezone.now() - job.updated_at > stale:
+        return True
     running = {
         ImportJob.Status.CHECKING: roster_job_check,
         ImportJob.Status.WRITING: roster_job_write,

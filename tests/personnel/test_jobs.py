@@ -236,3 +236,14 @@ def test_the_task_queue_is_not_an_admin_page(admin_client):
     page = admin_client.get(reverse("admin:index")).content.decode()
     assert "Tasks Database Backend" not in page
     assert "Task Results" not in page
+
+
+def test_a_job_whose_worker_was_killed_stops_waiting(login, settings):
+    client = login("editor")
+    upload(client)
+    job = ImportJob.objects.get()
+    assert "检查中" in job_page(client, job).content.decode()
+    settings.ROSTER_IMPORT_JOB_STALE_SECONDS = 0
+    page = job_page(client, job).content.decode()
+    assert "后台任务出错，未导入任何数据" in page
+    assert 'http-equiv="refresh"' not in page
