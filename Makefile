@@ -6,6 +6,11 @@ PORT ?= 8000
 # DEBUG is off unless DJANGO_DEBUG=1: the development targets turn it on.
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
+# The background worker (django-tasks' db_worker: long roster imports) starts
+# beside the server in the same recipe and is stopped when the server stops.
+WORKER := $(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM;
+
 .PHONY: run test lint format migrate demo clean serve bench loadtest chaos
 
 $(BIN)/.installed: requirements.txt
@@ -23,7 +28,7 @@ $(MESSAGES): %.mo: %.po $(BIN)/.installed
 run: $(BIN)/.installed $(MESSAGES)
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_demo --if-empty
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) sh -c '$(WORKER) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)'
 
 # SQLite by default; PostgreSQL when DATABASE_URL names one.
 test: $(BIN)/.installed $(MESSAGES)
@@ -53,9 +58,9 @@ serve: $(BIN)/.installed $(MESSAGES)
 	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
-	sh -c '$(BIN)/python manage.py migrate --noinput && \
-	$(BIN)/python manage.py collectstatic --noinput -v0 && \
-	exec $(BIN)/gunicorn aidportal.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -'
+	sh -c 'set -e; $(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py collectstatic --noinput -v0; \
+	$(WORKER) $(BIN)/gunicorn aidportal.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -'
 
 # Benchmark report at a million rows (PostgreSQL, Redis, wrk); writes bench/reports/.
 bench: $(BIN)/.installed $(MESSAGES)

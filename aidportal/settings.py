@@ -78,6 +78,9 @@ THIRD_PARTY_APPS = [
     "csp",
     # django-axes under a Chinese name, its screens for superusers only.
     "aidportal.kernel.apps.LoginThrottlingConfig",
+    # Background jobs (long roster imports): django-tasks, database backend.
+    "django_tasks",
+    "django_tasks_db",
 ]
 LOCAL_APPS = [
     # The kernel: what every app builds on (aidportal/kernel); the site layer
@@ -186,6 +189,17 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A job's progress, written by the worker while its import transaction is open
+# (so not in the database) and read by the server: a cache both processes share.
+CACHES["jobs"] = (
+    {**CACHES["default"], "KEY_PREFIX": "aidportal-jobs"}
+    if os.environ.get("REDIS_URL")
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
+        / "job-progress",
+    }
+)
 
 
 # Authentication
@@ -413,3 +427,16 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "aidportal.kernel.storage.PrivateUploadStorage
 # Importing needs the "add" permission of the model, exporting "view".
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Roster uploads in the admin: at most this many bytes; a file of more rows
+# than ROSTER_IMPORT_BACKGROUND_ROWS is checked and written by a background job
+# (personnel.jobs), so no request holds a worker for half a minute.
+ROSTER_IMPORT_MAX_BYTES = int(os.environ.get("ROSTER_IMPORT_MAX_BYTES", 10 * 2**20))
+ROSTER_IMPORT_BACKGROUND_ROWS = int(
+    os.environ.get("ROSTER_IMPORT_BACKGROUND_ROWS", "500")
+)
+# A job still "running" after this long lost its worker: its page says it failed.
+ROSTER_IMPORT_JOB_STALE_SECONDS = 3600
+
+# Background tasks (django-tasks): queued in the database, run by
+# `manage.py db_worker`, which `make run` and `make serve` start beside the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
