@@ -8,6 +8,8 @@ from aidportal.kernel.pictures import BodyPicture
 from articles.models import Article
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_editor import EDITOR, jpeg, menu, submit
+from tests.browser.test_locale import english_of, spoken
+from tests.english import english_on
 
 TITLE = "援疆医生走进阿克苏乡村卫生院"
 ALT = "援疆医生为村民测量血压"
@@ -30,6 +32,8 @@ def test_editor_uploads_a_picture_into_the_body(
     # The figure dialog's picker opens the upload page in its own window.
     menu(page, "figure")
     dialog = page.locator("dialog.prose-editor-dialog[open]")
+    # The dialog, its picker button included, speaks Chinese.
+    assert english_of(spoken(page, "dialog.prose-editor-dialog[open]")) == []
     with page.expect_popup() as opened:
         dialog.locator(".prose-editor-field-with-picker button").click()
     picker = opened.value
@@ -39,6 +43,7 @@ def test_editor_uploads_a_picture_into_the_body(
     picker.on("pageerror", lambda error: problems.append(str(error)))
     picker.wait_for_load_state()
     assert "插入图片" in picker.title()
+    assert english_on(picker.content()) == []
     # Without alternative text the upload is refused, in Chinese.
     picker.set_input_files(
         "#id_image",
@@ -47,6 +52,7 @@ def test_editor_uploads_a_picture_into_the_body(
     picker.get_by_role("button", name="上传并插入").click()
     picker.locator(".errorlist").wait_for()
     assert "请填写替代文字" in picker.locator(".errorlist").inner_text()
+    assert english_on(picker.content()) == []
     assert not BodyPicture.objects.exists()
     screenshot(picker, "admin-picture-picker-error")
     picker.set_input_files(
