@@ -615,7 +615,14 @@ class BodyPicturesMixin:
         return form
 
     def may_add_pictures(self, request) -> bool:
-        return self.has_add_permission(request) or self.has_change_permission(request)
+        """Who writes this model's bodies and may upload: the same right the
+        media gate asks before it shows an upload not yet public."""
+        may_write = self.has_add_permission(request) or self.has_change_permission(
+            request
+        )
+        return may_write and request.user.has_perms(
+            ["kernel.add_bodypicture", "kernel.change_bodypicture"]
+        )
 
     def gallery_pictures(self, request, owner_pk: str) -> list[GalleryImage]:
         """The pictures of the row's gallery (its inlines of GalleryImage)."""

@@ -177,13 +177,20 @@ def expanded_body(body: str) -> SafeString:
 
 
 def picked_row(reference: str) -> models.Model | None:
-    """The row a ``data-file`` value names, if it is a picture of this site."""
+    """The row a ``data-file`` value names, if it is a picture of this site
+    (an upload or a gallery picture); anything else a body may claim, another
+    model or a key that is no number ("²" is a digit to Python), names none."""
+    # Publishing asks this module about alt texts: import it late.
+    from aidportal.kernel.publishing import GalleryImage
+
     label, _sep, pk = reference.partition(":")
     try:
         model = apps.get_model(label)
     except (LookupError, ValueError):
         return None
-    if not pk.isdigit():
+    if not issubclass(model, (BodyPicture, GalleryImage)):
+        return None
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
         return None
     return model._default_manager.filter(pk=int(pk)).first()
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -323,3 +324,43 @@ def test_picture_fields_show_a_thumbnail(admin_client):
     person = make_person(photo=image_file(size=(300, 400)), photo_alt="照片")
     page = admin_client.get(reverse("admin:personnel_person_change", args=[person.pk]))
     assert 'class="picture-thumbnail"' in page.content.decode()
+
+
+def test_a_body_naming_no_picture_of_this_site_is_a_form_error_not_a_500(
+    admin_client, django_user_model
+):
+    user = django_user_model.objects.create_user("someone")
+    picture = uploaded()
+    for reference in (
+        "kernel.bodypicture:²",
+        "kernel.bodypicture:99999999999999999999999",
+        f"auth.user:{user.pk}",
+        "kernel.nothing:1",
+    ):
+        body = (
+            f'<figure><img src="{picture.image.url}" alt="" '
+            f'data-file="{reference}"></figure>'
+        )
+        response = admin_client.post(
+            reverse("admin:articles_article_add"), article_post(body=body)
+        )
+        assert response.status_code == 200, reference
+        assert "正文中有图片缺少替代文字" in form_errors(response)["body"][0]
+    assert not Article.objects.exists()
+
+
+def test_uploading_needs_the_right_the_media_gate_asks(db, django_user_model):
+    """A member who may change articles but has no right over uploads would
+    upload a picture they could not see: the picker refuses them."""
+    user = django_user_model.objects.create_user("writer", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="articles",
+            codename__in=["add_article", "change_article", "view_article"],
+        )
+    )
+    client = Client()
+    client.force_login(user)
+    assert upload(client).status_code == 403
+    assert client.get(reverse(PICKER)).status_code == 403
+    assert not BodyPicture.objects.exists()
