@@ -24,6 +24,7 @@ $(BIN)/.installed: requirements.txt
 MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 $(MESSAGES): %.mo: %.po $(BIN)/.installed
 	$(DEV) $(BIN)/python manage.py compile_catalogues
+	touch $@
 
 run: $(BIN)/.installed $(MESSAGES)
 	$(DEV) $(BIN)/python manage.py migrate --noinput
