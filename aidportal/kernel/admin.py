@@ -326,7 +326,13 @@ class HistoryAdmin(EditVersionMixin, PictureStorageMixin, SimpleHistoryAdmin):
     rules as the change form: saving a version needs the change permission on
     the row as it is now (or the add permission, for a deleted row), and the
     row unchanged since the form was opened. The base of every admin of
-    content, so versions are checked and pictures stored by one rule each."""
+    content, so versions are checked and pictures stored by one rule each.
+
+    Its change forms are the ones whose text static/js/admin.js keeps when a
+    save meets an expired session (templates/admin/change_form.html marks
+    them); other admin forms, such as users' passwords, are never kept."""
+
+    keeps_drafts = True
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangedValues(self.model, historical_record)

@@ -13,12 +13,27 @@
  * 3. A save that meets an expired session keeps what was typed: the form is
  *    kept in the tab's sessionStorage when it is sent; if the admin answers
  *    with its login page, the form comes back, filled in, after logging in.
+ *    Only content forms (marked data-keeps-drafts by
+ *    templates/admin/change_form.html) are kept, never a password field, and
+ *    a draft is filled back only for the user who typed it (data-user on
+ *    this script's tag); anyone else's login discards it. Chosen files and
+ *    inline rows added on the page are not kept: the notices say so.
  */
 (function () {
   "use strict";
 
   var DRAFT_PREFIX = "aidportal:draft:";
   var SKIPPED_FIELDS = ["csrfmiddlewaretoken"];
+  var SKIPPED_TYPES = ["file", "submit", "button", "reset", "password"];
+  // A formset's management form stays as the page renders it: rows added
+  // before the save are not kept, so their count is not either.
+  var MANAGEMENT_FIELD = /-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$/;
+  var SCRIPT = document.currentScript;
+
+  // Who is logged in: empty on the login page.
+  function currentUser() {
+    return (SCRIPT && SCRIPT.dataset.user) || "";
+  }
 
   function clean(text) {
     return (text || "").replace(/\s+/g, " ").replace(/[：:?？]\s*$/, "").trim();
@@ -223,6 +238,12 @@
     }
   }
 
+  // A password, or a box the browser would fill with one, is never stored.
+  function isPassword(element) {
+    var hint = (element.getAttribute("autocomplete") || "").toLowerCase();
+    return element.type === "password" || hint.indexOf("password") !== -1;
+  }
+
   function keptFields(form) {
     var fields = [];
     Array.prototype.forEach.call(form.elements, function (element) {
@@ -230,7 +251,9 @@
       if (
         !element.name ||
         SKIPPED_FIELDS.indexOf(element.name) !== -1 ||
-        ["file", "submit", "button", "reset"].indexOf(kind) !== -1 ||
+        SKIPPED_TYPES.indexOf(kind) !== -1 ||
+        isPassword(element) ||
+        MANAGEMENT_FIELD.test(element.name) ||
         element.name.indexOf("__prefix__") !== -1
       ) {
         return;
@@ -279,7 +302,7 @@
           if (element.value === field.value) {
             element.checked = field.checked;
           }
-        } else {
+        } else if (!isPassword(element) && element.type !== "file") {
           element.value = field.value;
         }
       });
@@ -311,7 +334,11 @@
       writeDraft(path, draft);
       var content = document.getElementById("content-main") || document.getElementById("content");
       if (content) {
-        notice(content, "登录已过期，内容没有保存。重新登录后，刚才填写的内容会自动填回表单，请核对后再次保存。");
+        notice(
+          content,
+          "登录已过期，内容没有保存。用同一账号重新登录后，刚才填写的文字和选择会自动填回表单；" +
+            "选过的图片和文件、新添加的行不会保留，需要重新选择或添加。请核对后再次保存。",
+        );
       }
     }
   }
@@ -322,6 +349,10 @@
     }
     var form = document.querySelector("#content-main form");
     return form && form.querySelector(".submit-row") ? form : null;
+  }
+
+  function keepsDrafts(form) {
+    return Boolean(form.querySelector("[data-keeps-drafts]"));
   }
 
   // 2. Unsaved changes
@@ -343,7 +374,13 @@
     }
     form.addEventListener("submit", function () {
       changed = false;
-      writeDraft(window.location.pathname, { state: "sent", fields: keptFields(form) });
+      if (keepsDrafts(form) && currentUser()) {
+        writeDraft(window.location.pathname, {
+          state: "sent",
+          user: currentUser(),
+          fields: keptFields(form),
+        });
+      }
     });
     window.addEventListener("beforeunload", function (event) {
       if (changed) {
@@ -360,11 +397,18 @@
       return;
     }
     // Any other admin page answered the last save: the kept copies sent
-    // from this tab are no longer needed, except one waiting to be restored.
+    // from this tab are no longer needed, except one waiting to be restored
+    // for the user who typed it. Another user's login discards it unread.
     var waiting = null;
     eachDraft(function (draftPath) {
       var draft = readDraft(draftPath);
-      if (draftPath === path && draft && draft.state === "interrupted") {
+      if (
+        draftPath === path &&
+        draft &&
+        draft.state === "interrupted" &&
+        draft.user &&
+        draft.user === currentUser()
+      ) {
         waiting = draft;
       }
       window.sessionStorage.removeItem(draftKey(draftPath));
@@ -373,11 +417,15 @@
     if (!form) {
       return;
     }
+    if (waiting && !keepsDrafts(form)) {
+      waiting = null;
+    }
     if (waiting) {
       restoreFields(form, waiting.fields);
       notice(
         document.getElementById("content-main"),
-        "已填回登录过期前未保存的内容，请核对后保存。",
+        "已填回登录过期前未保存的文字和选择；选过的图片和文件、新添加的行没有保留，" +
+          "需要重新选择或添加。请核对后保存。",
       );
     }
     watchForm(form, Boolean(waiting));
