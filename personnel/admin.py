@@ -34,14 +34,17 @@ from aidportal.kernel.chinese import normalize
 from aidportal.kernel.forms import NameField
 from aidportal.kernel.periods import PeriodForm
 from aidportal.kernel.policy import may_change
+from aidportal.kernel.storage import UploadNotStored
 from personnel.exports import write_csv, write_xlsx
 from personnel.importers import FIELD_LABELS, RosterFileError, read_roster
 from personnel.jobs import (
     FAILED_MESSAGE,
+    WorkerState,
     job_errors,
-    job_failed_in_worker,
     job_progress,
+    job_worker_state,
     roster_job_confirm,
+    roster_job_discard,
     roster_job_start,
     roster_rows_count,
 )
@@ -541,6 +544,11 @@ class AssignmentAdmin(
                 self.job_confirm_view,
                 "import_job_confirm",
             ),
+            (
+                "import/jobs/<int:pk>/discard/",
+                self.job_discard_view,
+                "import_job_discard",
+            ),
         ]
         return [
             *(
@@ -562,15 +570,27 @@ class AssignmentAdmin(
                 except RosterFileError:
                     rows = 0  # the preview says what is wrong with the file
                 if rows > settings.ROSTER_IMPORT_BACKGROUND_ROWS:
-                    job = roster_job_start(
-                        owner=request.user,
-                        name=upload.name,
-                        content=content,
-                        rows=rows,
-                        options=self.import_options(form),
-                    )
-                    return redirect(self.job_url(job))
+                    try:
+                        job = roster_job_start(
+                            owner=request.user,
+                            name=upload.name,
+                            content=content,
+                            rows=rows,
+                            options=self.import_options(form),
+                        )
+                    except UploadNotStored as error:
+                        # The form again, with the small files' error on it.
+                        self.add_data_read_fail_error_to_form(form, error)
+                        request.roster_import_form = form
+                    else:
+                        return redirect(self.job_url(job))
         return super().import_action(request, **kwargs)
+
+    def create_import_form(self, request):
+        """The form import_action already checked, if any: one reading of the
+        upload, and the errors it found."""
+        form = getattr(request, "roster_import_form", None)
+        return form if form is not None else super().create_import_form(request)
 
     def get_import_context_data(self, **kwargs):
         return {
@@ -615,7 +635,10 @@ class AssignmentAdmin(
 
     def job_view(self, request, pk):
         job = self.owned_job(request, pk)
-        failed = job_failed_in_worker(job)
+        state = job_worker_state(job)
+        failed = state == WorkerState.FAILED
+        if failed:
+            job.refresh_from_db()
         done, total = job_progress(job) if job.is_running else (0, 0)
         return TemplateResponse(
             request,
@@ -624,6 +647,7 @@ class AssignmentAdmin(
                 **self.job_context(request, _("名单导入任务")),
                 "job": job,
                 "failed": failed,
+                "waiting": state == WorkerState.WAITING,
                 "failed_message": FAILED_MESSAGE,
                 "done": done,
                 "total": total,
@@ -639,6 +663,21 @@ class AssignmentAdmin(
                 request, _("该任务不在待确认状态，未再次导入。"), messages.WARNING
             )
         return redirect(self.job_url(job))
+
+    @method_decorator(require_POST)
+    def job_discard_view(self, request, pk):
+        """Give up a checked job: it and its upload are deleted, nothing is
+        written. Only its owner may."""
+        if not self.has_import_permission(request):
+            raise Http404
+        job = get_object_or_404(ImportJob, pk=pk, owner=request.user)
+        if not roster_job_discard(job=job):
+            self.message_user(
+                request, _("该任务不在待确认状态，不能放弃。"), messages.WARNING
+            )
+            return redirect(self.job_url(job))
+        self.message_user(request, _("已放弃该任务，未导入任何数据；可以重新上传。"))
+        return redirect(reverse("admin:personnel_assignment_import"))
 
     def sample_view(self, request, extension):
         """A sample roster to download: the demo press release (.txt), or its

@@ -203,6 +203,12 @@ def clean_row(row_number, values):
     return RosterRow(row=row_number, **cleaned), []
 
 
+# A row with no batch, and none given for the import: what to do, in the
+# words of the command line (``import_roster``) or of the admin's form.
+NO_BATCH = "未指定批次（用 --batch 或“批次”列）"
+NO_BATCH_ON_FORM = "未指定批次：请在“批次”中填写，或在文件中加“批次”列"
+
+
 class RosterCheck:
     """What no single row shows, row after row: a missing batch (neither in
     the row nor given for the import), the same person twice in the file, a
@@ -214,15 +220,17 @@ class RosterCheck:
         batch_number: int | None = None,
         arrived_on: date | None = None,
         left_on: date | None = None,
+        no_batch: str = NO_BATCH,
     ):
         self.batch_number = batch_number
+        self.no_batch = no_batch
         self.arrived_on, self.left_on = arrived_on, left_on
         self.seen = {}
 
     def errors(self, row: RosterRow) -> list[RowError]:
         batch = row.batch or self.batch_number
         if not batch:
-            return [RowError(row.row, "batch", "未指定批次（用 --batch 或“批次”列）")]
+            return [RowError(row.row, "batch", self.no_batch)]
         errors = self.date_errors(row)
         key = (
             normalize(row.name),
@@ -253,10 +261,18 @@ class RosterCheck:
 
 
 def roster_check(
-    *, rows: list[RosterRow], batch_number=None, arrived_on=None, left_on=None
+    *,
+    rows: list[RosterRow],
+    batch_number=None,
+    arrived_on=None,
+    left_on=None,
+    no_batch=NO_BATCH,
 ) -> list[RowError]:
     check = RosterCheck(
-        batch_number=batch_number, arrived_on=arrived_on, left_on=left_on
+        batch_number=batch_number,
+        arrived_on=arrived_on,
+        left_on=left_on,
+        no_batch=no_batch,
     )
     return [error for row in rows for error in check.errors(row)]
 

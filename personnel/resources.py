@@ -22,6 +22,7 @@ from aidportal.kernel.policy import Actor
 from personnel.importers import (
     EMPTY_FILE,
     FIELD_LABELS,
+    NO_BATCH_ON_FORM,
     NO_ROWS,
     NOT_XLSX,
     RosterCheck,
@@ -119,6 +120,15 @@ class RosterImportForm(RosterOptionsMixin, ImportForm):
             )
         else:
             cleaned["format"] = self.extensions[extension]
+        if (
+            extension == ".txt"
+            and not cleaned.get("batch")
+            and "batch" not in self.errors
+        ):
+            # A press release never says its batch: the form must.
+            self.add_error(
+                "batch", _("新闻稿名单（.txt）没有“批次”列：请填写批次，例如 10。")
+            )
         return cleaned
 
 
@@ -287,7 +297,10 @@ class RosterResource(resources.ModelResource):
         }
         self.writer = RosterWriter(user=user)
         self.check = RosterCheck(
-            batch_number=batch_number, arrived_on=arrived_on, left_on=left_on
+            batch_number=batch_number,
+            arrived_on=arrived_on,
+            left_on=left_on,
+            no_batch=NO_BATCH_ON_FORM,
         )
 
     def get_result_class(self):

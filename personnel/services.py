@@ -13,7 +13,13 @@ from aidportal.kernel.chinese import normalize
 from aidportal.kernel.policy import Actor, may_change, unpublished_unless_allowed
 from aidportal.kernel.search import derive_again
 from personnel.exports import roster_values, write_csv, write_xlsx
-from personnel.importers import RosterFileError, RosterRow, RowError, roster_check
+from personnel.importers import (
+    NO_BATCH,
+    RosterFileError,
+    RosterRow,
+    RowError,
+    roster_check,
+)
 from personnel.models import Assignment, Batch, Category, Person, Term, Unit
 
 # Receiving-unit words → the category of the people sent there.
@@ -240,6 +246,7 @@ def roster_import(
     progress: Callable[[int, int], None] | None = None,
     progress_every: int = 1000,
     user: Actor = None,
+    no_batch: str = NO_BATCH,
 ) -> ImportReport:
     """Save checked rows all-or-nothing; with dry_run, report and roll back.
     ``batch_number``, ``term``, ``category``, ``arrived_on`` and ``left_on``
@@ -247,12 +254,18 @@ def roster_import(
     ``arrived_on`` / ``left_on`` takes its term's (or batch's) when counted.
 
     ``progress(done, total)`` is called every ``progress_every`` rows;
-    ``user`` is who imports, for the rules on what they may change.
+    ``user`` is who imports, for the rules on what they may change;
+    ``no_batch`` is the error of a row without a batch when none is given
+    (the command line's words by default).
 
     Raises RosterFileError (and writes nothing) when any row is bad.
     """
     errors = roster_check(
-        rows=rows, batch_number=batch_number, arrived_on=arrived_on, left_on=left_on
+        rows=rows,
+        batch_number=batch_number,
+        arrived_on=arrived_on,
+        left_on=left_on,
+        no_batch=no_batch,
     )
     if errors:
         raise RosterFileError(errors)

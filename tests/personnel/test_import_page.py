@@ -190,3 +190,22 @@ def test_a_header_error_is_shown_in_chinese_without_a_traceback(admin_client):
     assert "第1行 对口支援单位：缺少此列" in page
     assert "Traceback" not in page and "RosterFileError" not in page
     assert not Assignment.objects.exists()
+
+
+def test_a_press_release_needs_the_batch_on_the_form(admin_client):
+    response = upload(admin_client, "名单.txt", PRESS_RELEASE.encode(), batch="")
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["batch"]
+    assert "批次" in error and "新闻稿名单" in error
+    assert "confirm_form" not in response.context and "result" not in response.context
+    assert not Assignment.objects.exists()
+
+
+def test_rows_without_a_batch_are_told_to_fill_in_the_form(admin_client):
+    text = "姓名,派出单位,对口支援单位\n季成,甲医院,乙医院\n"
+    response = upload(admin_client, "名单.csv", text.encode(), batch="")
+    (invalid,) = response.context["result"].invalid_rows
+    message = str(invalid.error_dict)
+    assert "未指定批次：请在“批次”中填写，或在文件中加“批次”列" in message
+    assert "--batch" not in response.content.decode()
+    assert not Assignment.objects.exists()
