@@ -76,7 +76,9 @@ class PictureInput(AdminFileWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        if context["widget"]["is_initial"]:
+        # Only a stored picture has renditions: a form shown again after the
+        # storage refused a new one must not make renditions of that one.
+        if context["widget"]["is_initial"] and getattr(value, "_committed", True):
             context["widget"]["thumbnail_url"] = thumbnail_url(value)
         return context
 
