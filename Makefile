@@ -6,6 +6,11 @@ PORT ?= 8000
 # DEBUG is off unless DJANGO_DEBUG=1: the development targets turn it on.
 DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
+# The background worker (django-tasks' db_worker: long roster imports) starts
+# beside the server in the same recipe and is stopped when the server stops.
+WORKER := $(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM;
+
 .PHONY: run test lint format migrate demo clean serve bench loadtest chaos
 
 $(BIN)/.installed: requirements.txt
@@ -14,13 +19,20 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-run: $(BIN)/.installed
+# The project's Chinese catalogues (locale/), compiled with polib whenever a .po
+# is newer than its .mo: no GNU gettext needed on the machine.
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+$(MESSAGES): %.mo: %.po $(BIN)/.installed
+	$(DEV) $(BIN)/python manage.py compile_catalogues
+	touch $@
+
+run: $(BIN)/.installed $(MESSAGES)
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_demo --if-empty
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV) sh -c '$(WORKER) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)'
 
 # SQLite by default; PostgreSQL when DATABASE_URL names one.
-test: $(BIN)/.installed
+test: $(BIN)/.installed $(MESSAGES)
 	$(DEV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
@@ -32,7 +44,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-migrate: $(BIN)/.installed
+migrate: $(BIN)/.installed $(MESSAGES)
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
@@ -43,22 +55,22 @@ clean:
 
 # gunicorn with production settings on http://127.0.0.1:$(PORT): a local
 # rehearsal of a deployment (plain http, so no HTTPS redirect; see docs/deploy.md).
-serve: $(BIN)/.installed
+serve: $(BIN)/.installed $(MESSAGES)
 	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
-	sh -c '$(BIN)/python manage.py migrate --noinput && \
-	$(BIN)/python manage.py collectstatic --noinput -v0 && \
-	exec $(BIN)/gunicorn aidportal.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -'
+	sh -c 'set -e; $(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py collectstatic --noinput -v0; \
+	$(WORKER) $(BIN)/gunicorn aidportal.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -'
 
 # Benchmark report at a million rows (PostgreSQL, Redis, wrk); writes bench/reports/.
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed $(MESSAGES)
 	@command -v wrk >/dev/null || echo "wrk not found: apt-get install -y wrk (throughput is skipped without it)"
 	$(DEV) $(BIN)/python bench/run.py
 
 # 60 s of mixed public traffic (pages, searches, exports, malformed URLs)
 # against gunicorn with production settings on PostgreSQL; fails on any 5xx.
-loadtest: $(BIN)/.installed
+loadtest: $(BIN)/.installed $(MESSAGES)
 	@command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk"; exit 1; }
 	$(DEV) $(BIN)/python bench/loadtest.py
 
@@ -66,5 +78,5 @@ loadtest: $(BIN)/.installed
 # on a PostgreSQL and a Redis of its own, while Redis is stopped for 20 s and
 # PostgreSQL restarted; per-phase report in bench/reports/; fails on any 500,
 # a socket error, a wrong answer or a lost or half-written save.
-chaos: $(BIN)/.installed
+chaos: $(BIN)/.installed $(MESSAGES)
 	$(DEV) $(BIN)/python bench/chaos.py

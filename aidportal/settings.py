@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -74,7 +76,11 @@ THIRD_PARTY_APPS = [
     "simple_history",
     "sorl.thumbnail",
     "csp",
-    "axes",
+    # django-axes under a Chinese name, its screens for superusers only.
+    "aidportal.kernel.apps.LoginThrottlingConfig",
+    # Background jobs (long roster imports): django-tasks, database backend.
+    "django_tasks",
+    "django_tasks_db",
 ]
 LOCAL_APPS = [
     # The kernel: what every app builds on (aidportal/kernel); the site layer
@@ -183,6 +189,17 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A job's progress, written by the worker while its import transaction is open
+# (so not in the database) and read by the server: a cache both processes share.
+CACHES["jobs"] = (
+    {**CACHES["default"], "KEY_PREFIX": "aidportal-jobs"}
+    if os.environ.get("REDIS_URL")
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))
+        / "job-progress",
+    }
+)
 
 
 # Authentication
@@ -201,6 +218,8 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429.html"
+# Its screens are registered for superusers only (aidportal.kernel.admin).
+AXES_ENABLE_ADMIN = False
 AXES_CLIENT_IP_CALLABLE = "aidportal.kernel.clients.client_address"
 # Reverse proxies in front of the app that append to X-Forwarded-For: the
 # client is read that many entries from the right (aidportal.kernel.clients).
@@ -226,6 +245,10 @@ USE_TZ = True
 # Django's zh_Hans DATE_INPUT_FORMATS contain an invalid "%Y年%n月%j日";
 # aidportal/kernel/formats/zh_Hans replaces them.
 FORMAT_MODULE_PATH = ["aidportal.kernel.formats"]
+# The project's catalogue, ahead of every package's: what Django, django-axes,
+# django-simple-history, django-import-export and django-prose-editor leave
+# in English. make compiles it (manage.py compile_catalogues, no gettext tools).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 
 # Static and media files
@@ -380,6 +403,16 @@ DOWNLOAD_FILES_KEPT = 200
 # seconds before (aidportal.kernel.edits).
 ADMIN_EDITING_SECONDS = 300
 
+# django-prose-editor writes its toolbar in English without gettext: a module
+# loaded with every editor (all have the Menu extension) translates it through
+# the admin's JavaScript catalogue.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "extensions": {"Menu": html_tags([])},
+        "js": [static_lazy("kernel/editor_i18n.js")],
+    }
+]
+
 # django-simple-history. Off (SIMPLE_HISTORY_ENABLED=0) only while loaddata
 # restores a backup: the dump holds the history, and the many-to-many rows it
 # sets would otherwise add a history entry per article and project.
@@ -394,3 +427,16 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "aidportal.kernel.storage.PrivateUploadStorage
 # Importing needs the "add" permission of the model, exporting "view".
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Roster uploads in the admin: at most this many bytes; a file of more rows
+# than ROSTER_IMPORT_BACKGROUND_ROWS is checked and written by a background job
+# (personnel.jobs), so no request holds a worker for half a minute.
+ROSTER_IMPORT_MAX_BYTES = int(os.environ.get("ROSTER_IMPORT_MAX_BYTES", 10 * 2**20))
+ROSTER_IMPORT_BACKGROUND_ROWS = int(
+    os.environ.get("ROSTER_IMPORT_BACKGROUND_ROWS", "500")
+)
+# A job still "running" after this long lost its worker: its page says it failed.
+ROSTER_IMPORT_JOB_STALE_SECONDS = 3600
+
+# Background tasks (django-tasks): queued in the database, run by
+# `manage.py db_worker`, which `make run` and `make serve` start beside the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

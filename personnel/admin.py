@@ -1,4 +1,7 @@
+import io
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminDateWidget
@@ -6,11 +9,15 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django_tasks_db.models import DBTaskResult
 from import_export.admin import ImportMixin
 
 from aidportal.kernel.admin import (
@@ -21,22 +28,65 @@ from aidportal.kernel.admin import (
     PublishGuardMixin,
     RestoreDeletedMixin,
     SignedImportMixin,
+    thumbnail,
 )
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.forms import NameField
 from aidportal.kernel.periods import PeriodForm
 from aidportal.kernel.policy import may_change
-from personnel.importers import RosterFileError
-from personnel.models import Assignment, Batch, Person, PostStatus, Term, Unit
+from aidportal.kernel.storage import UploadNotStored
+from personnel.exports import write_csv, write_xlsx
+from personnel.importers import FIELD_LABELS, RosterFileError, read_roster
+from personnel.jobs import (
+    FAILED_MESSAGE,
+    WorkerState,
+    job_errors,
+    job_progress,
+    job_worker_state,
+    roster_job_confirm,
+    roster_job_discard,
+    roster_job_start,
+    roster_rows_count,
+)
+from personnel.models import (
+    Assignment,
+    Batch,
+    ImportJob,
+    Person,
+    PostStatus,
+    Term,
+    Unit,
+)
 from personnel.resources import (
     OPTION_FIELDS,
     RosterConfirmImportForm,
     RosterCSV,
     RosterImportForm,
     RosterResource,
+    RosterTXT,
     RosterXLSX,
 )
-from personnel.services import assignments_mark_returned, assignments_refresh_search
+from personnel.services import (
+    assignments_mark_returned,
+    assignments_refresh_search,
+    category_infer,
+)
+
+# The task queue's own admin (English, raw arguments and tracebacks) is no tool
+# for staff: import jobs have their pages (AssignmentAdmin.job_view).
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
+
+# The sample rosters the import page offers: the demo press release, and the
+# same people as the columns of a CSV or XLSX file (as the export writes them).
+SAMPLE_ROSTER = settings.BASE_DIR / "demo" / "roster-batch10-term1.txt"
+SAMPLE_TYPES = {
+    "txt": "text/plain; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+SEARCH_HINT = _("姓名、拼音、首字母")
 
 
 class NormalizedSearchMixin:
@@ -311,7 +361,16 @@ class PersonAdmin(
     HistoryAdmin,
 ):
     form = PersonForm
-    list_display = ["name", "category", "assignment_summary", "is_public", "updated_at"]
+    list_display = [
+        "photo_thumbnail",
+        "name",
+        "category",
+        "assignment_summary",
+        "is_public",
+        "updated_at",
+    ]
+    # The name is the link: the thumbnail is silent (alt=""), a link needs a name.
+    list_display_links = ["name"]
     list_filter = [
         "category",
         "is_public",
@@ -322,6 +381,10 @@ class PersonAdmin(
     ]
     search_fields = ["name"]
     search_lookups = ["search_text"]
+    search_help_text = SEARCH_HINT
+    # By pinyin (the surname's usual reading first), as a roster is read,
+    # not by code point; the column is on the row, so no query per row.
+    ordering = ["pinyin", "name_key", "id"]
     readonly_fields = ["pinyin", "initials", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "category", "is_public", "bio"]}),
@@ -352,6 +415,10 @@ class PersonAdmin(
                 )
             )
         )
+
+    @admin.display(description=_("照片"))
+    def photo_thumbnail(self, obj):
+        return thumbnail(obj.photo)
 
     @admin.display(description=_("任职"))
     def assignment_summary(self, person):
@@ -386,13 +453,15 @@ class AssignmentAdmin(
     list_select_related = ["person", "batch", "term", "sending_unit", "receiving_unit"]
     search_fields = ["position"]
     search_lookups = ["search_text"]
+    search_help_text = SEARCH_HINT
     autocomplete_fields = ["person", "batch", "sending_unit", "receiving_unit"]
     actions = ["mark_returned"]
     resource_classes = [RosterResource]
-    import_formats = [RosterCSV, RosterXLSX]
+    import_formats = [RosterTXT, RosterCSV, RosterXLSX]
     import_form_class = RosterImportForm
     confirm_form_class = RosterConfirmImportForm
     confirm_option_fields = OPTION_FIELDS
+    import_template_name = "admin/personnel/assignment/import.html"
 
     def open_assignments(self, queryset):
         return queryset.filter(left_on__isnull=True)
@@ -419,7 +488,7 @@ class AssignmentAdmin(
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, RosterFileError):
             for error in e.errors:
-                form.add_error("import_file", str(error))
+                form.add_error("import_file", error.for_staff)
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
@@ -435,17 +504,22 @@ class AssignmentAdmin(
             return redirect(reverse("admin:personnel_assignment_import"))
         return super().process_result(result, request)
 
+    @staticmethod
+    def import_options(form):
+        """What the form says for rows that do not say it themselves."""
+        return {
+            "batch_number": form.cleaned_data.get("batch"),
+            "term": (form.cleaned_data.get("term") or "").strip(),
+            "category": form.cleaned_data.get("category") or "",
+            "arrived_on": form.cleaned_data.get("arrived_on"),
+            "left_on": form.cleaned_data.get("left_on"),
+        }
+
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")
         options = {}
         if form is not None and form.is_valid():
-            options = {
-                "batch_number": form.cleaned_data.get("batch"),
-                "term": (form.cleaned_data.get("term") or "").strip(),
-                "category": form.cleaned_data.get("category") or "",
-                "arrived_on": form.cleaned_data.get("arrived_on"),
-                "left_on": form.cleaned_data.get("left_on"),
-            }
+            options = self.import_options(form)
         options["user"] = request.user
         return {**super().get_import_resource_kwargs(request, **kwargs), **options}
 
@@ -456,3 +530,182 @@ class AssignmentAdmin(
             **super().get_import_data_kwargs(**kwargs),
             "rollback_on_validation_errors": True,
         }
+
+    # A file of many rows: a background job instead of the preview (jobs.py).
+
+    def get_urls(self):
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        views = [
+            ("import/sample.<str:extension>", self.sample_view, "import_sample"),
+            ("import/jobs/", self.jobs_view, "import_jobs"),
+            ("import/jobs/<int:pk>/", self.job_view, "import_job"),
+            (
+                "import/jobs/<int:pk>/confirm/",
+                self.job_confirm_view,
+                "import_job_confirm",
+            ),
+            (
+                "import/jobs/<int:pk>/discard/",
+                self.job_discard_view,
+                "import_job_discard",
+            ),
+        ]
+        return [
+            *(
+                path(route, self.admin_site.admin_view(view), name=f"{info}_{name}")
+                for route, view, name in views
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                upload = form.cleaned_data["import_file"]
+                content = upload.read()
+                upload.seek(0)
+                try:
+                    rows = roster_rows_count(name=upload.name, content=content)
+                except RosterFileError:
+                    rows = 0  # the preview says what is wrong with the file
+                if rows > settings.ROSTER_IMPORT_BACKGROUND_ROWS:
+                    try:
+                        job = roster_job_start(
+                            owner=request.user,
+                            name=upload.name,
+                            content=content,
+                            rows=rows,
+                            options=self.import_options(form),
+                        )
+                    except UploadNotStored as error:
+                        # The form again, with the small files' error on it.
+                        self.add_data_read_fail_error_to_form(form, error)
+                        request.roster_import_form = form
+                    else:
+                        return redirect(self.job_url(job))
+        return super().import_action(request, **kwargs)
+
+    def create_import_form(self, request):
+        """The form import_action already checked, if any: one reading of the
+        upload, and the errors it found."""
+        form = getattr(request, "roster_import_form", None)
+        return form if form is not None else super().create_import_form(request)
+
+    def get_import_context_data(self, **kwargs):
+        return {
+            **super().get_import_context_data(**kwargs),
+            "field_labels": FIELD_LABELS,
+            "background_rows": settings.ROSTER_IMPORT_BACKGROUND_ROWS,
+        }
+
+    def job_url(self, job):
+        return reverse("admin:personnel_assignment_import_job", args=[job.pk])
+
+    def owned_job(self, request, pk):
+        """The job, if it is the user's own (any job for a superuser); 404
+        otherwise, so nobody learns of another's upload."""
+        if not self.has_import_permission(request):
+            raise Http404
+        jobs = ImportJob.objects.all()
+        if not request.user.is_superuser:
+            jobs = jobs.filter(owner=request.user)
+        return get_object_or_404(jobs, pk=pk)
+
+    def job_context(self, request, title):
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+        }
+
+    def jobs_view(self, request):
+        if not self.has_import_permission(request):
+            raise Http404
+        jobs = ImportJob.objects.filter(owner=request.user)[:20]
+        return TemplateResponse(
+            request,
+            "admin/personnel/assignment/import_jobs.html",
+            {
+                **self.job_context(request, _("我的名单导入任务")),
+                "jobs": jobs,
+                "background_rows": settings.ROSTER_IMPORT_BACKGROUND_ROWS,
+            },
+        )
+
+    def job_view(self, request, pk):
+        job = self.owned_job(request, pk)
+        state = job_worker_state(job)
+        failed = state == WorkerState.FAILED
+        if failed:
+            job.refresh_from_db()
+        done, total = job_progress(job) if job.is_running else (0, 0)
+        return TemplateResponse(
+            request,
+            "admin/personnel/assignment/import_job.html",
+            {
+                **self.job_context(request, _("名单导入任务")),
+                "job": job,
+                "failed": failed,
+                "waiting": state == WorkerState.WAITING,
+                "failed_message": FAILED_MESSAGE,
+                "done": done,
+                "total": total,
+                "errors": job_errors(job),
+            },
+        )
+
+    @method_decorator(require_POST)
+    def job_confirm_view(self, request, pk):
+        job = self.owned_job(request, pk)
+        if not roster_job_confirm(job=job):
+            self.message_user(
+                request, _("该任务不在待确认状态，未再次导入。"), messages.WARNING
+            )
+        return redirect(self.job_url(job))
+
+    @method_decorator(require_POST)
+    def job_discard_view(self, request, pk):
+        """Give up a checked job: it and its upload are deleted, nothing is
+        written. Only its owner may."""
+        if not self.has_import_permission(request):
+            raise Http404
+        job = get_object_or_404(ImportJob, pk=pk, owner=request.user)
+        if not roster_job_discard(job=job):
+            self.message_user(
+                request, _("该任务不在待确认状态，不能放弃。"), messages.WARNING
+            )
+            return redirect(self.job_url(job))
+        self.message_user(request, _("已放弃该任务，未导入任何数据；可以重新上传。"))
+        return redirect(reverse("admin:personnel_assignment_import"))
+
+    def sample_view(self, request, extension):
+        """A sample roster to download: the demo press release (.txt), or its
+        people as a table (.csv, .xlsx) with the columns the import reads."""
+        if extension not in SAMPLE_TYPES or not self.has_import_permission(request):
+            raise Http404
+        if extension == "txt":
+            content = SAMPLE_ROSTER.read_bytes()
+        else:
+            values = (
+                (
+                    row.name,
+                    category_infer(receiving_unit_name=row.receiving_unit),
+                    "第十批",
+                    "首期",
+                    row.sending_unit,
+                    row.receiving_unit,
+                    row.position,
+                    None,
+                    None,
+                )
+                for row in read_roster(SAMPLE_ROSTER)
+            )
+            out = io.BytesIO()
+            (write_csv if extension == "csv" else write_xlsx)(values, out)
+            content = out.getvalue()
+        response = HttpResponse(content, content_type=SAMPLE_TYPES[extension])
+        response["Content-Disposition"] = (
+            f'attachment; filename="roster-sample.{extension}"'
+        )
+        return response

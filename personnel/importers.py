@@ -12,7 +12,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from aidportal.kernel.chinese import (
     canonical_name,
@@ -67,9 +67,18 @@ class RowError:
     field: str
     reason: str
 
+    @property
+    def label(self):
+        """The field as the roster's header names it ("file": the file)."""
+        return {**FIELD_LABELS, "file": "文件"}.get(self.field, self.field)
+
     def __str__(self):
-        label = FIELD_LABELS.get(self.field, self.field)
-        return f"第{self.row}行 {label}（{self.field}）：{self.reason}"
+        return f"第{self.row}行 {self.label}（{self.field}）：{self.reason}"
+
+    @property
+    def for_staff(self):
+        """As the admin shows it: in Chinese only, without the field's code."""
+        return f"第{self.row}行 {self.label}：{self.reason}"
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,7 @@ class RosterRow:
 EMPTY_FILE = RowError(1, "file", "文件是空的")
 NO_ROWS = RowError(1, "file", "文件中没有任何人员记录")
 NOT_XLSX = RowError(1, "file", "不是有效的 .xlsx 文件（请用 Excel 另存为 .xlsx）")
+UNSUPPORTED = RowError(1, "file", "只支持 .txt（新闻稿名单）、.csv 和 .xlsx 文件")
 
 
 class RosterFileError(Exception):
@@ -193,6 +203,12 @@ def clean_row(row_number, values):
     return RosterRow(row=row_number, **cleaned), []
 
 
+# A row with no batch, and none given for the import: what to do, in the
+# words of the command line (``import_roster``) or of the admin's form.
+NO_BATCH = "未指定批次（用 --batch 或“批次”列）"
+NO_BATCH_ON_FORM = "未指定批次：请在“批次”中填写，或在文件中加“批次”列"
+
+
 class RosterCheck:
     """What no single row shows, row after row: a missing batch (neither in
     the row nor given for the import), the same person twice in the file, a
@@ -204,15 +220,17 @@ class RosterCheck:
         batch_number: int | None = None,
         arrived_on: date | None = None,
         left_on: date | None = None,
+        no_batch: str = NO_BATCH,
     ):
         self.batch_number = batch_number
+        self.no_batch = no_batch
         self.arrived_on, self.left_on = arrived_on, left_on
         self.seen = {}
 
     def errors(self, row: RosterRow) -> list[RowError]:
         batch = row.batch or self.batch_number
         if not batch:
-            return [RowError(row.row, "batch", "未指定批次（用 --batch 或“批次”列）")]
+            return [RowError(row.row, "batch", self.no_batch)]
         errors = self.date_errors(row)
         key = (
             normalize(row.name),
@@ -243,10 +261,18 @@ class RosterCheck:
 
 
 def roster_check(
-    *, rows: list[RosterRow], batch_number=None, arrived_on=None, left_on=None
+    *,
+    rows: list[RosterRow],
+    batch_number=None,
+    arrived_on=None,
+    left_on=None,
+    no_batch=NO_BATCH,
 ) -> list[RowError]:
     check = RosterCheck(
-        batch_number=batch_number, arrived_on=arrived_on, left_on=left_on
+        batch_number=batch_number,
+        arrived_on=arrived_on,
+        left_on=left_on,
+        no_batch=no_batch,
     )
     return [error for row in rows for error in check.errors(row)]
 
@@ -275,15 +301,20 @@ def clean_rows(numbered_values) -> list[RosterRow]:
 # Readers
 
 
+def reader_for(name):
+    """The reader of a roster file by its extension: .txt (press release),
+    .csv or .xlsx; RosterFileError for any other."""
+    readers = {".txt": read_press_release, ".csv": read_csv, ".xlsx": read_xlsx}
+    reader = readers.get(PurePath(name).suffix.lower())
+    if reader is None:
+        raise RosterFileError([UNSUPPORTED])
+    return reader
+
+
 def read_roster(path):
     """Rows of a roster file, checked: .txt (press release), .csv or .xlsx."""
     path = Path(path)
-    readers = {".txt": read_press_release, ".csv": read_csv, ".xlsx": read_xlsx}
-    reader = readers.get(path.suffix.lower())
-    if reader is None:
-        raise RosterFileError(
-            [RowError(1, "file", "只支持 .txt（新闻稿名单）、.csv 和 .xlsx 文件")]
-        )
+    reader = reader_for(path)
     try:
         content = path.read_bytes()
     except OSError as error:

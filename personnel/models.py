@@ -705,3 +705,48 @@ class Assignment(Content, Guarded, Searchable):
         start = partial_date_text(self.arrival) or "—"
         end = partial_date_text(self.departure) or ("今" if self.arrived_on else "—")
         return f"{start} 至 {end}"
+
+
+class ImportJob(models.Model):
+    """A roster upload too long for one request, checked and then written by
+    a background task (``personnel.jobs``): its owner watches it, leaves and
+    comes back, and confirms the write after the check. All or nothing."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("检查中")
+        CHECKED = "checked", _("检查通过，待确认导入")
+        WRITING = "writing", _("导入中")
+        DONE = "done", _("已导入")
+        REJECTED = "rejected", _("有错误，未导入")
+        FAILED = "failed", _("任务出错，未导入")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("发起人"),
+    )
+    original_name = models.CharField(_("文件名"), max_length=255)
+    stored_name = models.CharField(_("暂存文件"), max_length=255)
+    options = models.JSONField(_("导入选项"), default=dict)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.CHECKING
+    )
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    errors = models.JSONField(_("错误"), default=list)
+    report = models.TextField(_("结果"), blank=True)
+    task_id = models.CharField(_("后台任务"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("名单导入任务")
+        verbose_name_plural = _("名单导入任务")
+
+    def __str__(self):
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def is_running(self):
+        return self.status in (self.Status.CHECKING, self.Status.WRITING)

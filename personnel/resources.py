@@ -4,12 +4,17 @@
 import csv
 import io
 from datetime import date
+from functools import partial
+from pathlib import PurePath
 
+import tablib
 from django import forms
+from django.conf import settings
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV, XLSX, Format
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import Result
 
@@ -17,6 +22,7 @@ from aidportal.kernel.policy import Actor
 from personnel.importers import (
     EMPTY_FILE,
     FIELD_LABELS,
+    NO_BATCH_ON_FORM,
     NO_ROWS,
     NOT_XLSX,
     RosterCheck,
@@ -25,6 +31,7 @@ from personnel.importers import (
     clean_row,
     decode_text,
     map_headers,
+    read_press_release,
     values_of,
 )
 from personnel.models import Assignment, Category
@@ -50,11 +57,13 @@ class RosterOptionsMixin(forms.Form):
     arrived_on = forms.DateField(
         label=_("到岗日期"),
         required=False,
+        widget=AdminDateWidget,
         help_text=_("用于文件中没有到岗日期的行；留空则按所在期（或批次）的日期。"),
     )
     left_on = forms.DateField(
         label=_("离岗日期"),
         required=False,
+        widget=AdminDateWidget,
         help_text=_("用于文件中没有离岗日期的行；留空则按所在期（或批次）的日期。"),
     )
 
@@ -70,7 +79,57 @@ OPTION_FIELDS = ("batch", "term", "category", "arrived_on", "left_on")
 
 
 class RosterImportForm(RosterOptionsMixin, ImportForm):
-    pass
+    """The import form without a format to pick: the file's extension says it
+    (.txt press release, .csv, .xlsx), as ``import_roster`` reads it."""
+
+    def __init__(self, formats, resources, **kwargs):
+        kwargs.setdefault("label_suffix", "：")
+        super().__init__(formats, resources, **kwargs)
+        self.extensions = {
+            f".{f().get_extension()}": str(i) for i, f in enumerate(formats)
+        }
+        self.fields["import_file"].label = _("名单文件")
+        self.fields["import_file"].help_text = _(
+            "新闻稿名单（.txt）、CSV（.csv）或 Excel（.xlsx），"
+            "按文件扩展名识别格式；不超过 %(size)d MB。"
+        ) % {"size": settings.ROSTER_IMPORT_MAX_BYTES // 2**20}
+        self.fields["import_file"].widget.attrs["accept"] = ",".join(self.extensions)
+        self.fields["format"].required = False
+        self.fields["format"].widget = forms.HiddenInput()
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("import_file")
+        if upload is None:
+            return cleaned
+        extension = PurePath(upload.name).suffix.lower()
+        if extension not in self.extensions:
+            self.add_error(
+                "import_file",
+                _("不支持“%(ext)s”文件：请上传 .txt（新闻稿名单）、.csv 或 .xlsx。")
+                % {"ext": extension or _("无扩展名")},
+            )
+        elif upload.size > settings.ROSTER_IMPORT_MAX_BYTES:
+            self.add_error(
+                "import_file",
+                _("文件过大（%(size).1f MB）：最多 %(limit)d MB。")
+                % {
+                    "size": upload.size / 2**20,
+                    "limit": settings.ROSTER_IMPORT_MAX_BYTES // 2**20,
+                },
+            )
+        else:
+            cleaned["format"] = self.extensions[extension]
+        if (
+            extension == ".txt"
+            and not cleaned.get("batch")
+            and "batch" not in self.errors
+        ):
+            # A press release never says its batch: the form must.
+            self.add_error(
+                "batch", _("新闻稿名单（.txt）没有“批次”列：请填写批次，例如 10。")
+            )
+        return cleaned
 
 
 class RosterConfirmImportForm(RosterOptionsMixin, ConfirmImportForm):
@@ -81,14 +140,7 @@ class RosterConfirmImportForm(RosterOptionsMixin, ConfirmImportForm):
 
 
 def _row_validation_error(row_errors):
-    return ValidationError(
-        {
-            f"{FIELD_LABELS.get(error.field, error.field)}（{error.field}）": [
-                error.reason
-            ]
-            for error in row_errors
-        }
-    )
+    return ValidationError({error.label: [error.reason] for error in row_errors})
 
 
 def _no_rows(dataset):
@@ -122,6 +174,50 @@ class RosterCSV(CSV):
         return _no_rows(super().create_dataset(text, **kwargs))
 
 
+class RosterTXT(Format):
+    """A roster printed as in a press release, read by ``import_roster``'s
+    reader; the dataset remembers each row's line in the file."""
+
+    HEADERS = ("name", "sending_unit", "receiving_unit", "position")
+
+    def __init__(self, encoding=None):
+        self.encoding = encoding
+
+    @classmethod
+    def is_available(cls):
+        return True
+
+    def get_content_type(self):
+        return "text/plain"
+
+    def get_title(self):
+        return "txt"
+
+    def get_extension(self):
+        return "txt"
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def can_import(self):
+        return True
+
+    def can_export(self):
+        return False
+
+    def create_dataset(self, in_stream, **kwargs):
+        rows = read_press_release(in_stream)
+        dataset = tablib.Dataset(
+            *([values[field] for field in self.HEADERS] for _line, values in rows),
+            headers=[FIELD_LABELS[field] for field in self.HEADERS],
+        )
+        dataset.line_numbers = [line for line, _values in rows]
+        return _no_rows(dataset)
+
+
 class RosterXLSX(XLSX):
     def create_dataset(self, in_stream):
         if not in_stream:
@@ -135,15 +231,22 @@ class RosterXLSX(XLSX):
 
 
 class RosterResult(Result):
-    """Rows numbered as lines of the file (the header is line 1), as
-    ``import_roster`` and Excel number them; django-import-export counts
-    from the first data row."""
+    """Rows numbered as lines of the file, as ``import_roster`` and Excel
+    number them: in a table the header is line 1; a press release says where
+    each person's line is. django-import-export counts from the first data row."""
+
+    def __init__(self, *, resource=None):
+        super().__init__()
+        self.resource = resource
+
+    def line(self, number):
+        return self.resource.line_of(number) if self.resource else number + 1
 
     def append_invalid_row(self, number, row, validation_error):
-        super().append_invalid_row(number + 1, row, validation_error)
+        super().append_invalid_row(self.line(number), row, validation_error)
 
     def append_error_row(self, number, row, errors):
-        super().append_error_row(number + 1, row, errors)
+        super().append_error_row(self.line(number), row, errors)
 
 
 class RosterResource(resources.ModelResource):
@@ -194,11 +297,18 @@ class RosterResource(resources.ModelResource):
         }
         self.writer = RosterWriter(user=user)
         self.check = RosterCheck(
-            batch_number=batch_number, arrived_on=arrived_on, left_on=left_on
+            batch_number=batch_number,
+            arrived_on=arrived_on,
+            left_on=left_on,
+            no_batch=NO_BATCH_ON_FORM,
         )
 
     def get_result_class(self):
-        return RosterResult
+        return partial(RosterResult, resource=self)
+
+    def line_of(self, number):
+        """The file's line of the dataset's row ``number`` (from 1)."""
+        return self.line_numbers[number - 1]
 
     def before_import(self, dataset, **kwargs):
         try:
@@ -210,10 +320,13 @@ class RosterResource(resources.ModelResource):
         _no_rows(dataset)
         # Every row is checked before any is written. With a bad row anywhere
         # nothing will be saved, so the good rows are not even looked up.
-        # File line numbers, as import_roster reports them: the header is line 1.
+        # File line numbers, as import_roster reports them.
+        self.line_numbers = getattr(dataset, "line_numbers", None) or range(
+            2, dataset.height + 2
+        )
         self.checked = {
-            number: self.check_row(number, cells)
-            for number, cells in enumerate(dataset, start=2)
+            number: self.check_row(self.line_of(number), cells)
+            for number, cells in enumerate(dataset, start=1)
         }
         self.file_has_errors = any(errors for _, errors in self.checked.values())
         if not self.file_has_errors:
@@ -229,7 +342,7 @@ class RosterResource(resources.ModelResource):
         return (None, errors) if errors else (cleaned, [])
 
     def before_import_row(self, row, row_number=None, **kwargs):
-        self.current, errors = self.checked[row_number + 1]
+        self.current, errors = self.checked[row_number]
         if errors:
             raise _row_validation_error(errors)
 

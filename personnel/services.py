@@ -13,7 +13,13 @@ from aidportal.kernel.chinese import normalize
 from aidportal.kernel.policy import Actor, may_change, unpublished_unless_allowed
 from aidportal.kernel.search import derive_again
 from personnel.exports import roster_values, write_csv, write_xlsx
-from personnel.importers import RosterFileError, RosterRow, roster_check
+from personnel.importers import (
+    NO_BATCH,
+    RosterFileError,
+    RosterRow,
+    RowError,
+    roster_check,
+)
 from personnel.models import Assignment, Batch, Category, Person, Term, Unit
 
 # Receiving-unit words → the category of the people sent there.
@@ -238,20 +244,32 @@ def roster_import(
     left_on: date | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    progress_every: int = 1000,
+    user: Actor = None,
+    no_batch: str = NO_BATCH,
 ) -> ImportReport:
     """Save checked rows all-or-nothing; with dry_run, report and roll back.
     ``batch_number``, ``term``, ``category``, ``arrived_on`` and ``left_on``
     stand for what a row does not say; a row without dates and without
     ``arrived_on`` / ``left_on`` takes its term's (or batch's) when counted.
 
+    ``progress(done, total)`` is called every ``progress_every`` rows;
+    ``user`` is who imports, for the rules on what they may change;
+    ``no_batch`` is the error of a row without a batch when none is given
+    (the command line's words by default).
+
     Raises RosterFileError (and writes nothing) when any row is bad.
     """
     errors = roster_check(
-        rows=rows, batch_number=batch_number, arrived_on=arrived_on, left_on=left_on
+        rows=rows,
+        batch_number=batch_number,
+        arrived_on=arrived_on,
+        left_on=left_on,
+        no_batch=no_batch,
     )
     if errors:
         raise RosterFileError(errors)
-    writer = RosterWriter()
+    writer = RosterWriter(user=user)
     options = {
         "batch_number": batch_number,
         "term": term,
@@ -259,13 +277,25 @@ def roster_import(
         "arrived_on": arrived_on,
         "left_on": left_on,
     }
+    refused = []
     with transaction.atomic():
         roster_lock()
         writer.prime(row.name for row in rows)
         for index, row in enumerate(rows, start=1):
-            writer.save(row, **options)
-            if progress and index % 1000 == 0:
+            try:
+                writer.save(row, **options)
+            except ValidationError as error:
+                # What the user may not change (a public person): every such
+                # row is reported, and the transaction rolls back.
+                refused.extend(
+                    RowError(row.row, field, message)
+                    for field, messages in error.message_dict.items()
+                    for message in messages
+                )
+            if progress and index % progress_every == 0:
                 progress(index, len(rows))
+        if refused:
+            raise RosterFileError(refused)
         if dry_run:
             transaction.set_rollback(True)
     return writer.report

@@ -48,7 +48,8 @@ class ProjectAdmin(PublishableAdmin):
         "status",
         "preview_link",
     ]
-    list_display_links = ["cover_thumbnail", "name"]
+    # The name is the link: the thumbnail is silent (alt=""), a link needs a name.
+    list_display_links = ["name"]
     list_filter = ["category", "sector", "stage", "status", YearFilter]
     search_fields = ["name", "location", "partner", "summary"]
     date_hierarchy = "start_date"

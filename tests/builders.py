@@ -158,6 +158,10 @@ def ensure_roles():
     if Group.objects.filter(name__in=[EDITOR, PUBLISHER, REPORTER]).count() < 3:
         roles_migration = importlib.import_module("aidportal.migrations.0001_roles")
         roles_migration.create_roles(apps, None)
+        pictures_migration = importlib.import_module(
+            "aidportal.migrations.0003_body_picture_roles"
+        )
+        pictures_migration.grant_body_pictures(apps, None)
 
 
 def make_staff(role, **fields):

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -27,6 +28,31 @@ def media_root(settings, tmp_path):
         },
     }
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def run_worker(settings, tmp_path, monkeypatch):
+    """run_worker() runs the queued background tasks (django-tasks' db_worker,
+    as `make run` starts it) and returns; jobs report progress in the test's
+    folder. The worker keeps the test's connection: closing it, as it does
+    between tasks when not in a transaction, would end the test's one."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    settings.CACHES = {
+        **settings.CACHES,
+        "jobs": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": tmp_path / "job-progress",
+        },
+    }
+
+    def run():
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, verbosity=0
+        )
+
+    return run
 
 
 @pytest.fixture(autouse=True)

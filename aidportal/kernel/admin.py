@@ -1,11 +1,18 @@
 """Admin pieces shared by articles and projects."""
 
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
+from axes import admin as axes_admin
+from axes.conf import settings as axes_settings
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
 from django.core import signing
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
@@ -17,26 +24,40 @@ from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format, localize
 from django.utils.html import format_html
+from django.utils.timezone import is_aware
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from aidportal.kernel import edits
 from aidportal.kernel.forms import with_errors
 from aidportal.kernel.history import StaleVersion, deleted_records, deleted_restore
-from aidportal.kernel.images import PictureNotStored, pictures_undone_on_error
+from aidportal.kernel.images import (
+    PictureField,
+    PictureNotStored,
+    pictures_undone_on_error,
+    thumbnail_url,
+)
+from aidportal.kernel.pictures import BodyPicture, file_reference
 from aidportal.kernel.policy import (
     Actor,
     may_change,
     may_publish,
     unpublished_unless_allowed,
 )
-from aidportal.kernel.publishing import PublishStatus
+from aidportal.kernel.publishing import GalleryImage, PublishStatus
 from aidportal.kernel.storage import UploadNotStored
 
+# What the admin shows for a value that is not there (Django's lists use "-").
+EMPTY_VALUE = "—"
 COVER_FIELDS = ["cover", "cover_alt", "cover_decorative", "cover_caption"]
 RECORD_FIELDSET = (
     _("记录"),
@@ -45,6 +66,37 @@ RECORD_FIELDSET = (
         "fields": ["created_at", "created_by", "updated_at", "updated_by"],
     },
 )
+
+
+class PictureInput(AdminFileWidget):
+    """A picture's file input showing the stored picture as a thumbnail (its
+    smallest rendition), not only its path."""
+
+    template_name = "kernel/widgets/picture_file_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Only a stored picture has renditions: a form shown again after the
+        # storage refused a new one must not make renditions of that one.
+        if context["widget"]["is_initial"] and getattr(value, "_committed", True):
+            context["widget"]["thumbnail_url"] = thumbnail_url(value)
+        return context
+
+
+# Every admin form shows a stored picture as a thumbnail.
+PICTURE_WIDGETS = {PictureField: {"widget": PictureInput}}
+
+
+def thumbnail(file, *, width: int = 60) -> str:
+    """A list row's thumbnail: small, lazy, and silent for screen readers
+    (alt="", the row names what it shows)."""
+    if not file:
+        return "—"
+    return format_html(
+        '<img class="row-thumbnail" src="{}" alt="" width="{}" loading="lazy">',
+        thumbnail_url(file),
+        width,
+    )
 
 
 class MayChangeMixin:
@@ -152,6 +204,11 @@ class PictureStorageMixin:
                 formset = type(formset.__name__, (formset,), {"form": form})
             yield formset, inline
 
+    formfield_overrides = PICTURE_WIDGETS
+
+    class Media:
+        css = {"all": ["css/admin-pictures.css"]}
+
     def save_model(self, request, obj, form, change):
         with picture_errors_on(form):
             super().save_model(request, obj, form, change)
@@ -245,12 +302,42 @@ class EditVersionMixin:
         return response
 
 
+class ChangedValues(HistoricalRecordContextHelper):
+    """The old and new values of a version's changes as the admin shows
+    values: a choice by its label, 是/否, a date in Chinese, related rows
+    joined with 、, and an empty value as "—" (never "None", "True", "[]")."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if isinstance(value, list):
+            value = "、".join(str(item) for item in value)
+        elif getattr(field, "flatchoices", None) and value not in (None, ""):
+            value = dict(field.flatchoices).get(value, value)
+        elif isinstance(value, bool):
+            value = _("是") if value else _("否")
+        elif isinstance(value, datetime):
+            value = localize(timezone.localtime(value) if is_aware(value) else value)
+        elif isinstance(value, date):
+            value = localize(value)
+        return EMPTY_VALUE if value is None or value == "" else value
+
+
 class HistoryAdmin(EditVersionMixin, PictureStorageMixin, SimpleHistoryAdmin):
     """django-simple-history's admin, with the revert form held to the same
     rules as the change form: saving a version needs the change permission on
     the row as it is now (or the add permission, for a deleted row), and the
     row unchanged since the form was opened. The base of every admin of
-    content, so versions are checked and pictures stored by one rule each."""
+    content, so versions are checked and pictures stored by one rule each.
+
+    Its change forms are the ones whose text static/js/admin.js keeps when a
+    save meets an expired session (templates/admin/change_form.html marks
+    them); other admin forms, such as users' passwords, are never kept."""
+
+    keeps_drafts = True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChangedValues(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         self.check_history_access(request, object_id)
@@ -496,10 +583,123 @@ class SignedImportMixin:
 
 class GalleryInline(LiveContentInlineMixin, admin.TabularInline):
     extra = 1
+    formfield_overrides = PICTURE_WIDGETS
     fields = ["image", "alt", "decorative", "caption", "position"]
 
 
-class PublishableAdmin(RestoreDeletedMixin, PublishGuardMixin, HistoryAdmin):
+class PicturePickerForm(forms.ModelForm):
+    class Meta:
+        model = BodyPicture
+        fields = ["image", "alt", "decorative", "caption"]
+
+
+class BodyPicturesMixin:
+    """Pictures in the rich-text body: the editor's figure dialog opens a
+    picker (``pictures/`` under the model's admin) where staff upload a
+    picture, checked and stored like a cover, or pick one uploaded earlier or
+    from the row's gallery. The picker answers the dialog the way its
+    ``pickerUrl`` option expects (django-prose-editor's figure extension)."""
+
+    body_field = "body"
+    pictures_shown = 48
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_pictures"
+        view = self.admin_site.admin_view(self.pictures_view)
+        return [path("pictures/", view, name=name), *super().get_urls()]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get(self.body_field)
+        config = getattr(field and field.widget, "config", None)
+        if config and "Figure" in config.get("extensions", {}):
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_pictures"
+            )
+            if obj is not None and obj.pk is not None:
+                url += f"?owner={obj.pk}"
+            extensions = {**config["extensions"], "Figure": {"pickerUrl": url}}
+            field.widget.config = {**config, "extensions": extensions}
+        return form
+
+    def may_add_pictures(self, request) -> bool:
+        """Who writes this model's bodies and may upload: the same right the
+        media gate asks before it shows an upload not yet public."""
+        may_write = self.has_add_permission(request) or self.has_change_permission(
+            request
+        )
+        return may_write and request.user.has_perms(
+            ["kernel.add_bodypicture", "kernel.change_bodypicture"]
+        )
+
+    def gallery_pictures(self, request, owner_pk: str) -> list[GalleryImage]:
+        """The pictures of the row's gallery (its inlines of GalleryImage)."""
+        if not owner_pk.isdigit():
+            return []
+        owner = self.get_object(request, owner_pk)
+        if owner is None or not self.has_view_permission(request, owner):
+            return []
+        return [
+            picture
+            for inline in self.inlines
+            if issubclass(inline.model, GalleryImage)
+            for picture in inline.model.objects.filter(
+                **{inline.model.owner_field: owner}
+            ).exclude(image="")
+        ]
+
+    def pictures_view(self, request):
+        if not self.may_add_pictures(request):
+            raise PermissionDenied
+        form, picked = PicturePickerForm(), None
+        if request.method == "POST":
+            form = PicturePickerForm(request.POST, request.FILES)
+            if form.is_valid():
+                form.instance.uploaded_by = request.user
+                try:
+                    with pictures_undone_on_error(), transaction.atomic():
+                        picked = form.save()
+                except PictureNotStored as failure:
+                    form.add_error("image", failure.message)
+        owner_pk = request.GET.get("owner", "")
+        choices = [
+            (_("本篇组图"), self.gallery_pictures(request, owner_pk)),
+            (_("已上传的图片"), BodyPicture.objects.all()[: self.pictures_shown]),
+        ]
+        return TemplateResponse(
+            request,
+            "admin/pictures/picker.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("插入图片"),
+                "opts": self.opts,
+                "is_popup": True,
+                "form": form,
+                "picked": picked and picker_choice(picked),
+                "choices": [
+                    (label, [picker_choice(row) for row in rows])
+                    for label, rows in choices
+                ],
+            },
+        )
+
+
+def picker_choice(row) -> dict:
+    """What the picker shows of a picture and hands to the editor."""
+    file = row.image
+    return {
+        "url": file.url,
+        "thumbnail": thumbnail_url(file),
+        "reference": file_reference(row),
+        "alt": row.alt,
+        "decorative": row.decorative,
+        "caption": row.caption,
+    }
+
+
+class PublishableAdmin(
+    BodyPicturesMixin, RestoreDeletedMixin, PublishGuardMixin, HistoryAdmin
+):
     """Who changed what (history, created/updated by), the status actions, and
     the preview of drafts."""
 
@@ -522,13 +722,7 @@ class PublishableAdmin(RestoreDeletedMixin, PublishGuardMixin, HistoryAdmin):
 
     @admin.display(description=_("题图"))
     def cover_thumbnail(self, obj):
-        if not obj.cover:
-            return "—"
-        return format_html(
-            '<img src="{}" alt="{}" width="80" loading="lazy">',
-            obj.cover.url,
-            obj.cover_alt,
-        )
+        return thumbnail(obj.cover)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -565,3 +759,151 @@ class PublishableAdmin(RestoreDeletedMixin, PublishGuardMixin, HistoryAdmin):
         self._set_status(
             request, queryset, PublishStatus.ARCHIVED, _("已归档 %(count)d 项。")
         )
+
+
+# Django writes a yes/no icon's text in English (alt="True", "False", "None"),
+# which a screen reader reads out in every list and read-only field; the admin
+# looks the function up in admin_list at each call.
+
+
+def boolean_icon(value):
+    name, text = {True: ("yes", _("是")), False: ("no", _("否"))}.get(
+        value, ("unknown", _("未知"))
+    )
+    return format_html(
+        '<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), text
+    )
+
+
+admin_list._boolean_icon = boolean_icon
+
+
+# Permissions are stored with English names ("Can add 文章"), written when
+# they were created; the group and user forms name them in Chinese instead.
+PERMISSION_ACTIONS = {
+    "add": _("增加"),
+    "change": _("修改"),
+    "delete": _("删除"),
+    "view": _("查看"),
+}
+
+
+def permission_label(permission):
+    """ "文章｜文章｜增加" for add_article: app, model and action by their
+    verbose names (a history model's as "文章的历史记录")."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:
+        return permission.name
+    original = getattr(model, "instance_type", None)
+    model_name = (
+        _("%(model)s的历史记录") % {"model": original._meta.verbose_name}
+        if original
+        else untranslated(model._meta.verbose_name)
+    )
+    action, _separator, rest = permission.codename.partition("_")
+    label = (
+        PERMISSION_ACTIONS[action]
+        if action in PERMISSION_ACTIONS and rest == model._meta.model_name
+        else permission.name
+    )
+    app_name = untranslated(model._meta.app_config.verbose_name)
+    return f"{app_name}｜{model_name}｜{label}"
+
+
+def untranslated(name):
+    """A name a package left in English as a plain string (a model without a
+    verbose name of its own, such as django-axes' "access attempt
+    expiration"), looked up in the project's catalogue."""
+    return gettext(name) if isinstance(name, str) else name
+
+
+class PermissionLabelsMixin:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "permissions" or db_field.name == "user_permissions":
+            field.label_from_instance = permission_label
+            field.queryset = field.queryset.select_related("content_type")
+        return field
+
+
+class GroupAdmin(PermissionLabelsMixin, auth_admin.GroupAdmin):
+    pass
+
+
+class UserAdmin(PermissionLabelsMixin, auth_admin.UserAdmin):
+    pass
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)
+
+
+# django-axes' screens (who tried to log in, from which address, with which
+# browser) are for superusers only, whatever permissions a group is given:
+# AXES_ENABLE_ADMIN is off and they are registered here instead.
+
+
+class SuperuserOnlyMixin:
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+class LoginRecordLabelMixin:
+    """A row's checkbox is read out by who tried to log in and when: the
+    rows' own names are English ("Access Log for … @ …")."""
+
+    def action_checkbox(self, obj):
+        return super().action_checkbox(LoginRecordLabel(obj))
+
+
+class LoginRecordLabel:
+    def __init__(self, record):
+        self.pk = record.pk
+        self.text = f"{record.username or '—'}，{date_format(record.attempt_time)}"
+
+    def __str__(self):
+        return self.text
+
+
+class AccessAttemptAdmin(
+    SuperuserOnlyMixin, LoginRecordLabelMixin, axes_admin.AccessAttemptAdmin
+):
+    @admin.display(description=_("到期时间"))
+    def expiration(self, obj):
+        return super().expiration(obj)
+
+    @admin.display(description=_("状态"))
+    def status(self, obj):
+        remaining = axes_settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if remaining > 0:
+            return _("还可尝试 %(count)d 次") % {"count": remaining}
+        return _("已锁定")
+
+
+class AccessLogAdmin(
+    SuperuserOnlyMixin, LoginRecordLabelMixin, axes_admin.AccessLogAdmin
+):
+    pass
+
+
+class AccessFailureLogAdmin(
+    SuperuserOnlyMixin, LoginRecordLabelMixin, axes_admin.AccessFailureLogAdmin
+):
+    pass
+
+
+admin.site.register(AccessAttempt, AccessAttemptAdmin)
+admin.site.register(AccessLog, AccessLogAdmin)
+admin.site.register(AccessFailureLog, AccessFailureLogAdmin)

@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +15,11 @@ class KernelConfig(AppConfig):
         from aidportal.kernel.caching import connect_invalidation
 
         connect_invalidation()
+
+
+class LoginThrottlingConfig(axes_apps.AppConfig):
+    """django-axes under a Chinese name in the admin (its app has none);
+    aidportal.kernel.admin registers its screens for superusers only."""
+
+    default = False
+    verbose_name = _("登录限制")

@@ -213,6 +213,18 @@ def renditions(
     return result
 
 
+def thumbnail_url(file: File) -> str:
+    """The URL of a picture's smallest rendition (made at save time), for the
+    admin's thumbnails: never the full upload in a list of fifty rows."""
+    try:
+        smallest = renditions(file, widths=RENDITION_WIDTHS[:1])
+    except Exception:
+        logger.exception("No renditions for %s", file.name)
+        return file.url
+    rows = smallest.get("WEBP") or smallest.get("JPEG")
+    return rows[0][0] if rows else file.url
+
+
 # How a storage error (``storage.STORAGE_ERRORS``) is told to staff.
 FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 NOT_WRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM)

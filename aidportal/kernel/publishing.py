@@ -26,6 +26,7 @@ from django_prose_editor.fields import ProseEditorField
 
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.images import PictureField
+from aidportal.kernel.pictures import require_body_alt
 from aidportal.kernel.policy import Guarded
 from aidportal.kernel.search import Searchable
 
@@ -304,6 +305,7 @@ class Publishable(Content, PublicState, Searchable):
     def clean(self):
         super().clean()
         require_alt(self, "cover", "cover_alt", "cover_decorative")
+        require_body_alt(self.body)
 
     def get_preview_url(self):
         return reverse(f"{self._meta.app_label}:preview", kwargs={"pk": self.pk})

@@ -44,7 +44,7 @@ def article_form(channel, **overrides):
             lambda a: reverse("admin:articles_article_changelist") + "?q=援疆",
             "援疆医生",
         ),
-        (lambda a: reverse("admin:articles_article_add"), "增加 文章"),
+        (lambda a: reverse("admin:articles_article_add"), "增加文章"),
         (lambda a: reverse("admin:articles_article_change", args=[a.pk]), "援疆医生"),
         (lambda a: reverse("admin:articles_channel_changelist"), "杭网追踪"),
         (

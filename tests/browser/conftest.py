@@ -219,3 +219,61 @@ def log_in():
         assert "站点管理" in page.title() or "内容管理" in page.inner_text("body")
 
     return log_in
+
+
+# Accessibility
+
+
+class AxeAudit:
+    """axe-core (the copy bundled in the axe-playwright-python package, never
+    served to visitors and never fetched from a CDN) run in a page.
+
+    ``axe.violations(page)`` → axe's violations of the given impacts (critical
+    and serious unless told), each a dict as axe reports it;
+    ``axe.report(violations)`` → one readable paragraph per rule: its impact,
+    id, help text and the first few offending elements with axe's summary;
+    ``axe.assert_clean(page)`` fails the test with that report.
+    """
+
+    IMPACTS = ("critical", "serious")
+
+    def __init__(self):
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.engine = Axe()
+
+    def violations(self, page, impacts=IMPACTS, context=None):
+        results = self.engine.run(page, context=context)
+        return [
+            violation
+            for violation in results.response["violations"]
+            if violation["impact"] in impacts
+        ]
+
+    @staticmethod
+    def report(violations, nodes_shown=5):
+        lines = []
+        for violation in violations:
+            nodes = violation["nodes"]
+            lines.append(
+                f"[{violation['impact']}] {violation['id']}: {violation['help']} "
+                f"({len(nodes)} elements)"
+            )
+            for node in nodes[:nodes_shown]:
+                target = " ".join(str(part) for part in node["target"])
+                summary = " ".join(node.get("failureSummary", "").split())
+                lines.append(f"    {target}: {summary}")
+            if len(nodes) > nodes_shown:
+                lines.append(f"    … and {len(nodes) - nodes_shown} more")
+        return "\n".join(lines)
+
+    def assert_clean(self, page, impacts=IMPACTS):
+        violations = self.violations(page, impacts)
+        assert not violations, f"axe on {page.url}:\n{self.report(violations)}"
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """The axe-core audit (AxeAudit): ``axe.assert_clean(page)`` fails on any
+    critical or serious violation, listing each rule and element."""
+    return AxeAudit()

@@ -21,8 +21,10 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
+from django.urls import reverse
 
-from personnel.models import Assignment, Batch, Person, Unit
+from personnel.importers import RowError
+from personnel.models import Assignment, Batch, ImportJob, Person, Unit
 from personnel.resources import RosterCSV
 from tests.builders import PUBLISHER, make_staff, xlsx_bytes
 
@@ -358,10 +360,12 @@ def test_admin_import_refuses_a_bad_file_and_writes_nothing(case, roster, admin_
 
 
 def admin_names_row_and_field(response, row, field):
-    """The page shows an error of that line of the file and that field: a
-    file error, a header error, or a row of the invalid-rows table."""
+    """The page shows an error of that line of the file and that field, the
+    field named in Chinese as the roster's header names it: a file error, a
+    header error, or a row of the invalid-rows table."""
+    label = RowError(row, field, "").label
     text = page_text(response)
-    if f"（{field}）" not in text:
+    if label not in text:
         return False
     form = response.context.get("form")
     result = response.context.get("result")
@@ -369,11 +373,12 @@ def admin_names_row_and_field(response, row, field):
     if result is not None:
         messages += [str(e.error) for e in result.base_errors]
         for invalid in result.invalid_rows:
-            if invalid.number == row and any(
-                key.endswith(f"（{field}）") for key in invalid.error_dict
-            ):
+            if invalid.number == row and label in invalid.error_dict:
                 return f"<td>{row} </td>" in text
-    return any(names_row_and_field(message, row, field) for message in messages)
+    return any(
+        re.search(rf"第{row}行 {re.escape(label)}[：（]", message)
+        for message in messages
+    )
 
 
 def admin_errors(response):
@@ -551,27 +556,43 @@ def test_the_upload_waits_in_private_storage_not_in_the_cache(roster, admin_clie
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_admin_import_refuses_one_bad_row_among_ten_thousand(
-    suffix, roster, admin_client
+    suffix, roster, admin_client, run_worker
 ):
     rows = big_rows()
     rows[7345][3] = "职" * 201
     content = csv_bytes(rows) if suffix == ".csv" else xlsx_bytes(rows, HEADER)
     response = admin_preview(admin_client, "big" + suffix, content)
-    assert response.status_code == 200
-    assert "confirm_form" not in response.context
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse(
+        "admin:personnel_assignment_import_job", args=[job.pk]
+    )
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.REJECTED
     assert roster_checksum() == roster
-    assert len(response.context["result"].invalid_rows) == 1
-    assert admin_names_row_and_field(response, 7347, "position"), admin_errors(response)
+    assert job.errors == [[7347, "position", "超过 200 个字符"]]
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "<td>第7347行</td><td>职务</td><td>超过 200 个字符</td>" in page
 
 
-def test_admin_previews_ten_thousand_good_rows_and_writes_nothing(roster, admin_client):
+def test_admin_checks_ten_thousand_good_rows_in_the_background(
+    roster, admin_client, run_worker
+):
     started = time.monotonic()
     response = admin_preview(admin_client, "big.csv", csv_bytes(big_rows()))
     elapsed = time.monotonic() - started
-    assert "confirm_form" in response.context
-    assert response.context["result"].totals["new"] == BIG
+    assert response.status_code == 302, "the request does not wait for the check"
+    started = time.monotonic()
+    run_worker()
+    checked = time.monotonic() - started
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.CHECKED
+    assert job.report.startswith(f"{BIG} 行：新增人员 {BIG}")
     assert roster_checksum() == roster
-    print(f"\nadmin import preview: {BIG} rows in {elapsed:.1f} s")
+    print(
+        f"\nadmin import of {BIG} rows: the request {elapsed:.1f} s, "
+        f"the check in the background {checked:.1f} s"
+    )
 
 
 def test_admin_confirm_imports_ten_thousand_good_rows_completely(

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from aidportal.kernel.pictures import BodyPicture
 from articles.models import Article
 from personnel.models import Category
 from projects.models import Project
@@ -132,12 +133,20 @@ def content(db, sentinel):
 
     hidden = {"articles": [], "projects": [], "people": [hidden_person]}
     for label, fields in hidden_statuses():
+        # A picture uploaded from the editor into the hidden body.
+        upload = BodyPicture.objects.create(
+            image=image_file(f"{token}-body.jpg"), alt=f"正文图{s}"
+        )
+        body_picture = (
+            f'<figure><img src="{upload.image.url}" alt="正文图{s}" '
+            f'data-file="{upload.reference}"><figcaption>图注{s}</figcaption></figure>'
+        )
         article = make_article(
             channel=channel if label != "archived" else other_channel,
             title=f"{s}文章{label}",
             subtitle=f"副标题{s}",
             summary=f"摘要{s}",
-            body=f"<p>正文{s}</p>",
+            body=f"<p>正文{s}</p>{body_picture}",
             source=f"来源{s}",
             author=f"作者{s}",
             editor=f"编辑{s}",
@@ -158,7 +167,7 @@ def content(db, sentinel):
         project = make_project(
             name=f"{s}项目{label}",
             summary=f"摘要{s}",
-            body=f"<p>正文{s}</p>",
+            body=f"<p>正文{s}</p>{body_picture}",
             location=f"地点{s}",
             partner=f"企业{s}",
             investment=987654,
@@ -420,6 +429,13 @@ def picture_urls(hidden):
     for project in hidden["projects"]:
         files += [project.cover, *(image.image for image in project.images.all())]
     names = [file.name for file in files if file]
+    # Pictures uploaded from the editor into the hidden bodies.
+    bodies = [item.body for kind in ("articles", "projects") for item in hidden[kind]]
+    names += [
+        picture.image.name
+        for picture in BodyPicture.objects.all()
+        if any(picture.image.name in body for body in bodies)
+    ]
     root = Path(settings.MEDIA_ROOT)
     made = [
         path.relative_to(root).as_posix()
@@ -437,6 +453,7 @@ def test_pictures_of_hidden_content_are_404(
         assert admin_client.get(url).status_code == 200
     urls = picture_urls(content)
     assert len(urls) > 4 * len(content["articles"]), "originals and renditions"
+    assert any("/kernel/bodypicture/" in url for url in urls), "editor uploads"
     for url in urls:
         assert admin_client.get(url).status_code == 200, url
     client = Client() if role == "anonymous" else reporter_client

@@ -87,7 +87,7 @@ def test_an_admin_edit_records_who_changed_which_fields(login, kind):
     html = page.content.decode()
     assert editor.username in html
     for label in labels:
-        assert f"<strong>{label}:</strong>" in html
+        assert f"<strong>{label}：</strong>" in html
     for value in changes.values():
         assert value in html
 

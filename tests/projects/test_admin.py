@@ -121,7 +121,7 @@ def test_year_filter_with_an_impossible_year_is_not_a_server_error(
 @pytest.mark.parametrize(
     ("url", "shows"),
     [
-        (lambda project: ADD, "增加 援建项目"),
+        (lambda project: ADD, "增加援建项目"),
         (
             lambda project: reverse("admin:projects_project_change", args=[project.pk]),
             "医院",

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from js_asset import Media as NonceMedia
 
 from aidportal.kernel.images import renditions
+from aidportal.kernel.pictures import expanded_body
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +153,13 @@ def picture(file, alt="", sizes="100vw", loading="lazy", width=None, height=None
         "sizes": sizes,
         "loading": loading,
     }
+
+
+@register.filter
+def with_pictures(body):
+    """A rich-text body with its uploaded pictures as <picture> elements
+    (renditions, width and height): ``{{ article.body|with_pictures }}``."""
+    return expanded_body(body or "")
 
 
 @register.simple_tag
