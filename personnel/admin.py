@@ -27,6 +27,7 @@ from aidportal.kernel.admin import (
     PublicOnlyForReadersMixin,
     PublishGuardMixin,
     RestoreDeletedMixin,
+    ReviewMixin,
     SignedImportMixin,
     thumbnail,
 )
@@ -353,6 +354,7 @@ class AssignmentInline(TermChoiceMixin, LiveContentInlineMixin, admin.TabularInl
 @admin.register(Person)
 class PersonAdmin(
     PublicOnlyForReadersMixin,
+    ReviewMixin,
     RestoreDeletedMixin,
     PublishGuardMixin,
     AssignmentTextsMixin,
@@ -366,14 +368,14 @@ class PersonAdmin(
         "name",
         "category",
         "assignment_summary",
-        "is_public",
+        "status",
         "updated_at",
     ]
     # The name is the link: the thumbnail is silent (alt=""), a link needs a name.
     list_display_links = ["name"]
     list_filter = [
         "category",
-        "is_public",
+        "status",
         ("assignments__batch", admin.RelatedOnlyFieldListFilter),
         ("assignments__receiving_unit", admin.RelatedOnlyFieldListFilter),
         ("assignments__sending_unit", admin.RelatedOnlyFieldListFilter),
@@ -387,7 +389,7 @@ class PersonAdmin(
     ordering = ["pinyin", "name_key", "id"]
     readonly_fields = ["pinyin", "initials", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["name", "category", "is_public", "bio"]}),
+        (None, {"fields": ["name", "category", "status", "bio"]}),
         (_("照片"), {"fields": ["photo", "photo_alt"]}),
         (
             _("检索与记录"),
@@ -398,8 +400,7 @@ class PersonAdmin(
         ),
     ]
     inlines = [AssignmentInline]
-    actions = ["mark_returned"]
-    publish_fields = ["is_public"]
+    actions = [*ReviewMixin.actions, "mark_returned"]
     assignments_of = "people"
 
     def get_queryset(self, request):
