@@ -27,6 +27,7 @@ from aidportal.kernel.admin import (
     PublicOnlyForReadersMixin,
     PublishGuardMixin,
     RestoreDeletedMixin,
+    RowThumbnailsMixin,
     SignedImportMixin,
     thumbnail,
 )
@@ -353,6 +354,7 @@ class AssignmentInline(TermChoiceMixin, LiveContentInlineMixin, admin.TabularInl
 @admin.register(Person)
 class PersonAdmin(
     PublicOnlyForReadersMixin,
+    RowThumbnailsMixin,
     RestoreDeletedMixin,
     PublishGuardMixin,
     AssignmentTextsMixin,
@@ -401,6 +403,7 @@ class PersonAdmin(
     actions = ["mark_returned"]
     publish_fields = ["is_public"]
     assignments_of = "people"
+    thumbnail_fields = ["photo"]
 
     def get_queryset(self, request):
         return (
