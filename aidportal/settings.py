@@ -454,7 +454,8 @@ ROSTER_IMPORT_MAX_BYTES = int(os.environ.get("ROSTER_IMPORT_MAX_BYTES", 10 * 2**
 ROSTER_IMPORT_BACKGROUND_ROWS = int(
     os.environ.get("ROSTER_IMPORT_BACKGROUND_ROWS", "500")
 )
-# A job still "running" after this long lost its worker: its page says it failed.
+# A job still "running" after this long lost its worker: its page says it failed,
+# and the worker's next task or the next upload records it so.
 ROSTER_IMPORT_JOB_STALE_SECONDS = 3600
 
 # Background tasks (django-tasks): queued in the database, run by

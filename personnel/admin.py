@@ -28,6 +28,7 @@ from aidportal.kernel.admin import (
     PublishGuardMixin,
     RestoreDeletedMixin,
     ReviewMixin,
+    RowThumbnailsMixin,
     SignedImportMixin,
     thumbnail,
 )
@@ -355,6 +356,7 @@ class AssignmentInline(TermChoiceMixin, LiveContentInlineMixin, admin.TabularInl
 class PersonAdmin(
     PublicOnlyForReadersMixin,
     ReviewMixin,
+    RowThumbnailsMixin,
     RestoreDeletedMixin,
     PublishGuardMixin,
     AssignmentTextsMixin,
@@ -402,6 +404,7 @@ class PersonAdmin(
     inlines = [AssignmentInline]
     actions = [*ReviewMixin.actions, "mark_returned"]
     assignments_of = "people"
+    thumbnail_fields = ["photo"]
 
     def get_queryset(self, request):
         return (
@@ -636,11 +639,11 @@ class AssignmentAdmin(
 
     def job_view(self, request, pk):
         job = self.owned_job(request, pk)
+        # Only read: a job whose task failed unrecorded is shown failed here
+        # and recorded so by the worker or the next upload (jobs.py).
         state = job_worker_state(job)
         failed = state == WorkerState.FAILED
-        if failed:
-            job.refresh_from_db()
-        done, total = job_progress(job) if job.is_running else (0, 0)
+        done, total = job_progress(job) if job.is_running and not failed else (0, 0)
         return TemplateResponse(
             request,
             "admin/personnel/assignment/import_job.html",
@@ -648,6 +651,9 @@ class AssignmentAdmin(
                 **self.job_context(request, _("名单导入任务")),
                 "job": job,
                 "failed": failed,
+                "status": ImportJob.Status.FAILED.label
+                if failed
+                else job.get_status_display(),
                 "waiting": state == WorkerState.WAITING,
                 "failed_message": FAILED_MESSAGE,
                 "done": done,

@@ -44,6 +44,8 @@ from aidportal.kernel.images import (
     PictureField,
     PictureNotStored,
     pictures_undone_on_error,
+    stored_thumbnail_url,
+    stored_thumbnail_urls,
     thumbnail_url,
 )
 from aidportal.kernel.pictures import BodyPicture, file_reference
@@ -77,10 +79,10 @@ class PictureInput(AdminFileWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        # Only a stored picture has renditions: a form shown again after the
-        # storage refused a new one must not make renditions of that one.
-        if context["widget"]["is_initial"] and getattr(value, "_committed", True):
-            context["widget"]["thumbnail_url"] = thumbnail_url(value)
+        # Looked up, never made: a picture not stored (shown again after the
+        # storage refused it) has no rendition, so no thumbnail.
+        if context["widget"]["is_initial"]:
+            context["widget"]["thumbnail_url"] = stored_thumbnail_url(value)
         return context
 
 
@@ -98,6 +100,22 @@ def thumbnail(file, *, width: int = 60) -> str:
         thumbnail_url(file),
         width,
     )
+
+
+class RowThumbnailsMixin:
+    """List rows show thumbnails of ``thumbnail_fields``, whose renditions are
+    looked up for the whole page at once rather than row by row."""
+
+    thumbnail_fields = ()
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        stored_thumbnail_urls(
+            getattr(row, field)
+            for row in changelist.result_list
+            for field in self.thumbnail_fields
+        )
+        return changelist
 
 
 class MayChangeMixin:
@@ -673,8 +691,9 @@ class BodyPicturesMixin:
         owner_pk = request.GET.get("owner", "")
         choices = [
             (_("本篇组图"), self.gallery_pictures(request, owner_pk)),
-            (_("已上传的图片"), BodyPicture.objects.all()[: self.pictures_shown]),
+            (_("已上传的图片"), list(BodyPicture.objects.all()[: self.pictures_shown])),
         ]
+        stored_thumbnail_urls(row.image for _label, rows in choices for row in rows)
         return TemplateResponse(
             request,
             "admin/pictures/picker.html",
@@ -1109,10 +1128,17 @@ class ReviewMixin:
 
 
 class PublishableAdmin(
-    ReviewMixin, BodyPicturesMixin, RestoreDeletedMixin, PublishGuardMixin, HistoryAdmin
+    ReviewMixin,
+    BodyPicturesMixin,
+    RowThumbnailsMixin,
+    RestoreDeletedMixin,
+    PublishGuardMixin,
+    HistoryAdmin,
 ):
     """Who changed what (history, created/updated by), review before
     publishing, and the preview of drafts."""
+
+    thumbnail_fields = ["cover"]
 
     def view_on_site(self, obj):
         # "在站点上查看" opens the preview: it works for drafts too.

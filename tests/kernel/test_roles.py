@@ -10,8 +10,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from articles.models import Article
 from aidportal.kernel.workflow import Submission
+from articles.models import Article
 from personnel.models import Assignment, Person
 from projects.models import Project
 from tests.builders import (
