@@ -743,7 +743,7 @@ class ReviewForm(forms.Form):
         max_length=2000,
         help_text=_("退回修改时必填，作者会看到它；意见只有工作人员能看到。"),
     )
-    publish_at = forms.DateTimeField(
+    publish_at = forms.SplitDateTimeField(
         label=_("发布时间"),
         required=False,
         widget=admin.widgets.AdminSplitDateTime,

@@ -1,0 +1,85 @@
+"""Review before publishing: an editor's edit of live content waits for a
+publisher's approval; drafts go 草稿 → 待审核 → 已发布 (aidportal.kernel.workflow)."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from aidportal.kernel.audit import AuditEntry
+from aidportal.kernel.workflow import ReviewComment, Submission
+from articles.models import Article
+from tests.builders import article_post, form_errors, make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def review_url(obj):
+    return reverse("admin:articles_article_review", args=[obj.pk])
+
+
+def change_url(obj):
+    return reverse("admin:articles_article_change", args=[obj.pk])
+
+
+def test_an_editors_fix_of_a_live_article_waits_for_approval(login, client):
+    live = make_article(title="援疆医生开展新技朮", status=Article.Status.PUBLISHED)
+    editor = login("editor")
+    response = editor.post(
+        change_url(live),
+        {**article_post(live, title="援疆医生开展新技术"), "_submit": "1"},
+    )
+    assert response.status_code == 302, form_errors(response)
+    live.refresh_from_db()
+    assert live.title == "援疆医生开展新技朮"
+    assert Submission.objects.get().submitted_at is not None
+    # The editor sees the working copy when opening the form again.
+    again = editor.get(change_url(live))
+    assert again.context["adminform"].form.initial["title"] == "援疆医生开展新技术"
+
+    publisher = login("publisher")
+    page = publisher.get(review_url(live))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<del>朮</del><ins>术</ins>" in html
+    seen = page.context["form"].initial["seen"]
+    done = publisher.post(review_url(live), {"verdict": "approve", "seen": seen})
+    assert done.status_code == 302, page.context["form"].errors
+    live.refresh_from_db()
+    assert live.title == "援疆医生开展新技术"
+    assert live.is_live
+    assert not Submission.objects.exists()
+    assert AuditEntry.objects.filter(action="approve").count() == 1
+
+
+def test_a_publisher_rejects_a_draft_with_a_comment(login):
+    draft = make_article(status=Article.Status.DRAFT)
+    editor = login("editor")
+    changelist = reverse("admin:articles_article_changelist")
+    editor.post(changelist, {"action": "submit", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.REVIEW
+    publisher = login("publisher")
+    page = publisher.get(review_url(draft))
+    refused = publisher.post(
+        review_url(draft),
+        {
+            "verdict": "reject",
+            "comment": "",
+            "seen": page.context["form"].initial["seen"],
+        },
+    )
+    assert refused.status_code == 200
+    assert "请填写审核意见" in refused.content.decode()
+    publisher.post(
+        review_url(draft),
+        {
+            "verdict": "reject",
+            "comment": "来源未注明",
+            "seen": page.context["form"].initial["seen"],
+        },
+    )
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    assert ReviewComment.objects.get().text == "来源未注明"
+    index = editor.get(reverse("admin:index")).content.decode()
+    assert "我的稿件" in index and "来源未注明" in index
