@@ -357,6 +357,12 @@ class Person(Workflow, CanonicalName, Content, PublicState, Searchable):
                 name="person_name_not_blank",
                 violation_error_message=_("姓名不能为空。"),
             ),
+            # is_public is the status, kept where the roster's queries read it.
+            models.CheckConstraint(
+                condition=Q(is_public=True, status=PublishStatus.PUBLISHED)
+                | (Q(is_public=False) & ~Q(status=PublishStatus.PUBLISHED)),
+                name="person_public_when_published",
+            ),
         ]
 
     def __str__(self):

@@ -302,6 +302,13 @@ class Publishable(Workflow, Content, PublicState, Searchable):
         return reverse(f"{self._meta.app_label}:preview", kwargs={"pk": self.pk})
 
     @property
+    def reviewer_name(self) -> str:
+        """The approving publisher as the published page names them (审核):
+        their real name, never an account name; "" without one."""
+        reviewer = self.reviewed_by
+        return (reviewer.last_name + reviewer.first_name).strip() if reviewer else ""
+
+    @property
     def summary_repeats_body(self):
         """The summary is the body's start: above the body it would be read
         twice, so the page leaves it out (lists and search still show it)."""

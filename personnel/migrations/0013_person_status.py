@@ -39,4 +39,8 @@ class Migration(migrations.Migration):
             field=models.BooleanField(default=True, editable=False, verbose_name='公开'),
         ),
         migrations.RunPython(hidden_people_are_drafts, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name='person',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('is_public', True), ('status', 'published')), models.Q(('is_public', False), models.Q(('status', 'published'), _negated=True)), _connector='OR'), name='person_public_when_published'),
+        ),
     ]

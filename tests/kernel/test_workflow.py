@@ -2,7 +2,6 @@
 publisher's approval; drafts go 草稿 → 待审核 → 已发布 (aidportal.kernel.workflow)."""
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from aidportal.kernel.audit import AuditEntry
