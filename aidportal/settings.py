@@ -224,6 +224,10 @@ AXES_CLIENT_IP_CALLABLE = "aidportal.kernel.clients.client_address"
 # Reverse proxies in front of the app that append to X-Forwarded-For: the
 # client is read that many entries from the right (aidportal.kernel.clients).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# The audit log (aidportal.kernel.audit) keeps entries this many days; China's
+# network-security rules ask that logs be kept at least six months.
+# manage.py prune_audit_log removes older ones.
+AUDIT_LOG_RETENTION_DAYS = int(os.environ.get("AUDIT_LOG_RETENTION_DAYS", "180"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

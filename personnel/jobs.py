@@ -241,6 +241,7 @@ def _run(job_id, *, dry_run):
             dry_run=dry_run,
             progress=lambda done, total: caches["jobs"].set(key, (done, total), 3600),
             progress_every=max(1, len(rows) // PROGRESS_STEPS),
+            audit_detail={"job": job.pk, "file": job.original_name},
         )
     except RosterFileError as error:
         job.status = ImportJob.Status.REJECTED

@@ -406,9 +406,12 @@ def person_post(person=None, **overrides):
 
 def database_snapshot():
     """Every row of the content tables, of their history and many-to-many
-    tables, and of the admin log: equal before and after a refused request."""
+    tables, of the admin log and of the audit log: equal before and after a
+    refused request."""
     from django.apps import apps
     from django.contrib.admin.models import LogEntry
+
+    from aidportal.kernel.audit import AuditEntry
 
     models = [
         model
@@ -417,7 +420,7 @@ def database_snapshot():
     ]
     return {
         model._meta.label: list(model._default_manager.order_by("pk").values())
-        for model in [*models, LogEntry]
+        for model in [*models, LogEntry, AuditEntry]
     }
 
 

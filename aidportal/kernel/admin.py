@@ -38,6 +38,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from aidportal.kernel import diffs, edits, workflow
+from aidportal.kernel.audit import AuditAction, record
+from aidportal.kernel.audit_admin import AuditedDeletionsMixin
 from aidportal.kernel.forms import with_errors
 from aidportal.kernel.history import StaleVersion, deleted_records, deleted_restore
 from aidportal.kernel.images import (
@@ -345,7 +347,9 @@ class ChangedValues(HistoricalRecordContextHelper):
         return EMPTY_VALUE if value is None or value == "" else value
 
 
-class HistoryAdmin(EditVersionMixin, PictureStorageMixin, SimpleHistoryAdmin):
+class HistoryAdmin(
+    AuditedDeletionsMixin, EditVersionMixin, PictureStorageMixin, SimpleHistoryAdmin
+):
     """django-simple-history's admin, with the revert form held to the same
     rules as the change form: saving a version needs the change permission on
     the row as it is now (or the add permission, for a deleted row), and the
@@ -381,9 +385,18 @@ class HistoryAdmin(EditVersionMixin, PictureStorageMixin, SimpleHistoryAdmin):
                 raise PermissionDenied
             # The version check locks the row until the save is committed.
             with transaction.atomic(using=router.db_for_write(self.model)):
-                return super().history_form_view(
+                response = super().history_form_view(
                     request, object_id, version_id, extra_context=extra_context
                 )
+                # A redirect is a saved version; a form shown again saved none.
+                if response.status_code == 302:
+                    record(
+                        AuditAction.REVERT,
+                        request=request,
+                        obj=self.get_object(request, unquote(object_id)),
+                        detail={"history_id": int(version_id)},
+                    )
+                return response
         return super().history_form_view(
             request, object_id, version_id, extra_context=extra_context
         )
@@ -467,9 +480,19 @@ class RestoreDeletedMixin:
         record): not when its history has moved on since."""
         trash = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted")
         try:
-            obj = deleted_restore(
-                model=self.model, pk=int(pk), version=int(version), user=request.user
-            )
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                obj = deleted_restore(
+                    model=self.model,
+                    pk=int(pk),
+                    version=int(version),
+                    user=request.user,
+                )
+                record(
+                    AuditAction.RESTORE,
+                    request=request,
+                    obj=obj,
+                    detail={"history_id": int(version)},
+                )
         except (ValueError, ObjectDoesNotExist):
             self.message_user(request, _("没有找到这条已删除的记录。"), messages.ERROR)
             return redirect(trash)
@@ -579,7 +602,22 @@ class SignedImportMixin:
             )
             opts = self.model._meta
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_import")
-        result = self.process_dataset(dataset, form, request, **kwargs)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            result = self.process_dataset(dataset, form, request, **kwargs)
+            # An import with a bad row was rolled back: no entry either.
+            if not (result.has_errors() or result.has_validation_errors()):
+                record(
+                    AuditAction.IMPORT,
+                    request=request,
+                    obj=self.model,
+                    detail={
+                        "file": form.cleaned_data.get("original_file_name", ""),
+                        "format": upload[1].get_title(),
+                        "rows": result.total_rows,
+                        "added": result.totals.get("new", 0),
+                        "changed": result.totals.get("update", 0),
+                    },
+                )
         upload[0].remove()
         return self.process_result(result, request)
 
@@ -1231,11 +1269,11 @@ class PermissionLabelsMixin:
         return field
 
 
-class GroupAdmin(PermissionLabelsMixin, auth_admin.GroupAdmin):
+class GroupAdmin(AuditedDeletionsMixin, PermissionLabelsMixin, auth_admin.GroupAdmin):
     pass
 
 
-class UserAdmin(PermissionLabelsMixin, auth_admin.UserAdmin):
+class UserAdmin(AuditedDeletionsMixin, PermissionLabelsMixin, auth_admin.UserAdmin):
     pass
 
 
@@ -1250,7 +1288,7 @@ admin.site.register(User, UserAdmin)
 # AXES_ENABLE_ADMIN is off and they are registered here instead.
 
 
-class SuperuserOnlyMixin:
+class SuperuserOnlyMixin(AuditedDeletionsMixin):
     def has_module_permission(self, request):
         return request.user.is_superuser
 

@@ -18,6 +18,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from aidportal.kernel.audit import AuditEntry
 from articles.models import Article
 from personnel.models import Assignment
 from tests.builders import (
@@ -137,6 +138,7 @@ SUPERUSER_PAGES = [
     ("groups", "admin:auth_group_changelist"),
     ("group add", "admin:auth_group_add"),
     ("auth app", "admin:app_list"),
+    ("audit log", "admin:kernel_auditentry_changelist"),
 ]
 
 
@@ -204,6 +206,16 @@ def test_superuser_only_pages_speak_chinese(content):
         url = (
             reverse(name, args=["auth"]) if name == "admin:app_list" else reverse(name)
         )
+        response = client.get(url)
+        assert response.status_code == 200, (label, url)
+        if found := english_on(response.content.decode()):
+            english[label] = found
+    # The audit log filtered, and one entry of it (the login just made).
+    entry = AuditEntry.objects.filter(action="login").latest("at")
+    for label, url in [
+        ("audit filtered", f"{reverse(SUPERUSER_PAGES[-1][1])}?action=login"),
+        ("audit entry", reverse("admin:kernel_auditentry_change", args=[entry.pk])),
+    ]:
         response = client.get(url)
         assert response.status_code == 200, (label, url)
         if found := english_on(response.content.decode()):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from aidportal.kernel.audit import AuditAction, AuditEntry
 from personnel import jobs
 from personnel.models import Assignment, ImportJob, Person
 from personnel.services import RosterWriter
@@ -479,3 +480,45 @@ def test_rows_without_a_batch_are_told_to_fill_in_the_form(login, run_worker):
     page = job_page(client, job).content.decode()
     assert "请在“批次”中填写，或在文件中加“批次”列" in page
     assert "--batch" not in page
+
+
+def test_a_job_written_is_an_entry_of_the_audit_log_and_its_check_none(
+    login, run_worker
+):
+    client = login("editor")
+    upload(client)
+    run_worker()
+    assert not AuditEntry.objects.filter(action=AuditAction.IMPORT).exists()
+    job = ImportJob.objects.get()
+    confirm(client, job)
+    run_worker()
+    [entry] = AuditEntry.objects.filter(action=AuditAction.IMPORT)
+    assert (entry.user, entry.username) == (client.user, client.user.username)
+    assert entry.content_type.model_class() is Assignment
+    assert entry.detail == {
+        "job": job.pk,
+        "file": "roster.csv",
+        "rows": 3,
+        "added": 3,
+        "changed": 0,
+        "people_added": 3,
+        "units_added": 5,
+    }
+
+
+def test_a_job_that_fails_while_writing_leaves_no_entry(login, monkeypatch, run_worker):
+    client = login("editor")
+    upload(client)
+    run_worker()
+    job = ImportJob.objects.get()
+    real_save = RosterWriter.save
+
+    def save(writer, row, **options):
+        if row.row == 4:
+            raise DatabaseError("disk full")
+        return real_save(writer, row, **options)
+
+    monkeypatch.setattr(RosterWriter, "save", save)
+    confirm(client, job)
+    run_worker()
+    assert not AuditEntry.objects.filter(action=AuditAction.IMPORT).exists()
