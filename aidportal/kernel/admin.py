@@ -1166,8 +1166,10 @@ class ReviewMixin:
 
 
 class PublishableAdmin(
-    ReviewMixin,
+    # First: its form's body widget is configured on the form ReviewMixin
+    # makes (a ModelForm subclass builds its fields afresh).
     BodyPicturesMixin,
+    ReviewMixin,
     RowThumbnailsMixin,
     RestoreDeletedMixin,
     PublishGuardMixin,

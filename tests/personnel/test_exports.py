@@ -245,7 +245,7 @@ def test_the_same_selection_is_built_once_per_site_version(client, roster, build
 def test_a_takedown_is_in_the_next_download(client, roster, builds):
     assert "王芳" in str(csv_rows(export(client, "csv")))
     wang = Person.objects.get(name="王芳")
-    wang.is_public = False
+    wang.status = Person.Status.WITHDRAWN
     wang.save()
     assert "王芳" not in str(csv_rows(export(client, "csv")))
 
