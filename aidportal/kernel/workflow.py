@@ -559,7 +559,7 @@ def my_submissions(user: Actor) -> list[Submission]:
     """``user``'s own drafts in review and working copies, newest first."""
     return list(
         Submission.objects.filter(author=user)
-        .select_related("content_type")
+        .select_related("author", "content_type")
         .order_by("-updated_at")
     )
 
