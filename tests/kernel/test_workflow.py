@@ -461,6 +461,17 @@ def test_approval_applies_every_edited_field_with_relations_and_cover(login):
     assert "新标题" in public_page(live).content.decode()
 
 
+def test_an_approved_fix_replaces_the_cached_public_page(login, page_cache):
+    live = make_article(title="援疆医生开展新技朮")
+    save_copy(login("editor"), live, submit=True, title="援疆医生开展新技术")
+    assert "新技朮" in public_page(live).content.decode()
+    # Cached now: the approval must replace it.
+    assert "新技朮" in public_page(live).content.decode()
+    assert approve(login("publisher"), live).status_code == 302
+    html = public_page(live).content.decode()
+    assert "新技术" in html and "新技朮" not in html
+
+
 def fail_relations(monkeypatch):
     def refuse(*args, **kwargs):
         raise RuntimeError("多对多写入失败")
@@ -508,6 +519,24 @@ def test_a_stale_approval_is_refused(login):
     before = workflow_snapshot()
     response = publisher.post(
         review_url(live),
+        {"verdict": "approve", "seen": page.context["form"].initial["seen"]},
+    )
+    assert response.status_code == 200
+    assert "你打开这一页后，内容又被修改过" in response.content.decode()
+    assert workflow_snapshot() == before
+
+
+def test_a_stale_approval_of_a_draft_is_refused(login):
+    draft = make_row("article", "review")
+    publisher = login("publisher")
+    page = publisher.get(review_url(draft))
+    response = login("editor").post(
+        change_url(draft), article_post(draft, title="送审后又改的标题")
+    )
+    assert response.status_code == 302, form_errors(response)
+    before = workflow_snapshot()
+    response = publisher.post(
+        review_url(draft),
         {"verdict": "approve", "seen": page.context["form"].initial["seen"]},
     )
     assert response.status_code == 200
@@ -638,6 +667,23 @@ def test_a_submission_is_mailed_to_the_active_publishers(
     assert review_url(draft) in mail.outbox[0].body
 
 
+def test_a_working_copy_sent_to_review_is_mailed_to_the_publishers(
+    login, django_capture_on_commit_callbacks
+):
+    make_staff(PUBLISHER, email="fabu@example.cn")
+    editor = login("editor")
+    editor.user.email = "bianji@example.cn"
+    editor.user.save()
+    live = make_article()
+    with django_capture_on_commit_callbacks(execute=True):
+        save_copy(editor, live, title="改过的标题")
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        save_copy(editor, live, submit=True, title="改过的标题")
+    assert recipients() == ["fabu@example.cn"]
+    assert review_url(live) in mail.outbox[0].body
+
+
 @pytest.mark.parametrize("verdict", ["approve", "reject"])
 def test_the_verdict_is_mailed_to_the_author_with_the_comment(
     login, django_capture_on_commit_callbacks, verdict
@@ -755,24 +801,38 @@ def test_review_comments_are_on_no_public_page(login):
 # States change only by transitions
 
 
-def test_a_publishers_revert_of_history_keeps_the_status(login):
-    article = make_article(title="第一版标题")
+# The state the first version was saved in, the list action that moved the
+# row on, and the state the row is in after it (and after the revert).
+REVERTS = {
+    "published-then-withdrawn": ("published", "withdraw", "withdrawn"),
+    "draft-then-published": ("draft", "publish", "published"),
+}
+
+
+@pytest.mark.parametrize("case", REVERTS)
+def test_a_publishers_revert_of_history_keeps_the_status(login, case):
+    first_state, action, now = REVERTS[case]
+    article = make_article(title="第一版标题", status=first_state)
     first = article.history.get()
     publisher = login("publisher")
     publisher.post(
         reverse("admin:articles_article_changelist"),
-        {"action": "withdraw", "_selected_action": [article.pk]},
+        {"action": action, "_selected_action": [article.pk]},
     )
+    article.refresh_from_db()
+    assert article.status == now
     version = reverse(
         "admin:articles_article_simple_history", args=[article.pk, first.history_id]
     )
     page = publisher.get(version)
-    assert page.context["adminform"].form["status"].value() == "published"
+    assert page.context["adminform"].form["status"].value() == first_state
     response = publisher.post(version, posted_form(page, "images"))
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
-    assert (article.title, article.status) == ("第一版标题", Article.Status.WITHDRAWN)
-    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["withdraw"]
+    assert (article.title, article.status) == ("第一版标题", now)
+    # No transition but the list action's (a revert may be logged as one).
+    transitions = AuditEntry.objects.exclude(action="revert")
+    assert list(transitions.values_list("action", flat=True)) == [action]
 
 
 def test_an_editors_restore_of_a_deleted_live_article_is_a_draft(login):
