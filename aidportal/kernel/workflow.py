@@ -251,7 +251,8 @@ def _of(obj: models.Model) -> dict:
 
 def submission_of(obj: models.Model, *, lock: bool = False) -> Submission | None:
     rows = Submission.objects.select_related("author").filter(**_of(obj))
-    return (rows.select_for_update() if lock else rows).first()
+    # PostgreSQL locks no row on the nullable side of the author's outer join.
+    return (rows.select_for_update(of=("self",)) if lock else rows).first()
 
 
 def comments_of(obj: models.Model) -> list[ReviewComment]:
@@ -559,7 +560,7 @@ def my_submissions(user: Actor) -> list[Submission]:
     """``user``'s own drafts in review and working copies, newest first."""
     return list(
         Submission.objects.filter(author=user)
-        .select_related("content_type")
+        .select_related("author", "content_type")
         .order_by("-updated_at")
     )
 

@@ -159,12 +159,11 @@ def test_an_editor_cannot_revert_a_live_article(client, login, first_status):
     assert database_snapshot() == before
 
 
-def test_an_editor_reverting_a_withdrawn_article_to_a_published_version_keeps_it_off(
+def test_an_editor_reverting_a_withdrawn_article_to_a_published_version_keeps_it(
     client, login
 ):
-    # Published once, then withdrawn by a publisher: the editor
-    # may revert the draft's text, but the old version's status needs the
-    # publish permission.
+    # Published once, then withdrawn by a publisher: the editor may revert
+    # the text, but the old version's status needs the publish transition.
     article = make_article(title="第一版标题", status=Article.Status.PUBLISHED)
     first = article.history.get()
     publisher = login("publisher")
