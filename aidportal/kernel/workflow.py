@@ -32,7 +32,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -424,7 +424,12 @@ def working_copy_save(*, obj, form, user: Actor, kept: Iterable[str], submit: bo
         submission.author = user
         if submit:
             submission.submitted_at = timezone.now()
-        submission.save()
+        try:
+            with transaction.atomic():
+                submission.save()
+        except IntegrityError:
+            # Another editor's first working copy of the row came in first.
+            raise TransitionRefused(other_author_message(submission_of(obj))) from None
         audit.record(
             audit.AuditAction.SUBMIT if submit else audit.AuditAction.WORKING_COPY,
             user=user,
@@ -466,7 +471,7 @@ def working_copy_approve(
     with transaction.atomic():
         live = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
         submission = submission_of(live, lock=True)
-        if submission is None or not submission.is_working_copy:
+        if not _in_review(submission):
             raise TransitionRefused(_("这条记录没有待审核的修改稿。"))
         if copy_version(submission) != seen:
             raise StaleSubmission
@@ -505,7 +510,7 @@ def working_copy_reject(
         raise TransitionRefused(_("退回修改请写明意见，作者会看到它。"))
     with transaction.atomic():
         submission = submission_of(obj, lock=True)
-        if submission is None or not submission.is_working_copy:
+        if not _in_review(submission):
             raise TransitionRefused(_("这条记录没有待审核的修改稿。"))
         submission.submitted_at = None
         submission.save(update_fields=["submitted_at", "updated_at"])
@@ -532,6 +537,12 @@ def working_copy_discard(*, obj: models.Model, user: Actor) -> None:
         if submission.author_id != user.pk and not may_publish(user, type(obj)):
             raise PermissionDenied
         submission.delete()
+
+
+def _in_review(submission: Submission | None) -> bool:
+    """A working copy its author sent to review (one still being written
+    is theirs, not the reviewer's)."""
+    return bool(submission and submission.is_working_copy and submission.submitted_at)
 
 
 def copy_version(submission: Submission) -> str:

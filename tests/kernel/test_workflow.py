@@ -41,6 +41,12 @@ from tests.builders import (
 pytestmark = pytest.mark.django_db
 
 
+def acts():
+    """The audit log's entries of what staff did to rows (logging in is
+    recorded too: the test clients' logins)."""
+    return AuditEntry.objects.exclude(action__in=["login", "logout"])
+
+
 def review_url(obj):
     return reverse("admin:articles_article_review", args=[obj.pk])
 
@@ -76,7 +82,7 @@ def test_an_editors_fix_of_a_live_article_waits_for_approval(login, client):
     assert live.title == "援疆医生开展新技术"
     assert live.is_live
     assert not Submission.objects.exists()
-    assert AuditEntry.objects.filter(action="approve").count() == 1
+    assert acts().filter(action="approve").count() == 1
 
 
 def test_a_publisher_rejects_a_draft_with_a_comment(login):
@@ -200,13 +206,20 @@ def workflow_snapshot():
         **database_snapshot(),
         "submissions": list(Submission.objects.order_by("pk").values()),
         "comments": list(ReviewComment.objects.order_by("pk").values()),
-        "audit": list(AuditEntry.objects.order_by("pk").values()),
+        "audit": list(acts().order_by("pk").values()),
     }
+
+
+def content_snapshot():
+    """database_snapshot() but the audit log: the rows and their history."""
+    snapshot = database_snapshot()
+    del snapshot[AuditEntry._meta.label]
+    return snapshot
 
 
 def assert_unchanged(before):
     assert workflow_snapshot() == before
-    assert not AuditEntry.objects.exists()
+    assert not acts().exists()
 
 
 def assert_taken(row, name, source, user):
@@ -215,7 +228,7 @@ def assert_taken(row, name, source, user):
     target = TRANSITION_TARGETS[name][source]
     row.refresh_from_db()
     assert row.status == target
-    entry = AuditEntry.objects.get()
+    entry = acts().get()
     expected = "approve" if (name, source) == ("publish", "review") else name
     assert (entry.user, entry.action) == (user, expected)
     assert entry.content_type == ContentType.objects.get_for_model(row)
@@ -337,7 +350,7 @@ def test_an_editors_forged_status_is_ignored(login, kind, stored, chosen):
     client.post(admin_url(kind, "change", row.pk), spec.post(row, status=chosen))
     row.refresh_from_db()
     assert row.status == stored
-    assert not AuditEntry.objects.exclude(action="working_copy").exists()
+    assert not acts().exclude(action="working_copy").exists()
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -379,10 +392,11 @@ def approve(client, live, **fields):
 def test_an_editors_edit_of_a_live_article_changes_neither_row_nor_page(login):
     live = make_article(title="援疆医生开展新技朮")
     page_before = public_page(live).content
-    row_before = database_snapshot()
+    row_before = content_snapshot()
     response = save_copy(login("editor"), live, submit=True, title="改过的标题")
     assert response.status_code == 302, form_errors(response)
-    assert database_snapshot() == row_before
+    assert content_snapshot() == row_before
+    assert acts().get().action == "submit"
     assert public_page(live).content == page_before
     assert Submission.objects.get().data["title"] == "改过的标题"
 
@@ -564,7 +578,7 @@ def test_a_rejected_working_copy_goes_back_with_its_comment(login):
     assert copy.submitted_at is None and copy.data["title"] == "新标题"
     live.refresh_from_db()
     assert live.title == "原标题"
-    entry = AuditEntry.objects.get(action="reject")
+    entry = acts().get(action="reject")
     assert (entry.user, entry.comment) == (publisher.user, "标题有错字")
     assert "标题有错字" in editor.get(change_url(live)).content.decode()
     index = editor.get(reverse("admin:index")).content.decode()
@@ -582,7 +596,7 @@ def test_only_a_publisher_decides_on_a_working_copy(login, role, kind, verdict):
     data = {**spec.post(live, **{spec.title: "修改稿的标题"}), "_submit": "1"}
     assert editor.post(admin_url(kind, "change", live.pk), data).status_code == 302
     seen = workflow.copy_version(Submission.objects.get())
-    AuditEntry.objects.all().delete()
+    acts().all().delete()
     client = login(role)
     before = workflow_snapshot()
     response = client.post(
@@ -595,7 +609,7 @@ def test_only_a_publisher_decides_on_a_working_copy(login, role, kind, verdict):
         assert_unchanged(before)
         return
     assert response.status_code == 302
-    entry = AuditEntry.objects.get()
+    entry = acts().get()
     assert (entry.user, entry.action, entry.object_id) == (
         client.user,
         verdict,
@@ -629,7 +643,7 @@ def test_a_draft_approved_for_a_later_time_is_public_only_then(login):
     assert not Article.objects.published().filter(pk=draft.pk).exists()
     then = later + timedelta(minutes=1)
     assert Article.objects.published(now=then).filter(pk=draft.pk).exists()
-    assert AuditEntry.objects.get().action == "approve"
+    assert acts().get().action == "approve"
 
 
 # E-mails
@@ -711,7 +725,7 @@ def test_a_failing_mail_server_costs_the_mail_not_the_approval(
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Article.Status.PUBLISHED
-    assert AuditEntry.objects.get().action == "approve"
+    assert acts().get().action == "approve"
 
 
 # The queues on the admin index
@@ -831,7 +845,7 @@ def test_a_publishers_revert_of_history_keeps_the_status(login, case):
     article.refresh_from_db()
     assert (article.title, article.status) == ("第一版标题", now)
     # No transition but the list action's (a revert may be logged as one).
-    transitions = AuditEntry.objects.exclude(action="revert")
+    transitions = acts().exclude(action="revert")
     assert list(transitions.values_list("action", flat=True)) == [action]
 
 
@@ -847,3 +861,13 @@ def test_an_editors_restore_of_a_deleted_live_article_is_a_draft(login):
     restored = Article.objects.get(pk=article.pk)
     assert restored.get_status_display() == "草稿"
     assert not Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_a_working_copy_not_yet_sent_to_review_cannot_be_approved(login):
+    live = make_article(title="原来的标题", status=Article.Status.PUBLISHED)
+    save_copy(login("editor"), live, title="还在改的标题")
+    before = workflow_snapshot()
+    response = approve(login("publisher"), live)
+    assert response.status_code == 200
+    assert "这条记录没有待审核的修改稿" in response.content.decode()
+    assert workflow_snapshot() == before
