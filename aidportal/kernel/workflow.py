@@ -251,7 +251,9 @@ def _of(obj: models.Model) -> dict:
 
 def submission_of(obj: models.Model, *, lock: bool = False) -> Submission | None:
     rows = Submission.objects.select_related("author").filter(**_of(obj))
-    return (rows.select_for_update() if lock else rows).first()
+    # Only the submission is locked: PostgreSQL locks no row of the outer
+    # join to its (nullable) author.
+    return (rows.select_for_update(of=("self",)) if lock else rows).first()
 
 
 def comments_of(obj: models.Model) -> list[ReviewComment]:
