@@ -772,7 +772,8 @@ class ReviewForm(forms.Form):
             ("approve", _("审核通过")),
             ("reject", _("退回修改")),
             ("comment", _("只发表意见")),
-        ]
+        ],
+        widget=forms.RadioSelect,
     )
     comment = forms.CharField(
         label=_("审核意见"),

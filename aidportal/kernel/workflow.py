@@ -24,7 +24,7 @@ import inspect
 import json
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -251,7 +251,8 @@ def _of(obj: models.Model) -> dict:
 
 def submission_of(obj: models.Model, *, lock: bool = False) -> Submission | None:
     rows = Submission.objects.select_related("author").filter(**_of(obj))
-    # PostgreSQL locks no row on the nullable side of the author's outer join.
+    # Only the submission is locked: PostgreSQL locks no row of the outer
+    # join to its (nullable) author.
     return (rows.select_for_update(of=("self",)) if lock else rows).first()
 
 
@@ -389,6 +390,11 @@ def copy_values(obj: models.Model, form, fields: list[models.Field]) -> dict:
     # As JSON writes them (times as ISO text), which the JSON column keeps.
     values = json.loads(serializers.serialize("json", [obj], fields=plain))[0]["fields"]
     for field in fields:
+        value = field.value_from_object(obj)
+        if isinstance(value, (datetime, time)):
+            # The JSON serialiser keeps milliseconds only; the copy keeps it whole.
+            values[field.name] = value.isoformat()
+    for field in fields:
         if field.many_to_many:
             chosen = form.cleaned_data.get(field.name, [])
             values[field.name] = sorted(str(row.pk) for row in chosen)
@@ -417,6 +423,7 @@ def working_copy_save(*, obj, form, user: Actor, kept: Iterable[str], submit: bo
         submission = submission_of(obj, lock=True)
         if submission is not None and submission.author_id not in (None, user.pk):
             raise TransitionRefused(other_author_message(submission))
+        _keep_stored_times(obj, submission, fields)
         values = copy_values(obj, form, fields)
         if submission is None:
             submission = Submission(**_of(obj), author=user)
@@ -438,6 +445,23 @@ def working_copy_save(*, obj, form, user: Actor, kept: Iterable[str], submit: bo
         if submit:
             _mail_publishers(obj, user)
     return submission
+
+
+def _keep_stored_times(obj, submission: Submission | None, fields) -> None:
+    """The admin form shows times to the minute: a time the editor left as
+    it was keeps its seconds (as the publish transition stamps them), so the
+    reviewer sees no change nobody made and approval writes none."""
+    stored = type(obj)._base_manager.get(pk=obj.pk)
+    if submission is not None and submission.is_working_copy:
+        stored, _chosen = with_copy(stored, submission.data)
+    for field in fields:
+        if field.many_to_many:
+            continue
+        old = field.value_from_object(stored)
+        if isinstance(old, (datetime, time)):
+            shown = (old.replace(microsecond=0), old.replace(second=0, microsecond=0))
+            if field.value_from_object(obj) in shown:
+                setattr(obj, field.attname, old)
 
 
 def other_author_message(submission: Submission) -> str:

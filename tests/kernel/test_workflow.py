@@ -871,3 +871,45 @@ def test_a_working_copy_not_yet_sent_to_review_cannot_be_approved(login):
     assert response.status_code == 200
     assert "这条记录没有待审核的修改稿" in response.content.decode()
     assert workflow_snapshot() == before
+
+
+def test_the_review_page_offers_the_verdicts_as_radio_buttons(login):
+    """A browser can pick a verdict only from inputs: options outside a
+    select are no control at all."""
+    live = make_article(title="援疆医生开展新技朮")
+    login("editor").post(
+        change_url(live),
+        {**article_post(live, title="援疆医生开展新技术"), "_submit": "1"},
+    )
+    html = login("publisher").get(review_url(live)).content.decode()
+    for value in ("approve", "reject", "comment"):
+        assert f'type="radio" name="verdict" value="{value}"' in html
+    assert (
+        "<option" not in html.split('class="review-choices"')[1].split("</fieldset>")[0]
+    )
+
+
+def test_a_working_copy_changes_only_the_fields_the_editor_changed(login):
+    """The admin form shows times to the minute: a publish time stored to the
+    microsecond (as the publish transition stamps it) and sent back as the
+    form shows it is no change the reviewer should see, nor one the approval
+    should write."""
+    live = make_article(title="援疆医生开展新技朮")
+    assert live.published_at.microsecond
+    stored = live.published_at
+    shown = f"{timezone.localtime(stored):%H:%M}"
+    login("editor").post(
+        change_url(live),
+        {
+            **article_post(live, title="援疆医生开展新技术", published_at_1=shown),
+            "_submit": "1",
+        },
+    )
+    publisher = login("publisher")
+    page = publisher.get(review_url(live))
+    assert [change.label for change in page.context["changes"]] == ["标题"]
+    seen = page.context["form"].initial["seen"]
+    publisher.post(review_url(live), {"verdict": "approve", "seen": seen})
+    live.refresh_from_db()
+    assert live.title == "援疆医生开展新技术"
+    assert live.published_at == stored
