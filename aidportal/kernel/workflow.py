@@ -193,11 +193,10 @@ class Submission(models.Model):
         return model._base_manager.filter(pk=self.object_id).first()
 
     def state_label(self) -> str:
-        if self.submitted_at:
-            return _("待审核")
         if self.is_working_copy:
-            return _("修改稿")
-        return _("草稿")
+            return _("修改稿（待审核）") if self.submitted_at else _("修改稿（未送审）")
+        # A draft's submission back with its author was sent back.
+        return _("待审核") if self.submitted_at else _("已退回修改")
 
 
 class ReviewComment(models.Model):
