@@ -224,6 +224,10 @@ AXES_CLIENT_IP_CALLABLE = "aidportal.kernel.clients.client_address"
 # Reverse proxies in front of the app that append to X-Forwarded-For: the
 # client is read that many entries from the right (aidportal.kernel.clients).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# The audit log (aidportal.kernel.audit) keeps entries this many days; China's
+# network-security rules ask that logs be kept at least six months.
+# manage.py prune_audit_log removes older ones.
+AUDIT_LOG_RETENTION_DAYS = int(os.environ.get("AUDIT_LOG_RETENTION_DAYS", "180"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -235,6 +239,24 @@ AUTH_PASSWORD_VALIDATORS = [
     )
 ]
 
+
+# E-mail: review notices to publishers and authors. Printed to the console
+# unless an SMTP server is named.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "465"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "1") == "1"
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and os.environ.get("EMAIL_USE_TLS", "0") == "1"
+    # A slow mail server must not hold a worker: notices are sent after commit.
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# The published page names who approved it (审核) beside its 编辑; 0 hides it.
+SHOW_REVIEWER = os.environ.get("SHOW_REVIEWER", "1") == "1"
 
 # Language, time and formats
 
@@ -354,6 +376,8 @@ LOGGING = {
 
 # The portal
 
+# The site's address as e-mails to staff link to it (review notices).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SITE_NAME = "杭州援疆 · 援建阿克苏"
 SITE_DESCRIPTION = (
     "杭州市对口支援新疆阿克苏市工作门户：援建动态、援建项目与援疆干部人才名录。"
@@ -434,7 +458,8 @@ ROSTER_IMPORT_MAX_BYTES = int(os.environ.get("ROSTER_IMPORT_MAX_BYTES", 10 * 2**
 ROSTER_IMPORT_BACKGROUND_ROWS = int(
     os.environ.get("ROSTER_IMPORT_BACKGROUND_ROWS", "500")
 )
-# A job still "running" after this long lost its worker: its page says it failed.
+# A job still "running" after this long lost its worker: its page says it failed,
+# and the worker's next task or the next upload records it so.
 ROSTER_IMPORT_JOB_STALE_SECONDS = 3600
 
 # Background tasks (django-tasks): queued in the database, run by

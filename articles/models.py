@@ -47,7 +47,7 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.select_related("channel").defer("body", "search_text")
 
     def for_detail(self):
-        return self.select_related("channel").prefetch_related("images")
+        return self.select_related("channel", "reviewed_by").prefetch_related("images")
 
     def newest_per_channel(self, limit):
         """The newest ``limit`` rows of each channel, in one query."""

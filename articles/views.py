@@ -48,6 +48,7 @@ class ArticleDetailView(PublishedDetailView):
         article = self.object
         return super().get_context_data(
             current_channel=article.channel,
+            show_reviewer=settings.SHOW_REVIEWER,
             **cached_block(f"article-around:{article.pk}", lambda: around(article)),
             **kwargs,
         )

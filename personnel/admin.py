@@ -27,6 +27,8 @@ from aidportal.kernel.admin import (
     PublicOnlyForReadersMixin,
     PublishGuardMixin,
     RestoreDeletedMixin,
+    ReviewMixin,
+    RowThumbnailsMixin,
     SignedImportMixin,
     thumbnail,
 )
@@ -353,6 +355,8 @@ class AssignmentInline(TermChoiceMixin, LiveContentInlineMixin, admin.TabularInl
 @admin.register(Person)
 class PersonAdmin(
     PublicOnlyForReadersMixin,
+    ReviewMixin,
+    RowThumbnailsMixin,
     RestoreDeletedMixin,
     PublishGuardMixin,
     AssignmentTextsMixin,
@@ -366,14 +370,14 @@ class PersonAdmin(
         "name",
         "category",
         "assignment_summary",
-        "is_public",
+        "status",
         "updated_at",
     ]
     # The name is the link: the thumbnail is silent (alt=""), a link needs a name.
     list_display_links = ["name"]
     list_filter = [
         "category",
-        "is_public",
+        "status",
         ("assignments__batch", admin.RelatedOnlyFieldListFilter),
         ("assignments__receiving_unit", admin.RelatedOnlyFieldListFilter),
         ("assignments__sending_unit", admin.RelatedOnlyFieldListFilter),
@@ -387,7 +391,7 @@ class PersonAdmin(
     ordering = ["pinyin", "name_key", "id"]
     readonly_fields = ["pinyin", "initials", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["name", "category", "is_public", "bio"]}),
+        (None, {"fields": ["name", "category", "status", "bio"]}),
         (_("照片"), {"fields": ["photo", "photo_alt"]}),
         (
             _("检索与记录"),
@@ -398,9 +402,9 @@ class PersonAdmin(
         ),
     ]
     inlines = [AssignmentInline]
-    actions = ["mark_returned"]
-    publish_fields = ["is_public"]
+    actions = [*ReviewMixin.actions, "mark_returned"]
     assignments_of = "people"
+    thumbnail_fields = ["photo"]
 
     def get_queryset(self, request):
         return (
@@ -635,11 +639,11 @@ class AssignmentAdmin(
 
     def job_view(self, request, pk):
         job = self.owned_job(request, pk)
+        # Only read: a job whose task failed unrecorded is shown failed here
+        # and recorded so by the worker or the next upload (jobs.py).
         state = job_worker_state(job)
         failed = state == WorkerState.FAILED
-        if failed:
-            job.refresh_from_db()
-        done, total = job_progress(job) if job.is_running else (0, 0)
+        done, total = job_progress(job) if job.is_running and not failed else (0, 0)
         return TemplateResponse(
             request,
             "admin/personnel/assignment/import_job.html",
@@ -647,6 +651,9 @@ class AssignmentAdmin(
                 **self.job_context(request, _("名单导入任务")),
                 "job": job,
                 "failed": failed,
+                "status": ImportJob.Status.FAILED.label
+                if failed
+                else job.get_status_display(),
                 "waiting": state == WorkerState.WAITING,
                 "failed_message": FAILED_MESSAGE,
                 "done": done,

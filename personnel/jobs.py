@@ -51,6 +51,7 @@ def roster_job_start(
 ) -> ImportJob:
     """Keep the upload (of ``rows`` rows, as counted) and queue its check;
     the job to watch. UploadNotStored when the storage cannot keep it."""
+    roster_jobs_sweep()
     storage = storages["private"]
     try:
         stored = storage.save(
@@ -124,8 +125,8 @@ def job_worker_state(job: ImportJob) -> str:
 
     A task that raised what the job could not record (the database failing),
     or that has been running for longer than any import takes (a worker
-    killed outright leaves it "running" for ever), has failed: the job is
-    marked so and its upload deleted. A task still queued is only waiting,
+    killed outright leaves it "running" for ever), has failed. Only read:
+    ``roster_jobs_sweep`` records it. A task still queued is only waiting,
     however long: no worker may be running yet."""
     if not (job.is_running and job.task_id):
         return ""
@@ -145,9 +146,21 @@ def job_worker_state(job: ImportJob) -> str:
         and result.started_at
         and timezone.now() - result.started_at > stale
     ):
-        _job_failed(job)
         return WorkerState.FAILED
     return WorkerState.RUNNING
+
+
+def roster_jobs_sweep() -> None:
+    """Record the running jobs whose task failed (``job_worker_state``) as
+    failed and delete their uploads. Run by the steps that write anyway (a
+    new upload, each task of the worker), never by a page showing a job: a
+    GET changes nothing."""
+    running = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.CHECKING, ImportJob.Status.WRITING]
+    ).exclude(task_id="")
+    for job in running:
+        if job_worker_state(job) == WorkerState.FAILED:
+            _job_failed(job)
 
 
 def _job_failed(job):
@@ -175,12 +188,31 @@ def _delete_upload(name):
 
 @task()
 def roster_job_check(job_id: int) -> str:
-    return _run(job_id, dry_run=True)
+    return _run_recorded(job_id, dry_run=True)
 
 
 @task()
 def roster_job_write(job_id: int) -> str:
-    return _run(job_id, dry_run=False)
+    return _run_recorded(job_id, dry_run=False)
+
+
+def _run_recorded(job_id, *, dry_run):
+    """Run a job's step; the worker records a failure its step did not (and
+    those of jobs whose worker died), so no page has to."""
+    try:
+        roster_jobs_sweep()
+    except Exception:  # another job's record: not a reason to fail this one
+        logger.exception("roster import jobs not swept")
+    try:
+        return _run(job_id, dry_run=dry_run)
+    except Exception:
+        try:
+            job = ImportJob.objects.get(pk=job_id)
+            if job.is_running:
+                _job_failed(job)
+        except Exception:  # the database failing: the next sweep records it
+            logger.exception("roster import job %s failure not recorded", job_id)
+        raise
 
 
 def _progress_key(job):
@@ -209,6 +241,7 @@ def _run(job_id, *, dry_run):
             dry_run=dry_run,
             progress=lambda done, total: caches["jobs"].set(key, (done, total), 3600),
             progress_every=max(1, len(rows) // PROGRESS_STEPS),
+            audit_detail={"job": job.pk, "file": job.original_name},
         )
     except RosterFileError as error:
         job.status = ImportJob.Status.REJECTED

@@ -31,6 +31,7 @@ from aidportal.kernel.periods import (
 from aidportal.kernel.policy import Guarded
 from aidportal.kernel.publishing import Content, PublicState, in_order
 from aidportal.kernel.search import Searchable, SearchableHistory, sorted_matches
+from aidportal.kernel.workflow import PublishStatus, Workflow, status_field
 
 # Staff separate aliases as the help text shows, with full-width commas, or
 # with whatever their keyboard gives.
@@ -308,7 +309,9 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(pk__in=named.order_by().values("pk").union(assigned))
 
 
-class Person(CanonicalName, Content, PublicState, Searchable):
+class Person(Workflow, CanonicalName, Content, PublicState, Searchable):
+    Status = PublishStatus
+
     name = models.CharField(
         _("姓名"),
         max_length=50,
@@ -327,16 +330,18 @@ class Person(CanonicalName, Content, PublicState, Searchable):
     bio = models.TextField(_("简介"), blank=True)
     photo = PictureField(_("照片"), blank=True)
     photo_alt = models.CharField(_("照片替代文字"), max_length=200, blank=True)
-    is_public = models.BooleanField(
-        _("公开"), default=True, help_text=_("取消勾选后，此人不出现在网站和导出中。")
-    )
+    # A person on the roster is public when published (most come from press
+    # releases already public); an editor's additions start as drafts.
+    status = status_field(default=PublishStatus.PUBLISHED)
+    # Kept from the status by save(): the roster's queries and indexes read it.
+    is_public = models.BooleanField(_("公开"), default=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     history = SearchableHistory()
     objects = PersonQuerySet.as_manager()
 
-    public_state_fields = ("is_public",)
+    public_state_fields = ("status",)
     derived_fields = ("name_key", "pinyin", "initials")
 
     class Meta:
@@ -352,10 +357,22 @@ class Person(CanonicalName, Content, PublicState, Searchable):
                 name="person_name_not_blank",
                 violation_error_message=_("姓名不能为空。"),
             ),
+            # is_public is the status, kept where the roster's queries read it.
+            models.CheckConstraint(
+                condition=Q(is_public=True, status=PublishStatus.PUBLISHED)
+                | (Q(is_public=False) & ~Q(status=PublishStatus.PUBLISHED)),
+                name="person_public_when_published",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.is_public = self.status == PublishStatus.PUBLISHED
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "is_public"}
+        super().save(*args, **kwargs)
 
     def derive(self):
         self.name_key = normalize(self.name)
@@ -373,10 +390,14 @@ class Person(CanonicalName, Content, PublicState, Searchable):
     @property
     def is_live(self):
         """On the public roster."""
-        return self.is_public
+        return self.status == PublishStatus.PUBLISHED
+
+    @property
+    def is_archived(self):
+        return self.status == PublishStatus.ARCHIVED
 
     def take_down(self):
-        self.is_public = False
+        self.status = PublishStatus.DRAFT
 
 
 def _other_names_of(unit: str):

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from aidportal.kernel import downloads
+from aidportal.kernel.audit import AuditAction, record
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.policy import Actor, may_change, unpublished_unless_allowed
 from aidportal.kernel.search import derive_again
@@ -247,6 +248,7 @@ def roster_import(
     progress_every: int = 1000,
     user: Actor = None,
     no_batch: str = NO_BATCH,
+    audit_detail: dict | None = None,
 ) -> ImportReport:
     """Save checked rows all-or-nothing; with dry_run, report and roll back.
     ``batch_number``, ``term``, ``category``, ``arrived_on`` and ``left_on``
@@ -256,7 +258,9 @@ def roster_import(
     ``progress(done, total)`` is called every ``progress_every`` rows;
     ``user`` is who imports, for the rules on what they may change;
     ``no_batch`` is the error of a row without a batch when none is given
-    (the command line's words by default).
+    (the command line's words by default); ``audit_detail`` is added to the
+    audit log's entry of the import (the file, the job), written in its
+    transaction.
 
     Raises RosterFileError (and writes nothing) when any row is bad.
     """
@@ -298,6 +302,21 @@ def roster_import(
             raise RosterFileError(refused)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            report = writer.report
+            record(
+                AuditAction.IMPORT,
+                user=user,
+                obj=Assignment,
+                detail={
+                    **(audit_detail or {}),
+                    "rows": report.rows,
+                    "added": report.assignments_created,
+                    "changed": report.assignments_updated,
+                    "people_added": report.people_created,
+                    "units_added": len(report.units_created),
+                },
+            )
     return writer.report
 
 

@@ -104,7 +104,7 @@ def make_assignment(person=None, **fields):
         person = Person.objects.create(
             name=fields.pop("name", f"测试{next(_sequence)}"),
             category=fields.pop("category", Category.EDUCATION),
-            is_public=fields.pop("is_public", True),
+            status=_status(fields.pop("is_public", True)),
         )
     fields.setdefault("batch", make_batch())
     if isinstance(fields.get("term"), str):
@@ -138,9 +138,16 @@ def make_project_image(project, **fields):
 
 
 def make_person(name=None, **fields):
-    """A public person with no assignment unless given."""
+    """A public person with no assignment unless given (``is_public=False``:
+    a draft)."""
     name = name or f"测试{next(_sequence)}"
+    if "is_public" in fields:
+        fields["status"] = _status(fields.pop("is_public"))
     return Person.objects.create(name=name, **fields)
+
+
+def _status(public: bool) -> str:
+    return Person.Status.PUBLISHED if public else Person.Status.DRAFT
 
 
 # Staff in a role, admin form payloads and database snapshots (admin tests).
@@ -364,13 +371,15 @@ def person_post(person=None, **overrides):
     rows of its assignments unchanged); without a person, a new hidden one."""
     if person is None:
         person = Person(
-            name=f"测试{next(_sequence)}", category=Category.MEDICAL, is_public=False
+            name=f"测试{next(_sequence)}",
+            category=Category.MEDICAL,
+            status=Person.Status.DRAFT,
         )
     assignments = list(person.assignments.order_by("pk")) if person.pk else []
     data = {
         "name": person.name,
         "category": person.category,
-        "is_public": person.is_public,
+        "status": person.status,
         "bio": person.bio,
         "photo_alt": person.photo_alt,
         **_management_form("assignments", len(assignments), len(assignments)),
@@ -397,19 +406,26 @@ def person_post(person=None, **overrides):
 
 def database_snapshot():
     """Every row of the content tables, of their history and many-to-many
-    tables, and of the admin log: equal before and after a refused request."""
+    tables, of the admin log and of the audit log (but sign-ins): equal
+    before and after a refused request."""
     from django.apps import apps
     from django.contrib.admin.models import LogEntry
+
+    from aidportal.kernel.audit import AuditEntry
 
     models = [
         model
         for label in ("articles", "projects", "personnel")
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
     ]
-    return {
+    snapshot = {
         model._meta.label: list(model._default_manager.order_by("pk").values())
         for model in [*models, LogEntry]
     }
+    # Signing in is recorded too: a test's clients may sign in after it.
+    acts = AuditEntry.objects.exclude(action__in=["login", "logout"])
+    snapshot[AuditEntry._meta.label] = list(acts.order_by("pk").values())
+    return snapshot
 
 
 def gallery_inline_rows(*rows, prefix="images"):

@@ -37,18 +37,23 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from aidportal.kernel import edits
+from aidportal.kernel import diffs, edits, workflow
+from aidportal.kernel.audit import AuditAction, record
+from aidportal.kernel.audit_admin import AuditedDeletionsMixin
 from aidportal.kernel.forms import with_errors
 from aidportal.kernel.history import StaleVersion, deleted_records, deleted_restore
 from aidportal.kernel.images import (
     PictureField,
     PictureNotStored,
     pictures_undone_on_error,
+    stored_thumbnail_url,
+    stored_thumbnail_urls,
     thumbnail_url,
 )
 from aidportal.kernel.pictures import BodyPicture, file_reference
 from aidportal.kernel.policy import (
     Actor,
+    is_guarded,
     may_change,
     may_publish,
     unpublished_unless_allowed,
@@ -76,10 +81,10 @@ class PictureInput(AdminFileWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        # Only a stored picture has renditions: a form shown again after the
-        # storage refused a new one must not make renditions of that one.
-        if context["widget"]["is_initial"] and getattr(value, "_committed", True):
-            context["widget"]["thumbnail_url"] = thumbnail_url(value)
+        # Looked up, never made: a picture not stored (shown again after the
+        # storage refused it) has no rendition, so no thumbnail.
+        if context["widget"]["is_initial"]:
+            context["widget"]["thumbnail_url"] = stored_thumbnail_url(value)
         return context
 
 
@@ -99,12 +104,28 @@ def thumbnail(file, *, width: int = 60) -> str:
     )
 
 
+class RowThumbnailsMixin:
+    """List rows show thumbnails of ``thumbnail_fields``, whose renditions are
+    looked up for the whole page at once rather than row by row."""
+
+    thumbnail_fields = ()
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        stored_thumbnail_urls(
+            getattr(row, field)
+            for row in changelist.result_list
+            for field in self.thumbnail_fields
+        )
+        return changelist
+
+
 class MayChangeMixin:
     """Change and delete need ``policy.may_change`` on the row (for an
     inline: on its parent row) besides the model permission."""
 
     def has_change_permission(self, request, obj=None):
-        return may_change(request.user, obj) and super().has_change_permission(
+        return self.may_change_row(request, obj) and super().has_change_permission(
             request, obj
         )
 
@@ -112,6 +133,9 @@ class MayChangeMixin:
         return may_change(request.user, obj) and super().has_delete_permission(
             request, obj
         )
+
+    def may_change_row(self, request, obj) -> bool:
+        return may_change(request.user, obj)
 
 
 class PublicOnlyForReadersMixin:
@@ -323,7 +347,9 @@ class ChangedValues(HistoricalRecordContextHelper):
         return EMPTY_VALUE if value is None or value == "" else value
 
 
-class HistoryAdmin(EditVersionMixin, PictureStorageMixin, SimpleHistoryAdmin):
+class HistoryAdmin(
+    AuditedDeletionsMixin, EditVersionMixin, PictureStorageMixin, SimpleHistoryAdmin
+):
     """django-simple-history's admin, with the revert form held to the same
     rules as the change form: saving a version needs the change permission on
     the row as it is now (or the add permission, for a deleted row), and the
@@ -345,6 +371,9 @@ class HistoryAdmin(EditVersionMixin, PictureStorageMixin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self.check_history_access(request, object_id)
+        # A revert brings back what staff wrote, never a state: states change
+        # by their transitions only (PublishGuardMixin keeps them).
+        request.reverting = True
         if request.method == "POST":
             current = self.get_object(request, unquote(object_id))
             allowed = (
@@ -356,9 +385,18 @@ class HistoryAdmin(EditVersionMixin, PictureStorageMixin, SimpleHistoryAdmin):
                 raise PermissionDenied
             # The version check locks the row until the save is committed.
             with transaction.atomic(using=router.db_for_write(self.model)):
-                return super().history_form_view(
+                response = super().history_form_view(
                     request, object_id, version_id, extra_context=extra_context
                 )
+                # A redirect is a saved version; a form shown again saved none.
+                if response.status_code == 302:
+                    record(
+                        AuditAction.REVERT,
+                        request=request,
+                        obj=self.get_object(request, unquote(object_id)),
+                        detail={"history_id": int(version_id)},
+                    )
+                return response
         return super().history_form_view(
             request, object_id, version_id, extra_context=extra_context
         )
@@ -387,7 +425,9 @@ class PublishGuardMixin(MayChangeMixin):
         return fields
 
     def save_model(self, request, obj, form, change):
-        if not self.has_publish_permission(request):
+        if not self.has_publish_permission(request) or getattr(
+            request, "reverting", False
+        ):
             self.keep_publish_fields(request.user, obj)
         super().save_model(request, obj, form, change)
 
@@ -440,9 +480,19 @@ class RestoreDeletedMixin:
         record): not when its history has moved on since."""
         trash = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted")
         try:
-            obj = deleted_restore(
-                model=self.model, pk=int(pk), version=int(version), user=request.user
-            )
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                obj = deleted_restore(
+                    model=self.model,
+                    pk=int(pk),
+                    version=int(version),
+                    user=request.user,
+                )
+                record(
+                    AuditAction.RESTORE,
+                    request=request,
+                    obj=obj,
+                    detail={"history_id": int(version)},
+                )
         except (ValueError, ObjectDoesNotExist):
             self.message_user(request, _("没有找到这条已删除的记录。"), messages.ERROR)
             return redirect(trash)
@@ -552,7 +602,22 @@ class SignedImportMixin:
             )
             opts = self.model._meta
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_import")
-        result = self.process_dataset(dataset, form, request, **kwargs)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            result = self.process_dataset(dataset, form, request, **kwargs)
+            # An import with a bad row was rolled back: no entry either.
+            if not (result.has_errors() or result.has_validation_errors()):
+                record(
+                    AuditAction.IMPORT,
+                    request=request,
+                    obj=self.model,
+                    detail={
+                        "file": form.cleaned_data.get("original_file_name", ""),
+                        "format": upload[1].get_title(),
+                        "rows": result.total_rows,
+                        "added": result.totals.get("new", 0),
+                        "changed": result.totals.get("update", 0),
+                    },
+                )
         upload[0].remove()
         return self.process_result(result, request)
 
@@ -664,8 +729,9 @@ class BodyPicturesMixin:
         owner_pk = request.GET.get("owner", "")
         choices = [
             (_("本篇组图"), self.gallery_pictures(request, owner_pk)),
-            (_("已上传的图片"), BodyPicture.objects.all()[: self.pictures_shown]),
+            (_("已上传的图片"), list(BodyPicture.objects.all()[: self.pictures_shown])),
         ]
+        stored_thumbnail_urls(row.image for _label, rows in choices for row in rows)
         return TemplateResponse(
             request,
             "admin/pictures/picker.html",
@@ -697,14 +763,423 @@ def picker_choice(row) -> dict:
     }
 
 
-class PublishableAdmin(
-    BodyPicturesMixin, RestoreDeletedMixin, PublishGuardMixin, HistoryAdmin
-):
-    """Who changed what (history, created/updated by), the status actions, and
-    the preview of drafts."""
+class ReviewForm(forms.Form):
+    """The review page's verdict: approve (now, or at a time for a draft) or
+    reject with a comment; or only a comment."""
 
-    actions = ["publish", "unpublish", "archive"]
+    verdict = forms.ChoiceField(
+        choices=[
+            ("approve", _("审核通过")),
+            ("reject", _("退回修改")),
+            ("comment", _("只发表意见")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("退回修改时必填，作者会看到它；意见只有工作人员能看到。"),
+    )
+    publish_at = forms.SplitDateTimeField(
+        label=_("发布时间"),
+        required=False,
+        widget=admin.widgets.AdminSplitDateTime,
+        help_text=_("设为将来的时间即定时发布。"),
+    )
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        verdict = cleaned_data.get("verdict")
+        if (
+            verdict in ("reject", "comment")
+            and not cleaned_data.get("comment", "").strip()
+        ):
+            self.add_error("comment", _("请填写审核意见。"))
+        return cleaned_data
+
+
+class ReviewMixin:
+    """Review before publishing (``aidportal.kernel.workflow``).
+
+    Editors open live rows too: what they save is the row's working copy,
+    the public page unchanged; 保存并提交审核 sends a draft or a working copy
+    to review. Publishers review on the row's 审核 page (a field-by-field
+    diff, approve now or at a time, or reject with a comment) and change
+    states by the transitions only: the status select offers the states open
+    from the stored one, the list actions skip rows a transition is not open
+    to. Every change of state is in the audit log."""
+
+    actions = ["submit", "publish", "withdraw", "archive"]
     publish_fields = ["status"]
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_review"
+        view = self.admin_site.admin_view(self.review_view)
+        return [path("<path:object_id>/review/", view, name=name), *super().get_urls()]
+
+    # Working copies
+
+    def saves_working_copy(self, request, obj) -> bool:
+        return (
+            obj is not None
+            and is_guarded(obj)
+            and not may_publish(request.user, self.model)
+        )
+
+    def may_change_row(self, request, obj) -> bool:
+        # The change form of a live row is open to editors: they save a working copy.
+        opening_form = getattr(request, "working_copy_form", False)
+        return super().may_change_row(request, obj) or (
+            opening_form and self.saves_working_copy(request, obj)
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request.working_copy_form = True
+        extra_context = extra_context or {}
+        if object_id is not None:
+            live = self.get_object(request, unquote(object_id))
+            if live is not None:
+                extra_context["review"] = self.review_context(request, live)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None or not getattr(request, "working_copy_form", False):
+            return obj
+        if not self.saves_working_copy(request, obj):
+            return obj
+        submission = workflow.submission_of(obj)
+        if submission is None or not submission.is_working_copy:
+            return obj
+        if submission.author_id != request.user.pk:
+            return obj
+        # The editor goes on with their working copy, not the live row.
+        copy, request.working_copy_chosen = workflow.with_copy(obj, submission.data)
+        return copy
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        chosen = getattr(request, "working_copy_chosen", None)
+        status_choices = self.status_choices(request, obj)
+        other = None
+        if obj is not None and self.saves_working_copy(request, obj):
+            submission = workflow.submission_of(obj)
+            if submission and submission.author_id not in (None, request.user.pk):
+                other = workflow.other_author_message(submission)
+
+        class ReviewedForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if chosen and not self.is_bound:
+                    self.initial.update(chosen)
+                if status_choices and "status" in self.fields:
+                    self.fields["status"].choices = status_choices
+
+            def clean(self):
+                if other:
+                    raise ValidationError(other)
+                return super().clean()
+
+        return ReviewedForm
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        context["review_submit"] = self.review_submit_help(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def review_submit_help(self, request, obj) -> str:
+        """What 保存并提交审核 does here, or "" where it is not offered."""
+        if obj is None:
+            return (
+                _("保存为草稿，并请发布人员审核。")
+                if self.has_add_permission(request)
+                else ""
+            )
+        if not self.has_change_permission(request, obj):
+            return ""
+        if self.saves_working_copy(request, obj):
+            return _("保存为修改稿并送审：审核通过后，网站上的内容才会改变。")
+        if obj.status in (PublishStatus.DRAFT, PublishStatus.WITHDRAWN):
+            return _("保存，并请发布人员审核。")
+        return ""
+
+    def status_choices(self, request, obj) -> list | None:
+        """The states a publisher may pick in the form: the stored one and
+        those a transition opens from it (not 退回, which needs a comment on
+        the review page)."""
+        if not may_publish(request.user, self.model):
+            return None
+        labels = dict(PublishStatus.choices)
+        if obj is None:
+            states = [PublishStatus.DRAFT, PublishStatus.PUBLISHED]
+        else:
+            targets = {
+                getattr(obj, name)._django_fsm.next_state(obj.status)
+                for name in workflow.open_transitions(obj, request.user)
+                if name != "reject"
+            }
+            states = [obj.status, *sorted(targets - {obj.status})]
+        return [(state, labels[state]) for state in states]
+
+    def save_model(self, request, obj, form, change):
+        submit = "_submit" in request.POST
+        if change and self.saves_working_copy(request, obj):
+            try:
+                with picture_errors_on(form):
+                    request.working_copy = workflow.working_copy_save(
+                        obj=obj,
+                        form=form,
+                        user=request.user,
+                        kept=self.publish_fields,
+                        submit=submit,
+                    )
+            except workflow.TransitionRefused:
+                # Another editor's copy came in after the form was checked.
+                raise PermissionDenied from None
+            return
+        stored = None
+        if change:
+            stored = (
+                type(obj)
+                ._base_manager.filter(pk=obj.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+        chosen = obj.status
+        if getattr(request, "reverting", False):
+            chosen = stored or obj.status
+        if chosen != (stored or PublishStatus.DRAFT) and may_publish(
+            request.user, self.model
+        ):
+            # A state picked in the form is reached by its transition.
+            obj.status = stored or PublishStatus.DRAFT
+        super().save_model(request, obj, form, change)
+        name = {
+            PublishStatus.PUBLISHED: "publish",
+            PublishStatus.WITHDRAWN: "withdraw",
+            PublishStatus.ARCHIVED: "archive",
+            PublishStatus.REVIEW: "submit",
+        }.get(chosen)
+        if chosen != obj.status and name and may_publish(request.user, self.model):
+            workflow.transition(obj, name, user=request.user, request=request)
+        if submit and obj.status in (PublishStatus.DRAFT, PublishStatus.WITHDRAWN):
+            workflow.transition(obj, "submit", user=request.user, request=request)
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "working_copy", None) is None:
+            super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "working_copy", None) is None:
+            return super().construct_change_message(request, form, formsets, add)
+        return []
+
+    def log_change(self, request, obj, message):
+        # A working copy changes nothing yet: the audit log has it.
+        if getattr(request, "working_copy", None) is None:
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_change(self, request, obj):
+        submission = getattr(request, "working_copy", None)
+        if submission is None:
+            return super().response_change(request, obj)
+        if submission.submitted_at:
+            message = _("修改稿已提交审核：发布人员审核通过后，网站上的内容才会改变。")
+        else:
+            message = _(
+                "修改稿已保存，网站上的内容没有改变。改完后请点“保存并提交审核”。"
+            )
+        self.message_user(request, message, messages.SUCCESS)
+        return redirect(
+            reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=[obj.pk],
+            )
+        )
+
+    def review_context(self, request, live) -> dict:
+        """What the change form and the review page show of the row's review."""
+        submission = workflow.submission_of(live)
+        return {
+            "submission": submission,
+            "author": submission and edits.staff_name(submission.author),
+            "since": submission and edits.when(submission.created_at),
+            "comments": workflow.comments_of(live),
+            "may_review": may_publish(request.user, self.model),
+            "url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_review",
+                args=[live.pk],
+            ),
+        }
+
+    # The review page
+
+    def review_view(self, request, object_id):
+        live = self.get_object(request, unquote(object_id))
+        if live is None:
+            raise Http404
+        if not (
+            self.has_view_permission(request, live)
+            and request.user.has_perm(
+                f"{self.opts.app_label}.change_{self.opts.model_name}"
+            )
+        ):
+            raise PermissionDenied
+        submission = workflow.submission_of(live)
+        may_review = may_publish(request.user, self.model)
+        form = ReviewForm(initial=self.review_initial(live, submission))
+        if request.method == "POST":
+            form = ReviewForm(request.POST)
+            if form.is_valid():
+                done = self.review_verdict(request, live, submission, form)
+                if done is not None:
+                    return done
+        return TemplateResponse(
+            request,
+            "admin/review.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("审核：%(obj)s") % {"obj": live},
+                "opts": self.opts,
+                "original": live,
+                "form": form,
+                "media": self.media + form.media,
+                "may_review": may_review,
+                "changes": self.review_changes(live, submission),
+                "schedulable": hasattr(live, "published_at")
+                and not (submission and submission.is_working_copy),
+                **self.review_context(request, live),
+            },
+        )
+
+    def review_initial(self, live, submission) -> dict:
+        if submission is not None and submission.is_working_copy:
+            seen = workflow.copy_version(submission)
+        else:
+            seen = self.edited_row().token(live.pk)
+        initial = {"seen": seen, "verdict": "approve"}
+        if getattr(live, "published_at", None) and live.published_at > timezone.now():
+            initial["publish_at"] = live.published_at
+        return initial
+
+    def review_changes(self, live, submission):
+        """The working copy's changes, or None for a draft (shown whole)."""
+        if submission is None or not submission.is_working_copy:
+            return None
+        copy, chosen = workflow.with_copy(live, submission.data)
+        fields = workflow.copied_fields(self.model, self.publish_fields)
+        return diffs.field_changes(live, copy, chosen, fields)
+
+    def review_verdict(self, request, live, submission, form):
+        """Carry out the verdict; a redirect, or None with the form's error."""
+        verdict = form.cleaned_data["verdict"]
+        comment = form.cleaned_data["comment"]
+        if verdict == "comment":
+            workflow.comment_add(obj=live, user=request.user, text=comment)
+            self.message_user(request, _("意见已发表。"), messages.SUCCESS)
+            return redirect(request.path)
+        if not may_publish(request.user, self.model):
+            raise PermissionDenied
+        working_copy = submission is not None and submission.is_working_copy
+        seen = form.cleaned_data["seen"]
+        try:
+            if working_copy and verdict == "approve":
+                workflow.working_copy_approve(
+                    obj=live,
+                    user=request.user,
+                    request=request,
+                    seen=seen,
+                    comment=comment,
+                )
+            elif working_copy:
+                workflow.working_copy_reject(
+                    obj=live, user=request.user, request=request, comment=comment
+                )
+            else:
+                with transaction.atomic():
+                    if verdict == "approve" and self.edited_row().refusal(
+                        live.pk, seen
+                    ):
+                        raise workflow.StaleSubmission
+                    workflow.transition(
+                        live,
+                        "publish" if verdict == "approve" else "reject",
+                        user=request.user,
+                        request=request,
+                        comment=comment,
+                        publish_at=form.cleaned_data["publish_at"],
+                    )
+        except workflow.StaleSubmission:
+            form.add_error(
+                None,
+                _(
+                    "审核未完成：你打开这一页后，内容又被修改过。请看过现在的内容再审核。"
+                ),
+            )
+            return None
+        except workflow.TransitionRefused as refused:
+            form.add_error(None, refused.message)
+            return None
+        done = (
+            _("已审核通过：%(obj)s")
+            if verdict == "approve"
+            else _("已退回修改：%(obj)s")
+        )
+        self.message_user(request, done % {"obj": live}, messages.SUCCESS)
+        return redirect("admin:index")
+
+    # List actions
+
+    def _transition_rows(self, request, queryset, name, done_message):
+        done, skipped = workflow.transition_many(
+            queryset, name, user=request.user, request=request
+        )
+        self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                _("%(count)d 项的状态不能这样改，未处理。") % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("提交所选内容审核"), permissions=["change"])
+    def submit(self, request, queryset):
+        self._transition_rows(
+            request, queryset, "submit", _("已提交审核 %(count)d 项。")
+        )
+
+    @admin.action(description=_("发布所选内容"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._transition_rows(request, queryset, "publish", _("已发布 %(count)d 项。"))
+
+    @admin.action(description=_("撤回所选内容"), permissions=["publish"])
+    def withdraw(self, request, queryset):
+        self._transition_rows(request, queryset, "withdraw", _("已撤回 %(count)d 项。"))
+
+    @admin.action(description=_("归档所选内容"), permissions=["publish"])
+    def archive(self, request, queryset):
+        self._transition_rows(request, queryset, "archive", _("已归档 %(count)d 项。"))
+
+
+class PublishableAdmin(
+    # First: its form's body widget is configured on the form ReviewMixin
+    # makes (a ModelForm subclass builds its fields afresh).
+    BodyPicturesMixin,
+    ReviewMixin,
+    RowThumbnailsMixin,
+    RestoreDeletedMixin,
+    PublishGuardMixin,
+    HistoryAdmin,
+):
+    """Who changed what (history, created/updated by), review before
+    publishing, and the preview of drafts."""
+
+    thumbnail_fields = ["cover"]
 
     def view_on_site(self, obj):
         # "在站点上查看" opens the preview: it works for drafts too.
@@ -729,36 +1204,6 @@ class PublishableAdmin(
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-
-    def _set_status(self, request, queryset, status, done_message):
-        # One save per row rather than queryset.update(), so that
-        # updated_at/updated_by and the history record the change.
-        rows = list(queryset)
-        for row in rows:
-            row.status = status
-            row.updated_by = request.user
-            row.save(update_fields=["status", "updated_by", "updated_at"])
-        self.message_user(
-            request, done_message % {"count": len(rows)}, messages.SUCCESS
-        )
-
-    @admin.action(description=_("发布所选内容"), permissions=["publish"])
-    def publish(self, request, queryset):
-        self._set_status(
-            request, queryset, PublishStatus.PUBLISHED, _("已发布 %(count)d 项。")
-        )
-
-    @admin.action(description=_("撤回所选内容为草稿"), permissions=["publish"])
-    def unpublish(self, request, queryset):
-        self._set_status(
-            request, queryset, PublishStatus.DRAFT, _("已撤回 %(count)d 项。")
-        )
-
-    @admin.action(description=_("归档所选内容"), permissions=["publish"])
-    def archive(self, request, queryset):
-        self._set_status(
-            request, queryset, PublishStatus.ARCHIVED, _("已归档 %(count)d 项。")
-        )
 
 
 # Django writes a yes/no icon's text in English (alt="True", "False", "None"),
@@ -827,11 +1272,11 @@ class PermissionLabelsMixin:
         return field
 
 
-class GroupAdmin(PermissionLabelsMixin, auth_admin.GroupAdmin):
+class GroupAdmin(AuditedDeletionsMixin, PermissionLabelsMixin, auth_admin.GroupAdmin):
     pass
 
 
-class UserAdmin(PermissionLabelsMixin, auth_admin.UserAdmin):
+class UserAdmin(AuditedDeletionsMixin, PermissionLabelsMixin, auth_admin.UserAdmin):
     pass
 
 
@@ -846,7 +1291,7 @@ admin.site.register(User, UserAdmin)
 # AXES_ENABLE_ADMIN is off and they are registered here instead.
 
 
-class SuperuserOnlyMixin:
+class SuperuserOnlyMixin(AuditedDeletionsMixin):
     def has_module_permission(self, request):
         return request.user.is_superuser
 

@@ -12,9 +12,11 @@ class KernelConfig(AppConfig):
         # Registered on import: the __substring lookup, the <id> and
         # <file_path> converters every app's URLs use.
         from aidportal.kernel import converters, search  # noqa: F401
+        from aidportal.kernel.audit import connect_login_records
         from aidportal.kernel.caching import connect_invalidation
 
         connect_invalidation()
+        connect_login_records()
 
 
 class LoginThrottlingConfig(axes_apps.AppConfig):

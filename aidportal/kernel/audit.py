@@ -115,3 +115,36 @@ def record(
             entry.object_repr = str(obj._meta.verbose_name_plural)[:200]
     entry.save()
     return entry
+
+
+def _logged_in(sender, request, user, **kwargs):
+    record(AuditAction.LOGIN, user=user, request=request)
+
+
+def _logged_out(sender, request, user, **kwargs):
+    # A logout without a session (user None) is no one's: nothing to record.
+    if user is not None:
+        record(AuditAction.LOGOUT, user=user, request=request)
+
+
+def _login_failed(sender, credentials, request=None, **kwargs):
+    # Only the name typed: Django masks the password in ``credentials``, and
+    # it is not kept even masked.
+    username = str(credentials.get("username") or "")[:150]
+    record(
+        AuditAction.LOGIN_FAILED,
+        user=None,
+        username=username,
+        request=request,
+        detail={"locked_out": bool(getattr(request, "axes_locked_out", False))},
+    )
+
+
+def connect_login_records() -> None:
+    """Every login, logout and failed login (a locked-out one too: django-axes
+    refuses it by a PermissionDenied, and Django sends the signal then)."""
+    from django.contrib.auth import signals
+
+    signals.user_logged_in.connect(_logged_in, dispatch_uid="audit-login")
+    signals.user_logged_out.connect(_logged_out, dispatch_uid="audit-logout")
+    signals.user_login_failed.connect(_login_failed, dispatch_uid="audit-failed")

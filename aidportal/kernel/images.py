@@ -20,7 +20,7 @@ import logging
 import os
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -40,7 +40,13 @@ from sorl.thumbnail import default as sorl_default
 from sorl.thumbnail import get_thumbnail
 from sorl.thumbnail.base import EXTENSIONS as RENDITION_EXTENSIONS
 from sorl.thumbnail.base import ThumbnailBackend
+from sorl.thumbnail.conf import defaults as sorl_defaults
+from sorl.thumbnail.conf import settings as sorl_settings
 from sorl.thumbnail.helpers import serialize, tokey
+from sorl.thumbnail.images import ImageFile, deserialize_image_file
+from sorl.thumbnail.kvstores.base import add_prefix
+from sorl.thumbnail.kvstores.cached_db_kvstore import EMPTY_VALUE
+from sorl.thumbnail.models import KVStore as KVStoreModel
 
 from aidportal.kernel.storage import STORAGE_ERRORS
 
@@ -213,16 +219,73 @@ def renditions(
     return result
 
 
-def thumbnail_url(file: File) -> str:
-    """The URL of a picture's smallest rendition (made at save time), for the
-    admin's thumbnails: never the full upload in a list of fifty rows."""
+# The admin's thumbnails: one rendition of those made at save time.
+ADMIN_THUMBNAIL = (str(RENDITION_WIDTHS[0]), {"format": "WEBP", "quality": 82})
+
+
+def _admin_thumbnail(file: File) -> ImageFile:
+    """The admin thumbnail's rendition of a picture, named as
+    ``get_thumbnail`` names it (with sorl's default options)."""
+    geometry, options = ADMIN_THUMBNAIL
+    backend = sorl_default.backend
+    options = {**backend.default_options, **options}
+    for key, setting in backend.extra_options:
+        value = getattr(sorl_settings, setting)
+        if value != getattr(sorl_defaults, setting):
+            options.setdefault(key, value)
+    source = ImageFile(file)
+    name = backend._get_thumbnail_filename(source, geometry, options)
+    return ImageFile(name, sorl_default.storage)
+
+
+def stored_thumbnail_urls(files: Iterable[File]) -> dict[str, str]:
+    """{picture name: URL of its admin thumbnail} of the pictures whose
+    rendition is stored, with one query for all of them at most.
+
+    A rendition is only looked up, never made: the admin shows pages while a
+    storage refuses writes, and a picture not stored (a form shown again after
+    its upload was refused) has none. The lookups land in the key-value
+    store's cache, where ``stored_thumbnail_url`` finds them."""
     try:
-        smallest = renditions(file, widths=RENDITION_WIDTHS[:1])
-    except Exception:
-        logger.exception("No renditions for %s", file.name)
-        return file.url
-    rows = smallest.get("WEBP") or smallest.get("JPEG")
-    return rows[0][0] if rows else file.url
+        return _stored_thumbnail_urls({file.name: file for file in files if file})
+    except Exception:  # the thumbnails are not worth a failed page
+        logger.exception("Admin thumbnails not looked up")
+        return {}
+
+
+def _stored_thumbnail_urls(pictures):
+    kvstore = sorl_default.kvstore
+    wanted = {
+        add_prefix(_admin_thumbnail(file).key): name for name, file in pictures.items()
+    }
+    if not wanted:
+        return {}
+    found = kvstore.cache.get_many(list(wanted))
+    missing = [key for key in wanted if key not in found]
+    if missing:
+        stored = dict(
+            KVStoreModel.objects.filter(key__in=missing).values_list("key", "value")
+        )
+        fetched = {key: stored.get(key, EMPTY_VALUE) for key in missing}
+        kvstore.cache.set_many(fetched, sorl_settings.THUMBNAIL_CACHE_TIMEOUT)
+        found.update(fetched)
+    return {
+        wanted[key]: deserialize_image_file(value).url
+        for key, value in found.items()
+        if value != EMPTY_VALUE
+    }
+
+
+def stored_thumbnail_url(file: File) -> str | None:
+    """The URL of a picture's admin thumbnail if its rendition is stored."""
+    return stored_thumbnail_urls([file]).get(file.name)
+
+
+def thumbnail_url(file: File) -> str:
+    """The URL of a stored picture's smallest rendition (made at save time),
+    for the admin's thumbnails: never the full upload in a list of fifty
+    rows, unless its rendition is gone."""
+    return stored_thumbnail_url(file) or file.url
 
 
 # How a storage error (``storage.STORAGE_ERRORS``) is told to staff.

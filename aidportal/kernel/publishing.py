@@ -29,6 +29,7 @@ from aidportal.kernel.images import PictureField
 from aidportal.kernel.pictures import require_body_alt
 from aidportal.kernel.policy import Guarded
 from aidportal.kernel.search import Searchable
+from aidportal.kernel.workflow import PublishStatus, Workflow, status_field
 
 # What may end a summary that is the body's start cut short, after NFKC (which
 # turns "…" into "..." and full-width ，！？； into ASCII).
@@ -110,12 +111,6 @@ def content_models() -> list[type[models.Model]]:
 
 def publishable_models() -> list[type[models.Model]]:
     return [model for model in content_models() if issubclass(model, Publishable)]
-
-
-class PublishStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    PUBLISHED = "published", _("已发布")
-    ARCHIVED = "archived", _("已归档")
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -218,7 +213,7 @@ class PublicState(Guarded, models.Model):
         return self._public_when_loaded
 
 
-class Publishable(Content, PublicState, Searchable):
+class Publishable(Workflow, Content, PublicState, Searchable):
     """Status, schedule, summary, body, cover, authorship and search text of
     public content (articles and projects)."""
 
@@ -251,13 +246,7 @@ class Publishable(Content, PublicState, Searchable):
         default=False,
         help_text=_("勾选后可不填替代文字（读屏软件将跳过此图）。"),
     )
-    status = models.CharField(
-        _("状态"),
-        max_length=10,
-        choices=PublishStatus.choices,
-        default=PublishStatus.DRAFT,
-        db_index=True,
-    )
+    status = status_field()
     published_at = models.DateTimeField(
         _("发布时间"),
         default=timezone.now,
@@ -273,6 +262,8 @@ class Publishable(Content, PublicState, Searchable):
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     created_by = staff_member(_("创建人"))
     updated_by = staff_member(_("修改人"))
+    # Who approved the row's publication or its latest change (谁发布谁负责).
+    reviewed_by = staff_member(_("审核人"))
     title_length = models.PositiveIntegerField(editable=False, default=0)
 
     class Meta:
@@ -309,6 +300,13 @@ class Publishable(Content, PublicState, Searchable):
 
     def get_preview_url(self):
         return reverse(f"{self._meta.app_label}:preview", kwargs={"pk": self.pk})
+
+    @property
+    def reviewer_name(self) -> str:
+        """The approving publisher as the published page names them (审核):
+        their real name, never an account name; "" without one."""
+        reviewer = self.reviewed_by
+        return (reviewer.last_name + reviewer.first_name).strip() if reviewer else ""
 
     @property
     def summary_repeats_body(self):

@@ -14,10 +14,14 @@ from pathlib import Path
 import polib
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from aidportal.kernel.audit import AuditEntry
+from aidportal.kernel.workflow import ReviewComment, Submission
 from articles.models import Article
 from personnel.models import Assignment
 from tests.builders import (
@@ -100,12 +104,30 @@ def content():
     deleted = make_article(title="删掉的文章")
     deleted.delete()
     make_assignment()
+    # A live article with a working copy in review and a comment: the review
+    # page's diff, the change form's notice and the index's queues.
+    live = make_article(title="援疆教师公开课", status=Article.Status.PUBLISHED)
+    author = make_staff(EDITOR, username="作者乙")
+    Submission.objects.create(
+        content_type=ContentType.objects.get_for_model(live),
+        object_id=live.pk,
+        author=author,
+        submitted_at=timezone.now(),
+        data={"title": "援疆教师示范课", "body": "<p>改过的正文。</p>"},
+    )
+    ReviewComment.objects.create(
+        content_type=ContentType.objects.get_for_model(live),
+        object_id=live.pk,
+        author=author,
+        text="请核对标题。",
+    )
     return article
 
 
 def admin_pages(article):
     """Every admin page type, as (label, url) pairs."""
     history = article.history.order_by("history_id").first()
+    reviewed = Submission.objects.get().target()
     return [
         ("index", reverse("admin:index")),
         ("app index", reverse("admin:app_list", args=["articles"])),
@@ -122,6 +144,15 @@ def admin_pages(article):
         ),
         ("delete", reverse("admin:articles_article_delete", args=[article.pk])),
         ("trash", reverse("admin:articles_article_deleted")),
+        ("review", reverse("admin:articles_article_review", args=[reviewed.pk])),
+        (
+            "change under review",
+            reverse("admin:articles_article_change", args=[reviewed.pk]),
+        ),
+        (
+            "review of a draft",
+            reverse("admin:articles_article_review", args=[article.pk]),
+        ),
         ("import", reverse("admin:personnel_assignment_import")),
         ("person changelist", reverse("admin:personnel_person_changelist")),
         ("password change", reverse("admin:password_change")),
@@ -137,6 +168,7 @@ SUPERUSER_PAGES = [
     ("groups", "admin:auth_group_changelist"),
     ("group add", "admin:auth_group_add"),
     ("auth app", "admin:app_list"),
+    ("audit log", "admin:kernel_auditentry_changelist"),
 ]
 
 
@@ -204,6 +236,16 @@ def test_superuser_only_pages_speak_chinese(content):
         url = (
             reverse(name, args=["auth"]) if name == "admin:app_list" else reverse(name)
         )
+        response = client.get(url)
+        assert response.status_code == 200, (label, url)
+        if found := english_on(response.content.decode()):
+            english[label] = found
+    # The audit log filtered, and one entry of it (the login just made).
+    entry = AuditEntry.objects.filter(action="login").latest("at")
+    for label, url in [
+        ("audit filtered", f"{reverse(SUPERUSER_PAGES[-1][1])}?action=login"),
+        ("audit entry", reverse("admin:kernel_auditentry_change", args=[entry.pk])),
+    ]:
         response = client.get(url)
         assert response.status_code == 200, (label, url)
         if found := english_on(response.content.decode()):

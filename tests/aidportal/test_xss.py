@@ -179,7 +179,7 @@ def store_everywhere(client, payload):
 
     person_form = person_post(
         name=fit(Person, "name", payload),
-        is_public=True,
+        status="published",
         bio=payload,
         photo=tiny_png(),
         photo_alt=fit(Person, "photo_alt", payload),
@@ -777,7 +777,8 @@ def test_person_with_the_longest_name_the_admin_accepts_is_saved(admin_client):
     ]
     assert len(name) == 50
     response = admin_client.post(
-        reverse("admin:personnel_person_add"), person_post(name=name, is_public=True)
+        reverse("admin:personnel_person_add"),
+        person_post(name=name, status="published"),
     )
     assert response.status_code == 302
     person = Person.objects.get()

@@ -110,7 +110,7 @@ def test_admin_rejects_expiry_before_publication(admin_client):
     ("action", "status"),
     [
         ("publish", Article.Status.PUBLISHED),
-        ("unpublish", Article.Status.DRAFT),
+        ("withdraw", Article.Status.WITHDRAWN),
         ("archive", Article.Status.ARCHIVED),
     ],
 )

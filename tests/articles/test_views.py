@@ -288,3 +288,30 @@ def test_public_pages_run_a_fixed_number_of_queries(count_queries, url_for, expe
         response, queries = count_queries(url_for(channel, article))
         assert response.status_code == 200
         assert queries == expected, f"{rows} rows"
+
+
+def _approved_by(**names):
+    from tests.builders import PUBLISHER, make_staff
+
+    publisher = make_staff(PUBLISHER, **names)
+    return make_article(status=Article.Status.PUBLISHED, reviewed_by=publisher)
+
+
+def test_the_article_names_the_publisher_who_approved_it(client, settings):
+    settings.SHOW_REVIEWER = True
+    article = _approved_by(last_name="张", first_name="审")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "审核：张审" in html
+
+
+def test_the_approving_publisher_is_hidden_when_the_site_says_so(client, settings):
+    settings.SHOW_REVIEWER = False
+    article = _approved_by(last_name="张", first_name="审")
+    assert "审核：" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_an_account_name_is_never_shown_as_the_reviewer(client, settings):
+    settings.SHOW_REVIEWER = True
+    article = _approved_by(username="zhang-admin")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "审核：" not in html and "zhang-admin" not in html

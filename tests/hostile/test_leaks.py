@@ -24,11 +24,14 @@ from django.test import Client
 from django.utils import timezone
 
 from aidportal.kernel.pictures import BodyPicture
-from articles.models import Article
+from aidportal.kernel.workflow import ReviewComment, Submission
+from articles.models import Article, Channel
 from personnel.models import Category
 from projects.models import Project
 from tests.builders import (
     REPORTER,
+    article_post,
+    form_errors,
     image_file,
     make_article,
     make_article_image,
@@ -40,9 +43,12 @@ from tests.builders import (
     make_project_image,
     make_staff,
     make_unit,
+    person_post,
 )
 
 PREFIX = "泄露哨兵"
+# What staff write in review: comments, and working copies of live rows.
+REVIEW_PREFIX = "审核哨兵"
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/")
 MAX_PAGES = 5000
 # Facet links combine without end (batch × category × unit × sort × page …):
@@ -194,9 +200,14 @@ def content(db, sentinel):
     return hidden
 
 
+def prefix_of(sentinel):
+    """The Chinese word a sentinel starts with (PREFIX, REVIEW_PREFIX)."""
+    return sentinel.rstrip("0123456789abcdef")
+
+
 def markers(sentinel):
-    token = sentinel.removeprefix(PREFIX)
-    return [sentinel, PREFIX, token]
+    prefix = prefix_of(sentinel)
+    return [sentinel, prefix, sentinel.removeprefix(prefix)]
 
 
 def echoes(query):
@@ -247,8 +258,10 @@ def same_site_links(page_url, text):
 def probes(sentinel):
     """(URL, query the page may echo): searches and exports for the
     sentinel and for its parts."""
-    token = sentinel.removeprefix(PREFIX)
-    queries = [sentinel, PREFIX, "泄露", "哨兵", token, token[:4], "jc", "季成"]
+    prefix = prefix_of(sentinel)
+    token = sentinel.removeprefix(prefix)
+    halves = [prefix[:2], prefix[2:]]
+    queries = [sentinel, prefix, *halves, token, token[:4], "jc", "季成"]
     urls = []
     for q in queries:
         encoded = quote(q)
@@ -338,6 +351,151 @@ def preview_urls(hidden):
     return [f"/articles/{a.pk}/preview/" for a in hidden["articles"]] + [
         f"/projects/{p.pk}/preview/" for p in hidden["projects"]
     ]
+
+
+# Review: comments and working copies are staff's only.
+
+LIVE_TITLE = "援疆医生在阿克苏开展义诊"
+LIVE_BODY = "杭州援疆医生走进乡村开展义诊。"
+
+
+@pytest.fixture
+def review_marker():
+    return REVIEW_PREFIX + secrets.token_hex(4)
+
+
+@pytest.fixture
+def in_review(content, review_marker, login):
+    """A live article and a live person with working copies (sent to review)
+    that carry the review marker in every text field; review comments that
+    carry it on the live article and on a draft sent back. All made through
+    the admin, as staff make them."""
+    m = review_marker
+    live = make_article(
+        channel=Channel.objects.get(slug="news"),
+        title=LIVE_TITLE,
+        summary="义诊摘要。",
+        body=f"<p>{LIVE_BODY}</p>",
+    )
+    person = make_assignment(
+        name="林 尧", receiving_unit=make_unit("阿克苏地区第一人民医院")
+    ).person
+    editor, publisher = login("editor"), login("publisher")
+    copies = [
+        (
+            f"/admin/articles/article/{live.pk}/change/",
+            article_post(
+                live,
+                title=f"{m}标题",
+                subtitle=f"副标题{m}",
+                summary=f"摘要{m}",
+                body=f"<p>正文{m}</p>",
+                source=f"来源{m}",
+                author=f"作者{m}",
+                editor=f"编辑{m}",
+                cover_alt=f"题图{m}",
+            ),
+        ),
+        (
+            f"/admin/personnel/person/{person.pk}/change/",
+            person_post(person, name=m, bio=f"简介{m}", photo_alt=f"照片{m}"),
+        ),
+    ]
+    for url, data in copies:
+        response = editor.post(url, {**data, "_submit": "1"})
+        assert response.status_code == 302, form_errors(response)
+    assert Submission.objects.filter(submitted_at__isnull=False).count() == 2
+
+    def review(obj, verdict, text):
+        url = f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/review/"
+        seen = publisher.get(url).context["form"].initial["seen"]
+        response = publisher.post(
+            url, {"verdict": verdict, "comment": text, "seen": seen}
+        )
+        assert response.status_code == 302, response.context["form"].errors
+
+    review(live, "comment", f"修改稿意见{m}")
+    review(person, "comment", f"人员意见{m}")
+    draft = content["articles"][0]
+    editor.post(
+        "/admin/articles/article/",
+        {"action": "submit", "_selected_action": [draft.pk]},
+    )
+    review(draft, "reject", f"退回意见{m}")
+    review(content["projects"][0], "comment", f"项目意见{m}")
+    assert ReviewComment.objects.filter(text__contains=m).count() == 4
+    live.refresh_from_db()
+    assert live.title == LIVE_TITLE
+    return {"live": live, "person": person, "staff": [editor, publisher]}
+
+
+def staff_urls(reviewed):
+    """What staff open while reviewing, before visitors come: each may fill
+    the page cache."""
+    live, person = reviewed["live"], reviewed["person"]
+    return [
+        f"/articles/{live.pk}/",
+        f"/articles/{live.pk}/preview/",
+        f"/personnel/{person.pk}/",
+        f"/admin/articles/article/{live.pk}/change/",
+        f"/admin/articles/article/{live.pk}/review/",
+        f"/admin/personnel/person/{person.pk}/review/",
+        "/admin/",
+    ]
+
+
+def test_staff_see_the_review_marker(in_review, review_marker):
+    """The crawl would see the marker if a page rendered it: staff's do."""
+    for client in in_review["staff"]:
+        for url in staff_urls(in_review):
+            if url.startswith("/admin/") and url != "/admin/":
+                page = client.get(url).content.decode()
+                assert review_marker in page, url
+
+
+def test_no_public_page_shows_review_comments_or_working_copies(
+    in_review, review_marker, reporter_client, page_cache, capsys
+):
+    live, person = in_review["live"], in_review["person"]
+    for client in in_review["staff"]:
+        for url in staff_urls(in_review):
+            assert client.get(url).status_code == 200, url
+    seeds = [*SEEDS, *staff_urls(in_review)[:3]]
+
+    anonymous = Client()
+    pages, leaks, failures = crawl(anonymous, review_marker, seeds=seeds)
+    cached_pages, cached_leaks, cached_failures = crawl(
+        anonymous, review_marker, seeds=seeds
+    )
+    _, reporter_leaks, reporter_failures = crawl(
+        reporter_client, review_marker, seeds=seeds
+    )
+    assert leaks == {}
+    assert cached_leaks == {}
+    assert reporter_leaks == {}
+    assert {**failures, **cached_failures, **reporter_failures} == {}
+    assert pages == cached_pages > len(seeds)
+
+    # The live rows still show their live text, to visitors and from the cache.
+    for _ in range(2):
+        article = anonymous.get(live.get_absolute_url()).content.decode()
+        assert LIVE_TITLE in article and LIVE_BODY in article
+        assert "林尧" in anonymous.get(person.get_absolute_url()).content.decode()
+    with capsys.disabled():
+        print(f"\nreview leak crawl: {pages} pages anonymous, {cached_pages} cached")
+
+
+def test_the_crawler_finds_a_working_copy_once_approved(in_review, review_marker):
+    """The crawl can fail: approve the article's working copy and its text is
+    found on the public site."""
+    live, publisher = in_review["live"], in_review["staff"][1]
+    url = f"/admin/articles/article/{live.pk}/review/"
+    seen = publisher.get(url).context["form"].initial["seen"]
+    assert publisher.post(url, {"verdict": "approve", "seen": seen}).status_code == 302
+    _, leaks, failures = crawl(Client(), review_marker)
+    assert failures == {}
+    assert f"/articles/{live.pk}/" in leaks
+    assert "/feeds/articles/" in leaks
 
 
 @pytest.fixture

@@ -271,7 +271,7 @@ def test_unpublishing_through_the_admin_removes_it_from_cached_pages(
     assert client.get(url).status_code == 200
     assert "援疆医生在阿克苏开展新技术" in client.get(reverse("home")).content.decode()
 
-    publish_action(admin_client, site.article, action="unpublish")
+    publish_action(admin_client, site.article, action="withdraw")
 
     assert client.get(url).status_code == 404
     assert (
@@ -615,7 +615,7 @@ def test_a_page_cached_between_save_and_commit_does_not_outlive_the_commit(
     url = person.get_absolute_url()
     middleware = caching.PageCacheMiddleware(old_page_view)
     with transaction.atomic():
-        person.is_public = False
+        person.status = Person.Status.WITHDRAWN
         person.save()
         served = middleware(RequestFactory().get(url))
         assert served.status_code == 200
@@ -627,7 +627,7 @@ def test_the_site_version_changes_only_when_the_change_is_committed(page_cache):
     person = make_assignment(name="季成").person
     before = caching.site_version()
     with transaction.atomic():
-        person.is_public = False
+        person.status = Person.Status.WITHDRAWN
         person.save()
         assert caching.site_version() == before
     assert caching.site_version() > before
@@ -638,13 +638,13 @@ def test_a_rolled_back_change_leaves_the_site_version(page_cache):
     person = make_assignment(name="季成").person
     before = caching.site_version()
     with pytest.raises(RuntimeError), transaction.atomic():
-        person.is_public = False
+        person.status = Person.Status.WITHDRAWN
         person.save()
         raise RuntimeError("the admin's transaction fails")
     assert caching.site_version() == before
     with transaction.atomic():
         person = Person.objects.get(pk=person.pk)
-        person.is_public = False
+        person.status = Person.Status.WITHDRAWN
         person.save()
     assert caching.site_version() > before, "a later change still invalidates"
 
@@ -670,7 +670,7 @@ def test_a_real_reader_during_the_takedown_does_not_keep_the_person_public(
             connection.close()
 
     with transaction.atomic():
-        person.is_public = False
+        person.status = Person.Status.WITHDRAWN
         person.save()
         reader = threading.Thread(target=visitor)
         reader.start()
@@ -709,7 +709,7 @@ def test_staff_saving_drafts_changes_no_validator(client, page_cache, site):
     draft.title = "改过的草稿标题"
     draft.save()
     Article.objects.get(pk=draft.pk).save()
-    hidden = Person.objects.create(name="隐藏者", is_public=False)
+    hidden = Person.objects.create(name="隐藏者", status=Person.Status.DRAFT)
     hidden.bio = "简介"
     hidden.save()
     again = client.get(url)
@@ -727,7 +727,7 @@ def test_publishing_or_hiding_changes_the_validators(client, page_cache, site):
     second = client.get(url)
     assert second["ETag"] != first["ETag"]
     person = Person.objects.get(name="王芳")
-    person.is_public = False
+    person.status = Person.Status.WITHDRAWN
     person.save()
     assert client.get(url)["ETag"] != second["ETag"]
 
@@ -807,13 +807,15 @@ def test_reverting_to_an_unpublished_version_invalidates(page_cache):
     assert caching.site_version() > before
 
 
-def test_a_publisher_reverting_a_person_to_a_hidden_version_takes_them_off(
+def test_a_publisher_reverting_a_person_to_a_hidden_version_keeps_them_public(
     client, page_cache
 ):
+    """A revert brings back what staff wrote, never a state: taking someone
+    off the roster is the 撤回 step (aidportal.kernel.workflow)."""
     person = make_assignment(name="秘密人物", is_public=False).person
     hidden_version = person.history.earliest()
     person = Person.objects.get(pk=person.pk)
-    person.is_public = True
+    person.status = Person.Status.PUBLISHED
     person.save()
     assert "秘密人物" in client.get(reverse("personnel:list")).content.decode()
     publisher = Client()
@@ -824,8 +826,8 @@ def test_a_publisher_reverting_a_person_to_a_hidden_version_takes_them_off(
     )
     response = publisher.post(url, posted_form(publisher.get(url), "assignments"))
     assert response.status_code == 302
-    assert Person.objects.get(pk=person.pk).is_public is False
-    assert "秘密人物" not in client.get(reverse("personnel:list")).content.decode()
+    assert Person.objects.get(pk=person.pk).is_public is True
+    assert "秘密人物" in client.get(reverse("personnel:list")).content.decode()
 
 
 def test_spellings_of_a_number_make_one_entry(client, redis_cache, site):

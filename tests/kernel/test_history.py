@@ -159,18 +159,17 @@ def test_an_editor_cannot_revert_a_live_article(client, login, first_status):
     assert database_snapshot() == before
 
 
-def test_an_editor_reverting_a_draft_to_a_published_version_keeps_it_a_draft(
+def test_an_editor_reverting_a_withdrawn_article_to_a_published_version_keeps_it(
     client, login
 ):
-    # Published once, then taken back to a draft by a publisher: the editor
-    # may revert the draft's text, but the old version's status needs the
-    # publish permission.
+    # Published once, then withdrawn by a publisher: the editor may revert
+    # the text, but the old version's status needs the publish transition.
     article = make_article(title="第一版标题", status=Article.Status.PUBLISHED)
     first = article.history.get()
     publisher = login("publisher")
     response = publisher.post(
         reverse("admin:articles_article_changelist"),
-        {"action": "unpublish", "_selected_action": [article.pk]},
+        {"action": "withdraw", "_selected_action": [article.pk]},
     )
     assert response.status_code == 302
     Article.objects.filter(pk=article.pk).update(title="第二版标题")
@@ -182,7 +181,7 @@ def test_an_editor_reverting_a_draft_to_a_published_version_keeps_it_a_draft(
     response = editor.post(version_url(article, first), posted_form(version, "images"))
     assert response.status_code in (302, 403)
     article.refresh_from_db()
-    assert article.status == Article.Status.DRAFT
+    assert article.status == Article.Status.WITHDRAWN
     assert not Article.objects.published().filter(pk=article.pk).exists()
 
 
@@ -426,6 +425,8 @@ def test_an_editor_restores_a_deleted_public_person_hidden(client, login):
     after = person_state(Person.objects.get(pk=person.pk))
     assert after["row"].pop("is_public") is False
     assert before["row"].pop("is_public") is True
+    assert after["row"].pop("status") == Person.Status.DRAFT
+    assert before["row"].pop("status") == Person.Status.PUBLISHED
     assert differences(after, before) == {}
 
 

@@ -87,7 +87,7 @@ def test_pictures_of_unpublished_content_are_404_renditions_included(
 def test_a_hidden_persons_photo_is_404(client):
     person = make_person("季成", photo=image_file("me.jpg"), is_public=False)
     assert statuses(client, urls_of(person.photo)) == {404}
-    Person.objects.filter(pk=person.pk).update(is_public=True)
+    Person.objects.filter(pk=person.pk).update(is_public=True, status="published")
     # The change above sends no signal: a new person, public from the start.
     public = make_person("周正", photo=image_file("me.jpg"))
     assert statuses(client, urls_of(public.photo)) == {200}

@@ -9,13 +9,16 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from PIL import Image
+from sorl.thumbnail import default as sorl_default
 
+from aidportal.kernel.admin import PictureInput
 from aidportal.kernel.pictures import BodyPicture, expanded_body
 from articles.models import Article
 from tests.builders import (
@@ -324,6 +327,73 @@ def test_picture_fields_show_a_thumbnail(admin_client):
     person = make_person(photo=image_file(size=(300, 400)), photo_alt="照片")
     page = admin_client.get(reverse("admin:personnel_person_change", args=[person.pk]))
     assert 'class="picture-thumbnail"' in page.content.decode()
+
+
+PICTURE_LISTS = {
+    "articles": (
+        reverse_lazy("admin:articles_article_changelist"),
+        lambda: make_article(cover=image_file(), cover_alt="题图"),
+        'class="row-thumbnail" src="/media/renditions/',
+    ),
+    "projects": (
+        reverse_lazy("admin:projects_project_changelist"),
+        lambda: make_project(cover=image_file(), cover_alt="题图"),
+        'class="row-thumbnail" src="/media/renditions/',
+    ),
+    "people": (
+        reverse_lazy("admin:personnel_person_changelist"),
+        lambda: make_person(photo=image_file(), photo_alt="照片"),
+        'class="row-thumbnail" src="/media/renditions/',
+    ),
+    "picker": (reverse_lazy(PICKER), uploaded, 'src="/media/renditions/'),
+}
+
+
+@pytest.mark.parametrize("page", PICTURE_LISTS)
+def test_thumbnails_cost_the_same_queries_for_one_row_and_many(admin_client, page):
+    """A list's thumbnails are looked up at once, not a query (or two) per
+    row, even when the key-value store's cache is cold (after a restart)."""
+    url, make_row, thumbnail = PICTURE_LISTS[page]
+
+    def cold_visit():
+        cache.clear()
+        with CaptureQueriesContext(connection) as visit:
+            text = admin_client.get(url).content.decode()
+        return len(visit.captured_queries), text.count(thumbnail)
+
+    make_row()
+    admin_client.get(url)  # the session and the admin's own lookups
+    queries, shown = cold_visit()
+    assert shown == 1
+    for _ in range(20):
+        make_row()
+    assert cold_visit() == (queries, 21)
+
+
+def test_admin_thumbnails_make_no_rendition(admin_client, media_root):
+    """Pages of the admin only look renditions up: one gone is not made again
+    (the list shows the picture itself)."""
+    article = make_article(cover=image_file(), cover_alt="题图")
+    for name in stored_files(media_root):
+        if name.startswith(settings.THUMBNAIL_PREFIX):
+            (media_root / name).unlink()
+    sorl_default.kvstore.clear()
+    page = admin_client.get(reverse("admin:articles_article_changelist"))
+    assert f'class="row-thumbnail" src="{article.cover.url}"' in page.content.decode()
+    admin_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert stored_files(media_root) == [article.cover.name]
+
+
+def test_a_picture_not_stored_has_no_thumbnail():
+    """A form shown again holds a picture the storage refused: no rendition
+    of it exists, and the widget shows none (not the file's would-be URL)."""
+    article = make_article(cover=image_file(), cover_alt="题图")
+    stored = PictureInput().get_context("cover", article.cover, {})
+    assert stored["widget"]["thumbnail_url"].startswith("/media/renditions/")
+    article.cover = image_file("new.jpg")
+    assert not article.cover._committed
+    shown = PictureInput().get_context("cover", article.cover, {})
+    assert shown["widget"]["is_initial"] and not shown["widget"]["thumbnail_url"]
 
 
 def test_a_body_naming_no_picture_of_this_site_is_a_form_error_not_a_500(

@@ -115,7 +115,7 @@ def test_any_row_and_rows_nobody_publishes_are_left_to_the_model_permission(staf
     [
         (lambda: make_article(status=Article.Status.PUBLISHED), "status", "draft"),
         (lambda: make_article(status=Article.Status.ARCHIVED), "status", "draft"),
-        (lambda: make_person(), "is_public", False),
+        (lambda: make_person(), "status", "draft"),
     ],
     ids=["live", "archived", "public-person"],
 )

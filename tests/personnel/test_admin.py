@@ -422,7 +422,7 @@ def person_form(person):
     data = {
         "name": person.name,
         "category": person.category,
-        "is_public": "on",
+        "status": person.status,
         "bio": person.bio,
         "photo_alt": person.photo_alt,
         "assignments-TOTAL_FORMS": len(assignments),

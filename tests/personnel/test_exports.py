@@ -7,17 +7,21 @@ import pytest
 from django.core.cache import cache
 from django.core.files.storage import storages
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from aidportal.kernel import caching, downloads
+from aidportal.kernel.audit import AuditAction, AuditEntry
 from personnel import services
-from personnel.models import Category, Person
+from personnel.models import Assignment, Category, Person
 from tests.builders import (
+    REPORTER,
     csv_rows,
     export,
     make_assignment,
     make_batch,
+    make_staff,
     make_unit,
     rows_of,
     xlsx_rows,
@@ -241,7 +245,7 @@ def test_the_same_selection_is_built_once_per_site_version(client, roster, build
 def test_a_takedown_is_in_the_next_download(client, roster, builds):
     assert "王芳" in str(csv_rows(export(client, "csv")))
     wang = Person.objects.get(name="王芳")
-    wang.is_public = False
+    wang.status = Person.Status.WITHDRAWN
     wang.save()
     assert "王芳" not in str(csv_rows(export(client, "csv")))
 
@@ -364,3 +368,27 @@ def test_asking_again_for_a_selection_costs_no_second_count(client, roster, sett
             assert export(client, "csv", category="medical").status_code == 400
         counted += [q for q in queries if "COUNT" in q["sql"]]
     assert len(counted) == 1
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_staff_export_is_an_entry_of_the_audit_log(roster, fmt, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    reporter = make_staff(REPORTER)
+    client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.40")
+    client.force_login(reporter)
+    # The whole roster, then a selection, the second time from the file kept.
+    for params in ({}, {"batch": "10"}, {"batch": "10"}):
+        assert export(client, fmt, **params).status_code == 200
+    exports = AuditEntry.objects.filter(action=AuditAction.EXPORT).order_by("id")
+    assert [(e.user, e.address) for e in exports] == [(reporter, "203.0.113.40")] * 3
+    assert exports[0].content_type.model_class() is Assignment
+    assert [e.detail for e in exports] == [
+        {"format": fmt, "rows": 3, "filter": ""},
+        {"format": fmt, "rows": 2, "filter": "batch=10"},
+        {"format": fmt, "rows": 2, "filter": "batch=10"},
+    ]
+
+
+def test_a_public_export_is_no_entry(client, roster):
+    assert export(client, "csv").status_code == 200
+    assert not AuditEntry.objects.exists()

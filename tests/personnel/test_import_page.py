@@ -6,8 +6,10 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
+from aidportal.kernel.audit import AuditAction, AuditEntry
 from personnel.models import Assignment
 from tests.builders import xlsx_bytes
 
@@ -209,3 +211,26 @@ def test_rows_without_a_batch_are_told_to_fill_in_the_form(admin_client):
     assert "未指定批次：请在“批次”中填写，或在文件中加“批次”列" in message
     assert "--batch" not in response.content.decode()
     assert not Assignment.objects.exists()
+
+
+def test_a_confirmed_import_is_an_entry_of_the_audit_log(admin_user):
+    client = Client(REMOTE_ADDR="198.51.100.30")
+    client.force_login(admin_user)
+    preview = upload(client, "名单.txt", PRESS_RELEASE.encode())
+    assert not AuditEntry.objects.filter(action=AuditAction.IMPORT).exists(), (
+        "the preview imports nothing"
+    )
+    assert confirm(client, preview).status_code == 302
+    # The same file again: the same two assignments, updated.
+    again = upload(client, "名单.txt", PRESS_RELEASE.encode())
+    assert confirm(client, again).status_code == 302
+    first, second = AuditEntry.objects.filter(action=AuditAction.IMPORT).order_by("id")
+    assert (first.user, first.address, first.content_type.model_class()) == (
+        admin_user,
+        "198.51.100.30",
+        Assignment,
+    )
+    assert first.object_repr == "援疆任职"
+    detail = {"file": "名单.txt", "format": "txt", "rows": 2}
+    assert first.detail == {**detail, "added": 2, "changed": 0}
+    assert second.detail == {**detail, "added": 0, "changed": 2}

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from aidportal.kernel.audit import AuditAction, AuditEntry
 from personnel.models import Assignment, Batch, Category, Person, PostStatus, Term, Unit
 from tests.builders import make_batch, make_term
 
@@ -254,3 +255,31 @@ def test_a_row_date_out_of_order_with_the_options_writes_nothing(tmp_path, capsy
     assert capsys.readouterr().err.strip() == (
         "第3行 到岗日期（arrived_on）：离岗日期（2021-06-28）早于到岗日期（2021-07-01）"
     )
+
+
+def test_an_import_is_an_entry_of_the_audit_log_and_a_dry_run_none():
+    run(DEMO_ROSTER, "--batch", "10", "--dry-run")
+    assert not AuditEntry.objects.exists()
+    run(DEMO_ROSTER, "--batch", "10", "--term", "首期")
+    [entry] = AuditEntry.objects.all()
+    # The command line is the system: no user, no address.
+    assert (entry.action, entry.user, entry.username, entry.address) == (
+        AuditAction.IMPORT,
+        None,
+        "",
+        None,
+    )
+    assert entry.content_type.model_class() is Assignment
+    assert entry.detail["file"] == "roster-batch10-term1.txt"
+    assert (entry.detail["rows"], entry.detail["added"], entry.detail["changed"]) == (
+        43,
+        43,
+        0,
+    )
+
+
+def test_a_refused_import_leaves_no_entry(tmp_path):
+    path = write(tmp_path, HEADER + "季成,甲医院,乙医院\n")  # no batch anywhere
+    with pytest.raises(CommandError):
+        run(path)
+    assert not AuditEntry.objects.exists()

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from aidportal.kernel.audit import AuditAction, AuditEntry
 from personnel import jobs
 from personnel.models import Assignment, ImportJob, Person
 from personnel.services import RosterWriter
@@ -168,9 +169,7 @@ def test_a_failure_while_writing_rolls_back_every_row(login, monkeypatch, run_wo
     assert "后台任务出错，未导入任何数据" in page.content.decode()
 
 
-def test_a_worker_that_dies_with_the_job_is_told_in_chinese(
-    login, monkeypatch, run_worker
-):
+def test_a_task_that_fails_records_its_job_failed(login, monkeypatch, run_worker):
     client = login("editor")
     upload(client)
 
@@ -180,13 +179,52 @@ def test_a_worker_that_dies_with_the_job_is_told_in_chinese(
     monkeypatch.setattr(jobs, "_run", crash)
     run_worker()
     job = ImportJob.objects.get()
-    assert job.status == ImportJob.Status.CHECKING
+    assert job.status == ImportJob.Status.FAILED, "recorded by the worker"
+    assert uploads() == [], "a failed job's upload is deleted"
     page = job_page(client, job).content.decode()
     assert "后台任务出错，未导入任何数据" in page
     assert 'http-equiv="refresh"' not in page
+
+
+def test_a_failure_the_task_could_not_record_is_shown_and_changes_nothing(
+    login, run_worker
+):
+    client = login("editor")
+    upload(client)
+    lost = DatabaseError("server closed the connection unexpectedly")
+    with (
+        mock.patch.object(jobs, "_run", side_effect=lost),
+        mock.patch.object(jobs, "_job_failed", side_effect=lost),
+    ):
+        run_worker()
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.CHECKING
+    page = shown_without_change(client, job)
+    assert "后台任务出错，未导入任何数据" in page
+    assert "任务出错，未导入" in page and "检查中" not in page
+    assert 'http-equiv="refresh"' not in page
+    upload(client)  # the next upload records it
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
-    assert uploads() == [], "a failed job's upload is deleted"
+    assert job.report == str(jobs.FAILED_MESSAGE)
+    assert len(uploads()) == 1, "only the new job's upload is kept"
+
+
+def shown_without_change(client, job):
+    """The job's page, as text; the GET changed no job, task or file."""
+    before = jobs_state()
+    page = job_page(client, job)
+    assert page.status_code == 200
+    assert jobs_state() == before
+    return page.content.decode()
+
+
+def jobs_state():
+    return (
+        list(ImportJob.objects.order_by("pk").values()),
+        list(DBTaskResult.objects.order_by("id").values()),
+        uploads(),
+    )
 
 
 def test_only_the_owner_or_a_superuser_sees_a_job(login, admin_client, run_worker):
@@ -263,20 +301,25 @@ def started(job, ago):
     )
 
 
-def test_a_job_whose_worker_was_killed_stops_waiting(login, settings):
+def test_a_job_whose_worker_was_killed_stops_waiting(login, run_worker):
     client = login("editor")
     upload(client)
-    job = ImportJob.objects.get()
-    assert len(uploads()) == 1
-    started(job, timedelta(minutes=30))
-    assert "检查中" in job_page(client, job).content.decode()
-    started(job, timedelta(hours=2))
-    page = job_page(client, job).content.decode()
+    upload(client)  # another job, queued behind
+    killed, queued = ImportJob.objects.order_by("pk")
+    assert len(uploads()) == 2
+    started(killed, timedelta(minutes=30))
+    assert "检查中" in shown_without_change(client, killed)
+    started(killed, timedelta(hours=2))
+    page = shown_without_change(client, killed)
     assert "后台任务出错，未导入任何数据" in page
+    assert "任务出错，未导入" in page and "检查中" not in page
     assert 'http-equiv="refresh"' not in page
-    job.refresh_from_db()
-    assert job.status == ImportJob.Status.FAILED
-    assert uploads() == [], "a failed job's upload is deleted"
+    run_worker()  # the queued job's task records the killed one first
+    killed.refresh_from_db()
+    assert killed.status == ImportJob.Status.FAILED
+    queued.refresh_from_db()
+    assert queued.status == ImportJob.Status.CHECKED
+    assert [path.name for path in uploads()] == [Path(queued.stored_name).name]
 
 
 def test_a_job_still_queued_after_an_hour_is_waiting_not_failed(login, run_worker):
@@ -437,3 +480,45 @@ def test_rows_without_a_batch_are_told_to_fill_in_the_form(login, run_worker):
     page = job_page(client, job).content.decode()
     assert "请在“批次”中填写，或在文件中加“批次”列" in page
     assert "--batch" not in page
+
+
+def test_a_job_written_is_an_entry_of_the_audit_log_and_its_check_none(
+    login, run_worker
+):
+    client = login("editor")
+    upload(client)
+    run_worker()
+    assert not AuditEntry.objects.filter(action=AuditAction.IMPORT).exists()
+    job = ImportJob.objects.get()
+    confirm(client, job)
+    run_worker()
+    [entry] = AuditEntry.objects.filter(action=AuditAction.IMPORT)
+    assert (entry.user, entry.username) == (client.user, client.user.username)
+    assert entry.content_type.model_class() is Assignment
+    assert entry.detail == {
+        "job": job.pk,
+        "file": "roster.csv",
+        "rows": 3,
+        "added": 3,
+        "changed": 0,
+        "people_added": 3,
+        "units_added": 5,
+    }
+
+
+def test_a_job_that_fails_while_writing_leaves_no_entry(login, monkeypatch, run_worker):
+    client = login("editor")
+    upload(client)
+    run_worker()
+    job = ImportJob.objects.get()
+    real_save = RosterWriter.save
+
+    def save(writer, row, **options):
+        if row.row == 4:
+            raise DatabaseError("disk full")
+        return real_save(writer, row, **options)
+
+    monkeypatch.setattr(RosterWriter, "save", save)
+    confirm(client, job)
+    run_worker()
+    assert not AuditEntry.objects.filter(action=AuditAction.IMPORT).exists()

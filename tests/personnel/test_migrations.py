@@ -126,3 +126,26 @@ def test_the_migration_without_padded_names_changes_nothing(
     assert Person.objects.get().updated_at == person.updated_at
     assert Person.history.count() == 1
     assert not invalidated
+
+
+@pytest.fixture
+def before_person_status(transactional_db):
+    """The database before people had a review state (``is_public`` only)."""
+    executor = MigrationExecutor(connection)
+    target = migration_named(executor, "_person_status")
+    before = executor.loader.graph.node_map[target].parents
+    (previous,) = [parent.key for parent in before if parent.key[0] == "personnel"]
+    executor.migrate([previous])
+    yield executor.loader.project_state([previous]).apps
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_hidden_people_become_drafts_and_public_ones_published(before_person_status):
+    old = before_person_status.get_model("personnel", "Person")
+    shown = old.objects.create(name="张林", name_key="张林", is_public=True)
+    hidden = old.objects.create(name="李平", name_key="李平", is_public=False)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert Person.objects.get(pk=shown.pk).status == Person.Status.PUBLISHED
+    assert Person.objects.get(pk=hidden.pk).status == Person.Status.DRAFT

@@ -194,7 +194,7 @@ def test_project_form_links_people_by_autocomplete(admin_client):
     ("action", "status"),
     [
         ("publish", Project.Status.PUBLISHED),
-        ("unpublish", Project.Status.DRAFT),
+        ("withdraw", Project.Status.WITHDRAWN),
         ("archive", Project.Status.ARCHIVED),
     ],
 )

@@ -241,11 +241,13 @@ class Command(BaseCommand):
             for offset in range(size):
                 given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
                 surname = rng.choice(SURNAMES)
+                public = rng.random() > 0.02
                 person = Person(
                     pk=next_pk + done + offset,
                     name=surname + given,
                     category=rng.choice(Category.values),
-                    is_public=rng.random() > 0.02,
+                    status=Person.Status.PUBLISHED if public else Person.Status.DRAFT,
+                    is_public=public,
                 )
                 person.derive()
                 people.append(person)

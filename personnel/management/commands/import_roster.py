@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from aidportal.kernel.chinese import parse_date
@@ -70,6 +72,7 @@ class Command(BaseCommand):
                 left_on=left_on,
                 dry_run=dry_run,
                 progress=self.progress,
+                audit_detail={"file": Path(path).name, "source": "import_roster"},
             )
         except RosterFileError as error:
             for row_error in error.errors:
