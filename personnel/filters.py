@@ -18,6 +18,9 @@ SORT_ORDERS = {
     "name": ["person__pinyin", "id"],
     "batch": ["-batch__number", "receiving_unit__name", "id"],
 }
+# The orders an index of the assignment table serves, so that a common term
+# may walk it (AssignmentQuerySet.for_page); the others sort their matches.
+INDEXED_SORTS = {"unit"}
 
 
 def batch_choices():

@@ -30,7 +30,12 @@ from aidportal.kernel.periods import (
 )
 from aidportal.kernel.policy import Guarded
 from aidportal.kernel.publishing import Content, PublicState, in_order
-from aidportal.kernel.search import Searchable, SearchableHistory, sorted_matches
+from aidportal.kernel.search import (
+    Searchable,
+    SearchableHistory,
+    sorted_matches,
+    walking_the_order,
+)
 from aidportal.kernel.workflow import PublishStatus, Workflow, status_field
 
 # Staff separate aliases as the help text shows, with full-width commas, or
@@ -464,16 +469,22 @@ class AssignmentQuerySet(models.QuerySet):
             "person", "batch", "term", "sending_unit", "receiving_unit"
         )
 
-    def for_page(self, *, count: int, searching: bool):
-        """These rows, in their order, as a page of the roster reads them.
+    def for_page(self, *, count: int, searching: bool, indexed_order: bool = False):
+        """These rows, in their order, as a page of the roster reads them:
+        the access path chosen by ``count`` (counted first, from the grams
+        index), not by the planner's estimate of it.
 
-        A search with at most LIST_COUNT_CAP matches (``count``, counted
-        first from the grams index) sorts its matches rather than walk the
-        index of the order, which takes seconds on a rare term the planner
-        misjudges."""
-        if searching and count <= settings.LIST_COUNT_CAP:
+        A rare term (at most LIST_COUNT_CAP matches) fetches its matches and
+        sorts them: walking the order's index would read most of the table
+        before it found them. A common term, in an order an index serves
+        (``indexed_order``), walks that index and tests each row: a page is
+        full within a few hundred rows, where fetching every match reads
+        them all."""
+        if not searching:
+            return self
+        if count <= settings.LIST_COUNT_CAP:
             return sorted_matches(self)
-        return self
+        return walking_the_order(self) if indexed_order else self
 
     def with_dates(self):
         """These rows with the spans of their arrival and departure (the

@@ -758,3 +758,21 @@ def test_a_roster_narrowed_to_a_unit_says_what_else_it_is_called(client):
     unnamed = roster(client, receiving_unit=receiver.pk).content.decode()
     assert "unit-note" not in unnamed, "a unit without other names says nothing"
     assert "unit-note" not in roster(client).content.decode()
+
+
+@pytest.mark.parametrize("sort", ["unit", "name", "batch"])
+def test_a_common_term_lists_the_same_rows_as_a_rare_one_would(client, settings, sort):
+    """Past the count cap the page walks the order's index (for_page): the
+    same rows, in the same order, as sorting every match."""
+    for number in range(6):
+        make_assignment(
+            name=f"季{'甲乙丙丁戊己'[number]}",
+            receiving_unit=make_unit(f"阿克苏第{5 - number}医院"),
+        )
+    make_assignment(name="王五")
+    sorted_all = names(roster(client, q="季", sort=sort))
+    settings.LIST_COUNT_CAP = 3
+    walked = names(roster(client, q="季", sort=sort))
+    # A capped count pages what it counted (cap + 1 rows): the same first rows.
+    assert len(walked) == 4
+    assert walked == sorted_all[:4]

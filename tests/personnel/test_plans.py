@@ -1,0 +1,68 @@
+"""The roster page's access path at scale (PostgreSQL, a seeded table of
+50,000 assignments): chosen by the count, not by the planner's estimate."""
+
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from personnel.filters import SORT_ORDERS
+from personnel.models import Assignment
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        reason="query plans are PostgreSQL's",
+    ),
+]
+
+ROWS = 50_000
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command(
+            "seed_bulk", people=ROWS, articles=0, units=3000, stdout=io.StringIO()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def page(term):
+    rows = Assignment.objects.published().search(term).for_listing()
+    rows = rows.order_by(*SORT_ORDERS["unit"])
+    count = rows[: settings.LIST_COUNT_CAP + 1].count()
+    return rows.for_page(count=count, searching=True, indexed_order=True), count
+
+
+def plan(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_common_term_walks_the_roster_order_index(seeded):
+    rows, count = page("杭州市")
+    assert count > settings.LIST_COUNT_CAP
+    shape = plan(rows[:50])
+    assert "assignment_unit_order_idx" in shape
+    assert "grams_idx" not in shape
+    naive = Assignment.objects.published().filter(search_text__contains="杭州市")
+    assert list(rows[:50].values_list("pk", flat=True)) == list(
+        naive.order_by(*SORT_ORDERS["unit"])[:50].values_list("pk", flat=True)
+    )
+
+
+def test_a_rare_term_fetches_its_matches_and_sorts_them(seeded):
+    rows, count = page("wangwei")
+    assert count <= settings.LIST_COUNT_CAP
+    shape = plan(rows[:50])
+    assert "grams_idx" in shape
+    assert "Sort" in shape
