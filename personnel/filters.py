@@ -15,12 +15,13 @@ SORT_ORDERS = {
     # Receiving units in the order they came onto the roster (as the press
     # release lists them), served by an index: no sort of the whole table.
     "unit": ["receiving_unit_id", "id"],
-    "name": ["person__pinyin", "id"],
-    "batch": ["-batch__number", "receiving_unit__name", "id"],
+    # The person's pinyin and the batch's number as the assignment keeps
+    # them: each order is an index of the assignment table, so a common term
+    # walks it (AssignmentQuerySet.for_page) whatever the order.
+    "name": ["name_order", "id"],
+    # Within a batch, receiving units in the roster's order, as above.
+    "batch": ["-batch_number", "receiving_unit_id", "id"],
 }
-# The orders an index of the assignment table serves, so that a common term
-# may walk it (AssignmentQuerySet.for_page); the others sort their matches.
-INDEXED_SORTS = {"unit"}
 
 
 def batch_choices():

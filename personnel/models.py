@@ -233,7 +233,13 @@ class Batch(Content, Guarded, Period):
     def save(self, *args, **kwargs):
         if not self.label:
             self.label = f"第{chinese_number(self.number)}批"
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:
+            # The roster's batch order reads the number where its index is.
+            self.assignments.exclude(batch_number=self.number).update(
+                batch_number=self.number
+            )
 
     @property
     def is_live(self):
@@ -377,7 +383,13 @@ class Person(Workflow, CanonicalName, Content, PublicState, Searchable):
         self.is_public = self.status == PublishStatus.PUBLISHED
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "is_public"}
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if not adding:
+            # The roster's name order reads the pinyin where its index is.
+            self.assignments.exclude(name_order=self.pinyin).update(
+                name_order=self.pinyin
+            )
 
     def derive(self):
         self.name_key = normalize(self.name)
@@ -469,22 +481,21 @@ class AssignmentQuerySet(models.QuerySet):
             "person", "batch", "term", "sending_unit", "receiving_unit"
         )
 
-    def for_page(self, *, count: int, searching: bool, indexed_order: bool = False):
+    def for_page(self, *, count: int, searching: bool):
         """These rows, in their order, as a page of the roster reads them:
         the access path chosen by ``count`` (counted first, from the grams
         index), not by the planner's estimate of it.
 
         A rare term (at most LIST_COUNT_CAP matches) fetches its matches and
         sorts them: walking the order's index would read most of the table
-        before it found them. A common term, in an order an index serves
-        (``indexed_order``), walks that index and tests each row: a page is
-        full within a few hundred rows, where fetching every match reads
-        them all."""
+        before it found them. A common term walks the order's index (every
+        roster order has one) and tests each row: a page is full within a few
+        hundred rows, where fetching every match reads them all."""
         if not searching:
             return self
         if count <= settings.LIST_COUNT_CAP:
             return sorted_matches(self)
-        return walking_the_order(self) if indexed_order else self
+        return walking_the_order(self)
 
     def with_dates(self):
         """These rows with the spans of their arrival and departure (the
@@ -649,17 +660,30 @@ class Assignment(Content, Guarded, Searchable):
         ),
     )
 
+    # The roster's orders read these copies of the person's pinyin and the
+    # batch's number (derived, like the search text), so that an index of
+    # this table serves each order and a common term walks it.
+    name_order = models.TextField(editable=False, default="")
+    batch_number = models.PositiveSmallIntegerField(editable=False, default=0)
+
     history = SearchableHistory()
     objects = AssignmentQuerySet.as_manager()
 
-    search_related = ("person", "sending_unit", "receiving_unit")
+    derived_fields = ("name_order", "batch_number")
+    search_related = ("person", "batch", "sending_unit", "receiving_unit")
 
     class Meta:
         ordering = ["id"]
+        # One per roster order (personnel.filters.SORT_ORDERS).
         indexes = [
             models.Index(
                 fields=["receiving_unit", "id"], name="assignment_unit_order_idx"
-            )
+            ),
+            models.Index(fields=["name_order", "id"], name="assignment_name_order_idx"),
+            models.Index(
+                fields=["-batch_number", "receiving_unit", "id"],
+                name="assignment_batch_order_idx",
+            ),
         ]
         verbose_name = _("援疆任职")
         verbose_name_plural = _("援疆任职")
@@ -679,6 +703,11 @@ class Assignment(Content, Guarded, Searchable):
 
     def __str__(self):
         return f"{self.person} · {self.receiving_unit} · {self.batch}"
+
+    def derive(self):
+        self.name_order = self.person.pinyin
+        self.batch_number = self.batch.number
+        super().derive()
 
     def search_parts(self):
         person = self.person

@@ -11,7 +11,7 @@ from aidportal.kernel.downloads import Later, file_response, retry_later
 from aidportal.kernel.pagination import CappedPaginator
 from aidportal.kernel.search import sorted_matches
 from aidportal.kernel.views import FilteredListMixin
-from personnel.filters import DEFAULT_SORT, INDEXED_SORTS, SORT_ORDERS, RosterFilter
+from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter
 from personnel.models import Assignment, Category, Person
 from personnel.services import EXPORT_FORMATS, ExportTooLarge, roster_export
 
@@ -48,7 +48,6 @@ class RosterView(RosterMixin, ListView):
         paginator.object_list = queryset.for_page(
             count=paginator.count,
             searching=self.filterset.searching,
-            indexed_order=self.filterset.sort_key in INDEXED_SORTS,
         )
         return paginator
 

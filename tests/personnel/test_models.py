@@ -412,3 +412,21 @@ def test_a_batch_word_and_a_name_find_the_person_in_that_batch(four_batches):
     assert list(Person.objects.search("第十一批 jicheng")) == [ji.person]
     assert not Assignment.objects.search("第二十批 季成").exists()
     assert not Person.objects.search("第九批").exists()
+
+
+def test_a_renamed_person_moves_in_the_roster_name_order():
+    assignment = make_assignment(name="安然")
+    person = assignment.person
+    person.name = "周正"
+    person.save()
+    assignment.refresh_from_db()
+    assert assignment.name_order == person.pinyin == "zhouzheng"
+
+
+def test_a_renumbered_batch_moves_in_the_roster_batch_order():
+    assignment = make_assignment(batch=make_batch(9))
+    batch = assignment.batch
+    batch.number = 12
+    batch.save()
+    assignment.refresh_from_db()
+    assert assignment.batch_number == 12

@@ -34,11 +34,11 @@ def seeded(django_db_setup, django_db_blocker):
         call_command("flush", interactive=False, verbosity=0)
 
 
-def page(term):
+def page(term, sort="unit"):
     rows = Assignment.objects.published().search(term).for_listing()
-    rows = rows.order_by(*SORT_ORDERS["unit"])
+    rows = rows.order_by(*SORT_ORDERS[sort])
     count = rows[: settings.LIST_COUNT_CAP + 1].count()
-    return rows.for_page(count=count, searching=True, indexed_order=True), count
+    return rows.for_page(count=count, searching=True), count
 
 
 def plan(queryset):
@@ -48,15 +48,24 @@ def plan(queryset):
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def test_a_common_term_walks_the_roster_order_index(seeded):
-    rows, count = page("杭州市")
+@pytest.mark.parametrize(
+    ("sort", "index"),
+    [
+        ("unit", "assignment_unit_order_idx"),
+        ("name", "assignment_name_order_idx"),
+        ("batch", "assignment_batch_order_idx"),
+    ],
+)
+def test_a_common_term_walks_the_index_of_its_order(seeded, sort, index):
+    rows, count = page("杭州市", sort)
     assert count > settings.LIST_COUNT_CAP
     shape = plan(rows[:50])
-    assert "assignment_unit_order_idx" in shape
+    assert index in shape
     assert "grams_idx" not in shape
+    assert "Sort" not in shape
     naive = Assignment.objects.published().filter(search_text__contains="杭州市")
     assert list(rows[:50].values_list("pk", flat=True)) == list(
-        naive.order_by(*SORT_ORDERS["unit"])[:50].values_list("pk", flat=True)
+        naive.order_by(*SORT_ORDERS[sort])[:50].values_list("pk", flat=True)
     )
 
 
