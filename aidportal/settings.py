@@ -392,11 +392,18 @@ PAGE_MAX_AGE = int(os.environ.get("PAGE_MAX_AGE", "60"))
 # after DATABASE_RETRY_AFTER seconds.
 PAGE_STALE_SECONDS = int(os.environ.get("PAGE_STALE_SECONDS", "3600"))
 DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))
+# A search term every index key of which is in at least this share of a
+# table's rows (PostgreSQL's statistics) is common: lists test rows in their
+# order instead of reading the grams index (aidportal.kernel.search).
+SEARCH_COMMON_SHARE = float(os.environ.get("SEARCH_COMMON_SHARE", "0.05"))
 # Lists count at most this many rows ("1000+"), so deep pages stay cheap.
 LIST_COUNT_CAP = 1000
 # Site search ranks (title matches first) among this many newest matches.
 SEARCH_RANK_WINDOW = 2000
 ROSTER_PER_PAGE = 50
+# A roster page of a term that is not common, deeper than this many rows and
+# reached by its number (not by 下一页), sorts the matches instead of walking.
+ROSTER_WALK_DEPTH = 100
 # A roster unit facet lists at most this many units behind 更多, so a page of a
 # huge roster stays small; it counts the others, which a search by name finds.
 ROSTER_FACET_UNITS = 200

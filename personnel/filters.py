@@ -20,7 +20,7 @@ SORT_ORDERS = {
     # walks it (AssignmentQuerySet.for_page) whatever the order.
     "name": ["name_order", "id"],
     # Within a batch, receiving units in the roster's order, as above.
-    "batch": ["-batch_number", "receiving_unit_id", "id"],
+    "batch": ["batch_order", "receiving_unit_id", "id"],
 }
 
 
@@ -109,9 +109,10 @@ class RosterFilter(django_filters.FilterSet):
     def rows_any_day(self):
         """The rows under every filter but the day's: what the 在岗 facet
         divides into in post, left and unknown (so that it still says why
-        nobody is in post on the day asked)."""
+        nobody is in post on the day asked); None when no day is asked (the
+        rows themselves)."""
         if not self.form.cleaned_data.get("on"):
-            return self.qs
+            return None
         rows = self.queryset.all()
         for name, value in self.form.cleaned_data.items():
             if name != "on":

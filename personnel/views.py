@@ -8,7 +8,7 @@ from aidportal.kernel import downloads
 from aidportal.kernel.audit import AuditAction, record
 from aidportal.kernel.clients import client_address
 from aidportal.kernel.downloads import Later, file_response, retry_later
-from aidportal.kernel.pagination import CappedPaginator
+from aidportal.kernel.pagination import CappedPaginator, SeekPageMixin
 from aidportal.kernel.search import sorted_matches
 from aidportal.kernel.views import FilteredListMixin
 from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter
@@ -34,22 +34,32 @@ class RosterExportMixin(RosterMixin):
         return sorted_matches(rows) if self.filterset.searching else rows
 
 
-class RosterView(RosterMixin, ListView):
+class RosterView(RosterMixin, SeekPageMixin, ListView):
     """The roster: search, facets with counts, grouped by receiving unit."""
 
     paginate_by = settings.ROSTER_PER_PAGE
     paginator_class = CappedPaginator
     template_name = "personnel/roster.html"
-    # A name or a day has no end of values: such pages are not kept.
-    page_search_params = ("q", "on")
+    # A name, a day or a row has no end of values: such pages are not kept.
+    page_search_params = ("q", "on", *SeekPageMixin.seek_params)
 
-    def get_paginator(self, queryset, *args, **kwargs):
-        paginator = super().get_paginator(queryset, *args, **kwargs)
+    def seek_order(self):
+        return SORT_ORDERS[self.filterset.sort_key]
+
+    def get_paginator(self, queryset, per_page, *args, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, *args, **kwargs)
         paginator.object_list = queryset.for_page(
             count=paginator.count,
             searching=self.filterset.searching,
+            depth=0 if self.seek_form.seek else self.page_depth(per_page),
         )
         return paginator
+
+    def page_depth(self, per_page):
+        """How many rows come before the page asked for by number (0 for a
+        number the paginator will refuse)."""
+        number = self.request.GET.get(self.page_kwarg) or "1"
+        return (int(number) - 1) * per_page if number.isdigit() and int(number) else 0
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

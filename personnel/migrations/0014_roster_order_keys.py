@@ -13,7 +13,7 @@ def copy_order_keys(apps, schema_editor):
         name_order=Subquery(
             Person.objects.filter(pk=OuterRef("person_id")).values("pinyin")[:1]
         ),
-        batch_number=Subquery(
+        batch_order=-Subquery(
             Batch.objects.filter(pk=OuterRef("batch_id")).values("number")[:1]
         ),
     )
@@ -27,8 +27,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="assignment",
-            name="batch_number",
-            field=models.PositiveSmallIntegerField(default=0, editable=False),
+            name="batch_order",
+            field=models.SmallIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
             model_name="assignment",
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="assignment",
             index=models.Index(
-                fields=["-batch_number", "receiving_unit", "id"],
+                fields=["batch_order", "receiving_unit", "id"],
                 name="assignment_batch_order_idx",
             ),
         ),

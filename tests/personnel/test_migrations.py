@@ -173,5 +173,5 @@ def test_assignments_get_their_persons_pinyin_and_batchs_number(before_order_key
         )
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
-    keys = Assignment.objects.order_by("pk").values_list("name_order", "batch_number")
-    assert list(keys) == [("an ran", 9), ("zhou zheng", 11)]
+    keys = Assignment.objects.order_by("pk").values_list("name_order", "batch_order")
+    assert list(keys) == [("an ran", -9), ("zhou zheng", -11)]

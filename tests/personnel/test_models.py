@@ -429,4 +429,39 @@ def test_a_renumbered_batch_moves_in_the_roster_batch_order():
     batch.number = 12
     batch.save()
     assignment.refresh_from_db()
-    assert assignment.batch_number == 12
+    assert assignment.batch_order == -12
+
+
+@pytest.mark.parametrize("asked", [None, date(2021, 7, 1)], ids=["today", "a-day"])
+def test_facets_of_a_sample_holding_every_row_are_the_exact_ones(asked):
+    """Sampled facets are counted in Python from fetched rows: over a sample
+    as large as the rows, they are what the grouped query counts."""
+    school = make_unit("阿克苏市实验中学", short_name="实验中学", aliases="阿实中")
+    for number, (arrived, left) in enumerate(
+        [
+            (date(2021, 1, 1), None),
+            (date(2021, 1, 1), date(2021, 12, 1)),
+            (None, None),
+            (date(2022, 1, 1), None),
+        ]
+    ):
+        make_assignment(
+            name=f"样本{number}",
+            batch=make_batch(9 + number % 2),
+            receiving_unit=school if number % 2 else make_unit(f"受援{number}"),
+            arrived_on=arrived,
+            left_on=left,
+        )
+    rows = Assignment.objects.all()
+    post_rows = None
+    if asked:
+        rows, post_rows = rows.in_post_on(asked), rows
+    exact = rows.facets(day=asked, post_rows=post_rows)
+    sampled = rows.facets(day=asked, post_rows=post_rows, sample=100)
+    assert sampled == exact
+    (school_row,) = [
+        row for row in exact["receiving_unit"] if row["label"] == "阿克苏市实验中学"
+    ]
+    assert school_row["count"] == (2 if asked is None else 1)
+    assert school_row["hint"] == "实验中学、阿实中"
+    assert exact["in_post"].total == 4
