@@ -1,4 +1,4 @@
-"""What the benchmark and the load test share: databases, timing, gunicorn.
+"""What the benchmark and the load test share: databases, timing, gunicorn, nginx.
 
 Importing this module changes no environment: a script names its database
 with ``use_database()`` before Django starts.
@@ -10,6 +10,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -132,4 +133,50 @@ def gunicorn(port, env, *, workers=2, cached=True, log=None):
             yield
         finally:
             os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+@contextmanager
+def nginx(port, upstream_port, *, media_root=None, log=None):
+    """Debian's nginx on 127.0.0.1:``port`` in front of the app on
+    ``upstream_port``, with the repository's configuration (deploy/nginx/):
+    static files from STATIC_ROOT, anonymous pages from its proxy cache
+    (``X-Cache-Status: HIT``), pictures from ``media_root`` when the app
+    hands them over (MEDIA_ACCEL_REDIRECT=/protected-media/). It runs as the
+    current user, its files in a temporary folder; access log off unless
+    ``log`` names a file.
+
+        with gunicorn(app_port, env), nginx(port, app_port):
+            # wrk http://127.0.0.1:{port}/ and /static/css/site.css
+    """
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from aidportal.management.commands.nginx_config import NGINX, write_config
+
+    with tempfile.TemporaryDirectory(prefix="aidportal-nginx-") as prefix:
+        conf = write_config(
+            Path(prefix),
+            listen=f"127.0.0.1:{port}",
+            upstreams=[f"127.0.0.1:{upstream_port}"],
+            static_root=ROOT / "staticfiles",
+            media_root=media_root or os.environ.get("MEDIA_ROOT", ROOT / "media"),
+            access_log=f"{log} cache" if log else "off",
+        )
+        server = subprocess.Popen(
+            [NGINX, "-p", prefix, "-c", conf.name], start_new_session=True
+        )
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    if server.poll() is not None:
+                        raise RuntimeError(
+                            f"nginx exited: {Path(prefix, 'error.log').read_text()}"
+                        ) from None
+                    time.sleep(0.1)
+            yield
+        finally:
+            server.terminate()
             server.wait(timeout=30)
