@@ -396,6 +396,8 @@ DATABASE_RETRY_AFTER = int(os.environ.get("DATABASE_RETRY_AFTER", "30"))
 # table's rows (PostgreSQL's statistics) is common: lists test rows in their
 # order instead of reading the grams index (aidportal.kernel.search).
 SEARCH_COMMON_SHARE = float(os.environ.get("SEARCH_COMMON_SHARE", "0.05"))
+# Each process reads those statistics again after this many seconds.
+SEARCH_STATISTICS_SECONDS = 600
 # Lists count at most this many rows ("1000+"), so deep pages stay cheap.
 LIST_COUNT_CAP = 1000
 # Site search ranks (title matches first) among this many newest matches.

@@ -194,19 +194,19 @@ def derive_again(
 
 
 # The share of a table's rows each common key is in, as PostgreSQL's
-# statistics of the grams index give it (most_common_elems), per table: read
-# again after GRAM_SHARES_SECONDS.
+# statistics of the grams index give it (most_common_elems), per table and
+# process: read again after SEARCH_STATISTICS_SECONDS.
 _gram_shares: dict[str, tuple[float, dict[str, float]]] = {}
-GRAM_SHARES_SECONDS = 600
 
 
 def gram_shares(table: str, connection) -> dict[str, float]:
     """{key: share of the rows of ``table`` holding it} of the keys common
     enough for ANALYZE to count (up to thousands per table); a key not in it
     is rarer than any in it. Empty before the table is analysed."""
-    read_at, shares = _gram_shares.get(table, (0.0, {}))
-    if time.monotonic() - read_at < GRAM_SHARES_SECONDS:
-        return shares
+    if table in _gram_shares:
+        read_at, shares = _gram_shares[table]
+        if time.monotonic() - read_at < settings.SEARCH_STATISTICS_SECONDS:
+            return shares
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT key, share FROM pg_stats, unnest("

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from aidportal.kernel.pagination import seek
+from aidportal.kernel.search import forget_gram_shares
 from personnel.filters import SORT_ORDERS
 from personnel.models import Assignment
 
@@ -30,8 +32,12 @@ def seeded(django_db_setup, django_db_blocker):
         )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        forget_gram_shares()
         yield
         call_command("flush", interactive=False, verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        forget_gram_shares()
 
 
 def page(term, sort="unit"):
@@ -75,3 +81,42 @@ def test_a_rare_term_fetches_its_matches_and_sorts_them(seeded):
     shape = plan(rows[:50])
     assert "grams_idx" in shape
     assert "Sort" in shape
+
+
+def count_plan(term):
+    rows = Assignment.objects.published().search(term)
+    return plan(rows.order_by()[: settings.LIST_COUNT_CAP + 1])
+
+
+def test_a_common_term_is_counted_without_reading_the_grams_index(seeded):
+    """Every key of 杭州市 is in more than SEARCH_COMMON_SHARE of the rows
+    (the statistics say so): its count tests rows until the cap, where the
+    grams index would read the keys' long lists first."""
+    assert "grams_idx" not in count_plan("杭州市")
+    assert "grams_idx" in count_plan("wangwei")
+
+
+def test_a_deep_page_of_a_term_that_is_not_common_sorts_its_matches(seeded, settings):
+    settings.LIST_COUNT_CAP = 100
+    rows = Assignment.objects.published().search("王").for_listing()
+    rows = rows.order_by(*SORT_ORDERS["unit"])
+    count = rows[: settings.LIST_COUNT_CAP + 1].count()
+    assert count > settings.LIST_COUNT_CAP
+    near = plan(rows.for_page(count=count, searching=True, depth=50)[50:100])
+    assert "assignment_unit_order_idx" in near and "Sort" not in near
+    deep = rows.for_page(count=count, searching=True, depth=500)
+    assert "grams_idx" in plan(deep[500:550])
+    assert "Sort" in plan(deep[500:550])
+    walked = rows.for_page(count=count, searching=True)
+    assert list(deep[50:100]) == list(walked[50:100])
+
+
+def test_a_page_after_a_cursor_starts_its_walk_there(seeded):
+    rows, _ = page("杭州市")
+    order = SORT_ORDERS["unit"]
+    row = rows[500]
+    after = seek(rows, order, [getattr(row, name) for name in order])
+    shape = plan(after[:50])
+    assert "Index Scan using assignment_unit_order_idx" in shape
+    assert "Index Cond: (ROW(receiving_unit_id, id) > ROW(" in shape
+    assert list(after[:50]) == list(rows[501:551])
