@@ -561,27 +561,22 @@ class AssignmentQuerySet(models.QuerySet):
             "person", "batch", "term", "sending_unit", "receiving_unit"
         )
 
-    def for_page(self, *, count: int, searching: bool, depth: int = 0):
-        """These rows, in their order, as a page of the roster reads them,
-        ``depth`` rows from where the page starts (0 for the first page and
-        for a page that seeks from a cursor): the access path chosen by
-        ``count``, counted first, not by the planner's estimate of it.
+    def for_page(self, *, count: int, searching: bool):
+        """These rows, in their order, as a page of the roster reads them:
+        the access path chosen by what is known before the page's query, not
+        by the planner's estimate of the matches.
 
-        A rare term (at most LIST_COUNT_CAP matches) fetches its matches and
-        sorts them: walking the order's index would read most of the table
-        before it found them. Past the cap, a page near the start walks the
-        order's index (every roster order has one) and tests each row: it is
-        full within a few thousand rows, where fetching every match reads
-        them all. A page deep in a term that is not common (the grams index
-        knows: aidportal.kernel.search.is_common) is sorted again: walking
-        to it would read most of the table."""
-        if not searching:
-            return self
-        if count <= settings.LIST_COUNT_CAP:
-            return sorted_matches(self)
-        if depth > settings.ROSTER_WALK_DEPTH and not has_common_term(self):
-            return sorted_matches(self)
-        return walking_the_order(self)
+        A common term (every key of it in a large share of the rows: the
+        grams index's statistics, ``has_common_term``) with more matches
+        than LIST_COUNT_CAP walks the order's index (every roster order has
+        one) and tests each row: a page is full within a few thousand rows,
+        where fetching every match reads over a hundred thousand. Any other
+        term fetches its matches from the grams index and sorts them: walking
+        would read most of the table when the matches are few, or bunched in
+        the order (王 in the order of names)."""
+        if searching and count > settings.LIST_COUNT_CAP and has_common_term(self):
+            return walking_the_order(self)
+        return sorted_matches(self) if searching else self
 
     def with_dates(self):
         """These rows with the spans of their arrival and departure (the

@@ -46,20 +46,12 @@ class RosterView(RosterMixin, SeekPageMixin, ListView):
     def seek_order(self):
         return SORT_ORDERS[self.filterset.sort_key]
 
-    def get_paginator(self, queryset, per_page, *args, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, *args, **kwargs)
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
         paginator.object_list = queryset.for_page(
-            count=paginator.count,
-            searching=self.filterset.searching,
-            depth=0 if self.seek_form.seek else self.page_depth(per_page),
+            count=paginator.count, searching=self.filterset.searching
         )
         return paginator
-
-    def page_depth(self, per_page):
-        """How many rows come before the page asked for by number (0 for a
-        number the paginator will refuse)."""
-        number = self.request.GET.get(self.page_kwarg) or "1"
-        return (int(number) - 1) * per_page if number.isdigit() and int(number) else 0
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
