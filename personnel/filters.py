@@ -56,7 +56,7 @@ class RosterFilter(django_filters.FilterSet):
     )
     batch = PublicNumberFilter(
         label=_("批次"),
-        field_name="batch__number",
+        method="filter_batch",
         choices=batch_choices,
         empty_label=_("全部批次"),
     )
@@ -96,6 +96,9 @@ class RosterFilter(django_filters.FilterSet):
 
     def filter_query(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_batch(self, queryset, name, value):
+        return queryset.of_batch(int(value))
 
     def filter_in_post(self, queryset, name, value):
         return queryset.in_post_on(value)

@@ -623,12 +623,18 @@ class AssignmentQuerySet(models.QuerySet):
             dated=ExpressionWrapper(_dated(), output_field=BooleanField())
         )
 
+    def of_batch(self, number: int):
+        """Rows of the batch numbered ``number``, by the assignment's own copy
+        of it: a range of the batch order's index (a common term walks
+        it from the batch's first row)."""
+        return self.filter(batch_order=-number)
+
     def search(self, query):
         """Rows whose name, pinyin, initials, units (or their aliases) or
         position contain the query; a batch word in it ("第十批", "十批",
         "10批") narrows them to that batch."""
         batch, key = batch_and_key(query)
-        rows = self if batch is None else self.filter(batch__number=batch)
+        rows = self if batch is None else self.of_batch(batch)
         return rows.filter(search_text__substring=key) if key else rows
 
     def facets(self, *, top=10, units=None, sample=None, day=None, post_rows=None):
