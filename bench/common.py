@@ -124,16 +124,25 @@ def gunicorn(port, env, *, workers=2, cached=True, log=None):
             stderr=output,
         )
         try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            listening(port, server, "gunicorn")
             yield
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+
+
+def listening(port, server, name, *, log=None):
+    """Wait (up to 20 s) until ``server`` accepts connections on ``port``; a
+    RuntimeError (with ``log``'s text) if it exits first."""
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if server.poll() is not None:
+                text = log.read_text() if log and log.exists() else ""
+                raise RuntimeError(f"{name} exited: {text}") from None
+            time.sleep(0.2)
 
 
 @contextmanager
@@ -166,16 +175,7 @@ def nginx(port, upstream_port, *, media_root=None, log=None):
             [NGINX, "-p", prefix, "-c", conf.name], start_new_session=True
         )
         try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    if server.poll() is not None:
-                        raise RuntimeError(
-                            f"nginx exited: {Path(prefix, 'error.log').read_text()}"
-                        ) from None
-                    time.sleep(0.1)
+            listening(port, server, "nginx", log=Path(prefix, "error.log"))
             yield
         finally:
             server.terminate()
