@@ -475,6 +475,21 @@ FETCHED_FOR_FACETS = (
 )
 
 
+POST = ("post_status", "dated")
+
+
+def _fetched_for_facets(rows, day, sample):
+    """The first ``sample`` of ``rows`` (a common term tested row by row),
+    with what each facet counts of them."""
+    if has_common_term(rows):
+        rows = walking_the_order(rows)
+    rows = rows.order_by().with_post_status(day).dated_flag()
+    rows = rows.annotate(
+        **{f"{unit}_hint": _other_names_of(unit) for unit in UNIT_FACETS}
+    )
+    return list(rows.values(*FETCHED_FOR_FACETS)[:sample])
+
+
 def _facets(rows, post, dated, *, top, units, hints):
     """The roster's facets, counting ``rows``, the 在岗 one ``post`` (and
     ``dated``, those with any date): querysets, or tests of fetched rows."""
@@ -561,22 +576,31 @@ class AssignmentQuerySet(models.QuerySet):
             "person", "batch", "term", "sending_unit", "receiving_unit"
         )
 
+    def for_count(self, *, searching: bool):
+        """These rows as the capped count reads them: a common term (every
+        key of it in a large share of the rows, as the grams index's
+        statistics say: ``has_common_term``) tested row by row, which stops
+        at the cap within a few thousand rows, where the grams index would
+        read the keys' lists of over a hundred thousand rows first."""
+        return walking_the_order(self) if searching and has_common_term(self) else self
+
     def for_page(self, *, count: int, searching: bool):
         """These rows, in their order, as a page of the roster reads them:
-        the access path chosen by what is known before the page's query, not
-        by the planner's estimate of the matches.
+        the access path chosen by what is known before the page's query
+        (``count``, counted first, and the statistics), not by the planner's
+        estimate of the matches.
 
-        A common term (every key of it in a large share of the rows: the
-        grams index's statistics, ``has_common_term``) with more matches
-        than LIST_COUNT_CAP walks the order's index (every roster order has
-        one) and tests each row: a page is full within a few thousand rows,
-        where fetching every match reads over a hundred thousand. Any other
-        term fetches its matches from the grams index and sorts them: walking
-        would read most of the table when the matches are few, or bunched in
-        the order (王 in the order of names)."""
-        if searching and count > settings.LIST_COUNT_CAP and has_common_term(self):
+        A common term with more matches than LIST_COUNT_CAP walks the order's
+        index (every roster order has one) and tests each row: a page is full
+        within a few thousand rows. Any other term fetches its matches from
+        the grams index and sorts them, at any depth: walking would read most
+        of the table when the matches are few, or bunched in the order (王 in
+        the order of names)."""
+        if not searching:
+            return self
+        if count > settings.LIST_COUNT_CAP and has_common_term(self):
             return walking_the_order(self)
-        return sorted_matches(self) if searching else self
+        return sorted_matches(self)
 
     def with_dates(self):
         """These rows with the spans of their arrival and departure (the
@@ -641,12 +665,12 @@ class AssignmentQuerySet(models.QuerySet):
         """Counts of the rows by batch, category, receiving and sending unit,
         and of ``post_rows`` (default: these rows; these rows are those of
         them in post on the day) by where they stood on ``day`` (default:
-        today): one query. With ``sample``, over the first ``sample`` of
-        ``post_rows`` only, fetched in one query and counted here (the
-        search runs once, not once per facet): a bounded cost on huge
-        results. A unit facet has its ``top`` units in view and the others
-        behind 更多, at most ``units`` in all (the rest are counted as left
-        out)."""
+        today): one query. With ``sample``, over the first ``sample`` rows
+        only (of these rows, and of ``post_rows`` for the 在岗 facet), fetched
+        in one query each and counted here (the search runs once, not once
+        per facet): a bounded cost on huge results. A unit facet has its
+        ``top`` units in view and the others behind 更多, at most ``units``
+        in all (the rest are counted as left out)."""
         day = day or timezone.localdate()
         post = self if post_rows is None else post_rows
         if sample is None:
@@ -661,22 +685,27 @@ class AssignmentQuerySet(models.QuerySet):
                 )
             )
         else:
-            fetched = post.order_by().with_post_status(day).dated_flag()
-            fetched = fetched.annotate(
-                **{f"{unit}_hint": _other_names_of(unit) for unit in UNIT_FACETS}
-            ).values(*FETCHED_FOR_FACETS)[:sample]
-            in_post = post_rows is not None
-            counts = fetched_facet_counts(
-                _facets(
-                    lambda row: not in_post or row["post_status"] == PostStatus.IN_POST,
-                    lambda row: True,
-                    lambda row: row["dated"],
-                    top=top,
-                    units=units,
-                    hints={unit: f"{unit}_hint" for unit in UNIT_FACETS},
-                ),
-                list(fetched),
+            facets = _facets(
+                lambda row: True,
+                lambda row: True,
+                lambda row: row["dated"],
+                top=top,
+                units=units,
+                hints={unit: f"{unit}_hint" for unit in UNIT_FACETS},
             )
+            rows = _fetched_for_facets(self, day, sample)
+            counts = {
+                **fetched_facet_counts(
+                    {name: facets[name] for name in facets if name not in POST},
+                    rows,
+                ),
+                **fetched_facet_counts(
+                    {name: facets[name] for name in POST},
+                    rows
+                    if post_rows is None
+                    else _fetched_for_facets(post_rows, day, sample),
+                ),
+            }
         for facet in UNIT_FACETS:
             for row in counts[facet]:
                 unit = Unit(name=row["label"], aliases=row["hint"])

@@ -46,10 +46,17 @@ class RosterView(RosterMixin, SeekPageMixin, ListView):
     def seek_order(self):
         return SORT_ORDERS[self.filterset.sort_key]
 
+    def seeking(self):
+        # The whole roster's pages are plain index ranges, kept in the cache.
+        return self.filterset.searching
+
     def get_paginator(self, queryset, *args, **kwargs):
-        paginator = super().get_paginator(queryset, *args, **kwargs)
+        searching = self.filterset.searching
+        paginator = super().get_paginator(
+            queryset.for_count(searching=searching), *args, **kwargs
+        )
         paginator.object_list = queryset.for_page(
-            count=paginator.count, searching=self.filterset.searching
+            count=paginator.count, searching=searching
         )
         return paginator
 

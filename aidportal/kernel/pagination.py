@@ -101,7 +101,7 @@ class SeekForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("after") and data.get("before"):
-            raise ValidationError(self.error)
+            self.add_error("before", self.error)
         return data
 
     def position(self, name):
@@ -109,7 +109,7 @@ class SeekForm(forms.Form):
         if not text:
             return None
         try:
-            if len(text) > 400:
+            if len(text) > 2000:
                 raise ValueError
             values = json.loads(urlsafe_b64decode(text + "=" * (-len(text) % 4)))
             if not isinstance(values, list) or len(values) != len(self.fields_of_order):
@@ -133,13 +133,18 @@ class SeekForm(forms.Form):
 
 def clean_value(field, value):
     """``value`` as a cursor may hold it for ``field``: a whole number in the
-    column's range or a text without NUL; anything else is a ValueError."""
+    column's range (a foreign key's: its target's) or a text a database can
+    store; anything else is a ValueError."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError
-    value = field.to_python(value)
-    field.run_validators(value)
+    if isinstance(value, str):
+        # NUL, or a lone surrogate JSON can spell: no database stores them.
+        if "\x00" in value:
+            raise ValueError
+        value.encode()
+    column = getattr(field, "target_field", field)
+    value = column.to_python(value)
+    column.run_validators(value)
     return value
 
 
@@ -172,6 +177,11 @@ class SeekPageMixin:
     def seek_order(self) -> list[str]:
         raise NotImplementedError
 
+    def seeking(self) -> bool:
+        """Whether the pager's links carry cursors: where OFFSET costs
+        (a list that tests rows); plain page numbers stay cacheable."""
+        return True
+
     def get(self, request, *args, **kwargs):
         self.seek_form = SeekForm(
             request.GET, model=self.get_queryset().model, order=self.seek_order()
@@ -197,7 +207,7 @@ class SeekPageMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = list(context["page_obj"].object_list)
+        rows = list(context["page_obj"].object_list) if self.seeking() else []
         order = self.seek_order()
         return {
             **context,

@@ -196,15 +196,18 @@ def derive_again(
 # The share of a table's rows each common key is in, as PostgreSQL's
 # statistics of the grams index give it (most_common_elems), per table and
 # process: read again after SEARCH_STATISTICS_SECONDS.
-_gram_shares: dict[str, tuple[float, dict[str, float]]] = {}
+_gram_shares: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
+# Longer terms are rarely common, and their keys together narrow the grams
+# index well even when each is frequent.
+COMMON_TERM_LENGTH = 4
 
 
 def gram_shares(table: str, connection) -> dict[str, float]:
     """{key: share of the rows of ``table`` holding it} of the keys common
     enough for ANALYZE to count (up to thousands per table); a key not in it
     is rarer than any in it. Empty before the table is analysed."""
-    if table in _gram_shares:
-        read_at, shares = _gram_shares[table]
+    if (connection.alias, table) in _gram_shares:
+        read_at, shares = _gram_shares[connection.alias, table]
         if time.monotonic() - read_at < settings.SEARCH_STATISTICS_SECONDS:
             return shares
     with connection.cursor() as cursor:
@@ -215,7 +218,7 @@ def gram_shares(table: str, connection) -> dict[str, float]:
             [f"{table}_grams_idx"],
         )
         shares = dict(cursor.fetchall())
-    _gram_shares[table] = (time.monotonic(), shares)
+    _gram_shares[connection.alias, table] = (time.monotonic(), shares)
     return shares
 
 
@@ -228,9 +231,13 @@ def is_common(table: str, key: str, connection) -> bool:
     """Whether every index key of ``key`` is in at least
     SEARCH_COMMON_SHARE of the rows of ``table``: a term such as 杭州市,
     whose first page is found sooner by testing rows in order than by
-    reading its keys' long lists in the grams index."""
+    reading its keys' long lists in the grams index. Terms longer than
+    COMMON_TERM_LENGTH never are."""
+    grams = query_grams(key) if 0 < len(key) <= COMMON_TERM_LENGTH else []
+    if not grams:
+        return False
     shares = gram_shares(table, connection)
-    rarest = min(shares.get(gram, 0.0) for gram in query_grams(key))
+    rarest = min(shares.get(gram, 0.0) for gram in grams)
     return rarest >= settings.SEARCH_COMMON_SHARE
 
 
@@ -246,10 +253,6 @@ class Substring(Lookup):
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        if is_common(self.lhs.target.model._meta.db_table, self.rhs, connection):
-            # Every key of the query is in a large share of the rows: its
-            # matches are many, and the grams index would read them all.
-            return f"strpos({lhs}, {rhs}) > 0", [*lhs_params, *rhs_params]
         table = compiler.quote_name_unless_alias(self.lhs.alias)
         grams = f"{table}.{connection.ops.quote_name(self.lhs.target.grams_column)}"
         keys = query_grams(self.rhs)
@@ -295,7 +298,9 @@ def has_common_term(queryset: QuerySet) -> bool:
     return any(
         is_common(table, lookup.rhs, connection)
         for lookup in _lookups(queryset.query.where)
-        if isinstance(lookup, Substring) and not isinstance(lookup, Scan)
+        if isinstance(lookup, Substring)
+        and not isinstance(lookup, Scan)
+        and isinstance(lookup.rhs, str)
     )
 
 
