@@ -11,7 +11,7 @@ DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 WORKER := $(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM;
 
-.PHONY: run test lint format migrate demo clean serve bench loadtest chaos
+.PHONY: run test lint format migrate demo clean serve serve-nginx bench loadtest chaos
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,7 +51,7 @@ demo: migrate
 	$(DEV) $(BIN)/python manage.py load_demo
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .serve .pytest_cache .ruff_cache
 
 # gunicorn with production settings on http://127.0.0.1:$(PORT): a local
 # rehearsal of a deployment (plain http, so no HTTPS redirect; see docs/deploy.md).
@@ -62,6 +62,26 @@ serve: $(BIN)/.installed $(MESSAGES)
 	sh -c 'set -e; $(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py collectstatic --noinput -v0; \
 	$(WORKER) $(BIN)/gunicorn aidportal.wsgi --bind 127.0.0.1:$(PORT) --workers $${WORKERS:-2} --access-logfile -'
+
+# The same behind Debian's nginx (deploy/nginx/, docs/deploy.md): nginx on
+# http://127.0.0.1:$(PORT) serves the static files and caches anonymous pages,
+# gunicorn answers on 127.0.0.1:$(APP_PORT); nginx runs as the current user
+# with its files in .serve/nginx/. Ctrl-C stops nginx, gunicorn and the worker.
+NGINX ?= /usr/sbin/nginx
+APP_PORT ?= $(shell echo $$(($(PORT) + 1)))
+serve-nginx: $(BIN)/.installed $(MESSAGES)
+	@test -x $(NGINX) || { echo "nginx not found: apt-get install -y --no-install-recommends nginx"; exit 1; }
+	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 TRUSTED_PROXY_COUNT=1 \
+	MEDIA_ACCEL_REDIRECT=/protected-media/ \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	sh -c 'set -e; $(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py collectstatic --noinput -v0; \
+	$(BIN)/python manage.py nginx_config --prefix .serve/nginx --listen 127.0.0.1:$(PORT) \
+		--upstream 127.0.0.1:$(APP_PORT) --access-log "/dev/stdout cache"; \
+	$(WORKER) $(BIN)/gunicorn aidportal.wsgi --bind 127.0.0.1:$(APP_PORT) --workers $${WORKERS:-2} & app=$$!; \
+	trap "kill $$worker $$app 2>/dev/null" EXIT INT TERM; \
+	$(NGINX) -p .serve/nginx -c nginx.conf'
 
 # Benchmark report at a million rows (PostgreSQL, Redis, wrk); writes bench/reports/.
 bench: $(BIN)/.installed $(MESSAGES)

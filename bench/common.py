@@ -1,4 +1,4 @@
-"""What the benchmark and the load test share: databases, timing, gunicorn.
+"""What the benchmark and the load test share: databases, timing, gunicorn, nginx.
 
 Importing this module changes no environment: a script names its database
 with ``use_database()`` before Django starts.
@@ -10,6 +10,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -123,13 +124,59 @@ def gunicorn(port, env, *, workers=2, cached=True, log=None):
             stderr=output,
         )
         try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            listening(port, server, "gunicorn")
             yield
         finally:
             os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+def listening(port, server, name, *, log=None):
+    """Wait (up to 20 s) until ``server`` accepts connections on ``port``; a
+    RuntimeError (with ``log``'s text) if it exits first."""
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if server.poll() is not None:
+                text = log.read_text() if log and log.exists() else ""
+                raise RuntimeError(f"{name} exited: {text}") from None
+            time.sleep(0.2)
+
+
+@contextmanager
+def nginx(port, upstream_port, *, media_root=None, log=None):
+    """Debian's nginx on 127.0.0.1:``port`` in front of the app on
+    ``upstream_port``, with the repository's configuration (deploy/nginx/):
+    static files from STATIC_ROOT, anonymous pages from its proxy cache
+    (``X-Cache-Status: HIT``), pictures from ``media_root`` when the app
+    hands them over (MEDIA_ACCEL_REDIRECT=/protected-media/). It runs as the
+    current user, its files in a temporary folder; access log off unless
+    ``log`` names a file.
+
+        with gunicorn(app_port, env), nginx(port, app_port):
+            # wrk http://127.0.0.1:{port}/ and /static/css/site.css
+    """
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from aidportal.management.commands.nginx_config import NGINX, write_config
+
+    with tempfile.TemporaryDirectory(prefix="aidportal-nginx-") as prefix:
+        conf = write_config(
+            Path(prefix),
+            listen=f"127.0.0.1:{port}",
+            upstreams=[f"127.0.0.1:{upstream_port}"],
+            static_root=ROOT / "staticfiles",
+            media_root=media_root or os.environ.get("MEDIA_ROOT", ROOT / "media"),
+            access_log=f"{log} cache" if log else "off",
+        )
+        server = subprocess.Popen(
+            [NGINX, "-p", prefix, "-c", conf.name], start_new_session=True
+        )
+        try:
+            listening(port, server, "nginx", log=Path(prefix, "error.log"))
+            yield
+        finally:
+            server.terminate()
             server.wait(timeout=30)

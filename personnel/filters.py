@@ -15,12 +15,13 @@ SORT_ORDERS = {
     # Receiving units in the order they came onto the roster (as the press
     # release lists them), served by an index: no sort of the whole table.
     "unit": ["receiving_unit_id", "id"],
-    "name": ["person__pinyin", "id"],
-    "batch": ["-batch__number", "receiving_unit__name", "id"],
+    # The person's pinyin and the batch's number as the assignment keeps
+    # them: each order is an index of the assignment table, so a common term
+    # walks it (AssignmentQuerySet.for_page) whatever the order.
+    "name": ["name_order", "id"],
+    # Within a batch, receiving units in the roster's order, as above.
+    "batch": ["batch_order", "receiving_unit_id", "id"],
 }
-# The orders an index of the assignment table serves, so that a common term
-# may walk it (AssignmentQuerySet.for_page); the others sort their matches.
-INDEXED_SORTS = {"unit"}
 
 
 def batch_choices():
@@ -55,7 +56,7 @@ class RosterFilter(django_filters.FilterSet):
     )
     batch = PublicNumberFilter(
         label=_("批次"),
-        field_name="batch__number",
+        method="filter_batch",
         choices=batch_choices,
         empty_label=_("全部批次"),
     )
@@ -96,6 +97,9 @@ class RosterFilter(django_filters.FilterSet):
     def filter_query(self, queryset, name, value):
         return queryset.search(value)
 
+    def filter_batch(self, queryset, name, value):
+        return queryset.of_batch(int(value))
+
     def filter_in_post(self, queryset, name, value):
         return queryset.in_post_on(value)
 
@@ -108,9 +112,10 @@ class RosterFilter(django_filters.FilterSet):
     def rows_any_day(self):
         """The rows under every filter but the day's: what the 在岗 facet
         divides into in post, left and unknown (so that it still says why
-        nobody is in post on the day asked)."""
+        nobody is in post on the day asked); None when no day is asked (the
+        rows themselves)."""
         if not self.form.cleaned_data.get("on"):
-            return self.qs
+            return None
         rows = self.queryset.all()
         for name, value in self.form.cleaned_data.items():
             if name != "on":

@@ -6,7 +6,17 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +30,7 @@ from aidportal.kernel.chinese import (
     normalize,
     parse_chinese_number,
 )
-from aidportal.kernel.facets import Facet, facet_counts
+from aidportal.kernel.facets import Facet, facet_counts, fetched_facet_counts
 from aidportal.kernel.images import PictureField
 from aidportal.kernel.periods import (
     Period,
@@ -33,6 +43,7 @@ from aidportal.kernel.publishing import Content, PublicState, in_order
 from aidportal.kernel.search import (
     Searchable,
     SearchableHistory,
+    has_common_term,
     sorted_matches,
     walking_the_order,
 )
@@ -72,6 +83,35 @@ class CanonicalName:
     def save(self, *args, **kwargs):
         self.name = canonical_name(self.name)
         super().save(*args, **kwargs)
+
+
+class OrderKeySource:
+    """A row whose ``order_source`` field the assignments keep a copy of,
+    ``order_key()``, in their ``order_key_field``, where an index of theirs
+    serves a roster order: a save that changes it updates theirs (one query),
+    any other save costs nothing."""
+
+    order_source = ""
+    order_key_field = ""
+
+    def order_key(self):
+        raise NotImplementedError
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        row = super().from_db(db, field_names, values)
+        loaded = cls.order_source in row.__dict__
+        row._stored_order_key = row.order_key() if loaded else None
+        return row
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        key = self.order_key()
+        if not adding and key != getattr(self, "_stored_order_key", None):
+            copies = {self.order_key_field: key}
+            self.assignments.exclude(**copies).update(**copies)
+        self._stored_order_key = key
 
 
 def batch_and_key(query: str) -> tuple[int | None, str]:
@@ -201,7 +241,7 @@ class BatchQuerySet(models.QuerySet):
         return self.filter(Exists(public.filter(batch=OuterRef("pk"))))
 
 
-class Batch(Content, Guarded, Period):
+class Batch(OrderKeySource, Content, Guarded, Period):
     """A batch of people sent out together; its start and end are the dates
     of its assignments that have none of their own (nor their term)."""
 
@@ -215,6 +255,10 @@ class Batch(Content, Guarded, Period):
 
     history = HistoricalRecords()
     objects = BatchQuerySet.as_manager()
+
+    # The roster's batch order: newest first.
+    order_source = "number"
+    order_key_field = "batch_order"
 
     class Meta:
         ordering = ["-number"]
@@ -243,6 +287,9 @@ class Batch(Content, Guarded, Period):
     @classmethod
     def publish_permission(cls):
         return Person.publish_permission()
+
+    def order_key(self):
+        return -self.number
 
     @property
     def years(self):
@@ -314,7 +361,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(pk__in=named.order_by().values("pk").union(assigned))
 
 
-class Person(Workflow, CanonicalName, Content, PublicState, Searchable):
+class Person(OrderKeySource, Workflow, CanonicalName, Content, PublicState, Searchable):
     Status = PublishStatus
 
     name = models.CharField(
@@ -348,6 +395,8 @@ class Person(Workflow, CanonicalName, Content, PublicState, Searchable):
 
     public_state_fields = ("status",)
     derived_fields = ("name_key", "pinyin", "initials")
+    order_source = "pinyin"
+    order_key_field = "name_order"
 
     class Meta:
         ordering = ["name_key", "id"]
@@ -389,6 +438,9 @@ class Person(Workflow, CanonicalName, Content, PublicState, Searchable):
     def search_parts(self):
         return [self.name_key, self.pinyin, self.initials]
 
+    def order_key(self):
+        return self.pinyin
+
     def get_absolute_url(self):
         return reverse("personnel:detail", kwargs={"pk": self.pk})
 
@@ -403,6 +455,68 @@ class Person(Workflow, CanonicalName, Content, PublicState, Searchable):
 
     def take_down(self):
         self.status = PublishStatus.DRAFT
+
+
+def _dated() -> Q:
+    """Any date, the row's own or inherited. Needs ``with_dates()``."""
+    return Q(arrival_earliest__isnull=False) | Q(departure_latest__isnull=False)
+
+
+UNIT_FACETS = ("receiving_unit", "sending_unit")
+# What a sampled facet count fetches of each row (AssignmentQuerySet.facets).
+FETCHED_FOR_FACETS = (
+    "batch__number",
+    "batch__label",
+    "person__category",
+    *(column for unit in UNIT_FACETS for column in (f"{unit}_id", f"{unit}__name")),
+    *(f"{unit}_hint" for unit in UNIT_FACETS),
+    "post_status",
+    "dated",
+)
+
+
+POST = ("post_status", "dated")
+
+
+def _fetched_for_facets(rows, day, sample):
+    """The first ``sample`` of ``rows`` (a common term tested row by row),
+    with what each facet counts of them."""
+    if has_common_term(rows):
+        rows = walking_the_order(rows)
+    rows = rows.order_by().with_post_status(day).dated_flag()
+    rows = rows.annotate(
+        **{f"{unit}_hint": _other_names_of(unit) for unit in UNIT_FACETS}
+    )
+    return list(rows.values(*FETCHED_FOR_FACETS)[:sample])
+
+
+def _facets(rows, post, dated, *, top, units, hints):
+    """The roster's facets, counting ``rows``, the 在岗 one ``post`` (and
+    ``dated``, those with any date): querysets, or tests of fetched rows."""
+    return {
+        "batch": Facet(
+            rows,
+            "batch__number",
+            label="batch__label",
+            number=True,
+            order=lambda row: -row["value"],
+        ),
+        "category": Facet(rows, "person__category", choices=Category.choices),
+        **{
+            unit: Facet(
+                rows,
+                f"{unit}_id",
+                label=f"{unit}__name",
+                top=top,
+                hint=hints[unit],
+                limit=units,
+                number=True,
+            )
+            for unit in UNIT_FACETS
+        },
+        "post_status": Facet(post, "post_status"),
+        "dated": Facet(dated),
+    }
 
 
 def _other_names_of(unit: str):
@@ -428,13 +542,6 @@ def _in_post(day: date) -> Q:
         Q(departure_earliest__gte=day)
         | Q(departure_earliest__isnull=True, arrived_on__isnull=False)
     )
-
-
-def _first_rows(rows, sample):
-    """``rows``, or only the first ``sample`` of them."""
-    if sample is None:
-        return rows
-    return rows.model.objects.filter(pk__in=rows.order_by().values("pk")[:sample])
 
 
 @dataclass(frozen=True)
@@ -469,22 +576,31 @@ class AssignmentQuerySet(models.QuerySet):
             "person", "batch", "term", "sending_unit", "receiving_unit"
         )
 
-    def for_page(self, *, count: int, searching: bool, indexed_order: bool = False):
-        """These rows, in their order, as a page of the roster reads them:
-        the access path chosen by ``count`` (counted first, from the grams
-        index), not by the planner's estimate of it.
+    def for_count(self, *, searching: bool):
+        """These rows as the capped count reads them: a common term (every
+        key of it in a large share of the rows, as the grams index's
+        statistics say: ``has_common_term``) tested row by row, which stops
+        at the cap within a few thousand rows, where the grams index would
+        read the keys' lists of over a hundred thousand rows first."""
+        return walking_the_order(self) if searching and has_common_term(self) else self
 
-        A rare term (at most LIST_COUNT_CAP matches) fetches its matches and
-        sorts them: walking the order's index would read most of the table
-        before it found them. A common term, in an order an index serves
-        (``indexed_order``), walks that index and tests each row: a page is
-        full within a few hundred rows, where fetching every match reads
-        them all."""
+    def for_page(self, *, count: int, searching: bool):
+        """These rows, in their order, as a page of the roster reads them:
+        the access path chosen by what is known before the page's query
+        (``count``, counted first, and the statistics), not by the planner's
+        estimate of the matches.
+
+        A common term with more matches than LIST_COUNT_CAP walks the order's
+        index (every roster order has one) and tests each row: a page is full
+        within a few thousand rows. Any other term fetches its matches from
+        the grams index and sorts them, at any depth: walking would read most
+        of the table when the matches are few, or bunched in the order (王 in
+        the order of names)."""
         if not searching:
             return self
-        if count <= settings.LIST_COUNT_CAP:
-            return sorted_matches(self)
-        return walking_the_order(self) if indexed_order else self
+        if count > settings.LIST_COUNT_CAP and has_common_term(self):
+            return walking_the_order(self)
+        return sorted_matches(self)
 
     def with_dates(self):
         """These rows with the spans of their arrival and departure (the
@@ -523,61 +639,74 @@ class AssignmentQuerySet(models.QuerySet):
 
     def dated(self):
         """Rows with any date, their own or inherited."""
-        return self.with_dates().filter(
-            Q(arrival_earliest__isnull=False) | Q(departure_latest__isnull=False)
+        return self.with_dates().filter(_dated())
+
+    def dated_flag(self):
+        """These rows with ``dated``: whether they have any date."""
+        return self.with_dates().annotate(
+            dated=ExpressionWrapper(_dated(), output_field=BooleanField())
         )
+
+    def of_batch(self, number: int):
+        """Rows of the batch numbered ``number``, by the assignment's own copy
+        of it: a range of the batch order's index (a common term walks
+        it from the batch's first row)."""
+        return self.filter(batch_order=-number)
 
     def search(self, query):
         """Rows whose name, pinyin, initials, units (or their aliases) or
         position contain the query; a batch word in it ("第十批", "十批",
         "10批") narrows them to that batch."""
         batch, key = batch_and_key(query)
-        rows = self if batch is None else self.filter(batch__number=batch)
+        rows = self if batch is None else self.of_batch(batch)
         return rows.filter(search_text__substring=key) if key else rows
 
     def facets(self, *, top=10, units=None, sample=None, day=None, post_rows=None):
         """Counts of the rows by batch, category, receiving and sending unit,
-        and of ``post_rows`` (default: these rows) by where they stood on
-        ``day`` (default: today): one query. With ``sample``, over the first
-        ``sample`` rows only (a bounded cost on huge results). A unit facet
-        has its ``top`` units in view and the others behind 更多, at most
-        ``units`` in all (the rest are counted as left out)."""
+        and of ``post_rows`` (default: these rows; these rows are those of
+        them in post on the day) by where they stood on ``day`` (default:
+        today): one query. With ``sample``, over the first ``sample`` rows
+        only (of these rows, and of ``post_rows`` for the 在岗 facet), fetched
+        in one query each and counted here (the search runs once, not once
+        per facet): a bounded cost on huge results. A unit facet has its
+        ``top`` units in view and the others behind 更多, at most ``units``
+        in all (the rest are counted as left out)."""
         day = day or timezone.localdate()
-        rows = _first_rows(self, sample)
-        post = _first_rows(self if post_rows is None else post_rows, sample)
-        counts = facet_counts(
-            {
-                "batch": Facet(
-                    rows,
-                    "batch__number",
-                    label="batch__label",
-                    number=True,
-                    order=lambda row: -row["value"],
-                ),
-                "category": Facet(rows, "person__category", choices=Category.choices),
-                "receiving_unit": Facet(
-                    rows,
-                    "receiving_unit_id",
-                    label="receiving_unit__name",
+        post = self if post_rows is None else post_rows
+        if sample is None:
+            counts = facet_counts(
+                _facets(
+                    self,
+                    post.with_post_status(day),
+                    post.dated(),
                     top=top,
-                    hint=_other_names_of("receiving_unit"),
-                    limit=units,
-                    number=True,
-                ),
-                "sending_unit": Facet(
+                    units=units,
+                    hints={unit: _other_names_of(unit) for unit in UNIT_FACETS},
+                )
+            )
+        else:
+            facets = _facets(
+                lambda row: True,
+                lambda row: True,
+                lambda row: row["dated"],
+                top=top,
+                units=units,
+                hints={unit: f"{unit}_hint" for unit in UNIT_FACETS},
+            )
+            rows = _fetched_for_facets(self, day, sample)
+            counts = {
+                **fetched_facet_counts(
+                    {name: facets[name] for name in facets if name not in POST},
                     rows,
-                    "sending_unit_id",
-                    label="sending_unit__name",
-                    top=top,
-                    hint=_other_names_of("sending_unit"),
-                    limit=units,
-                    number=True,
                 ),
-                "post_status": Facet(post.with_post_status(day), "post_status"),
-                "dated": Facet(post.dated()),
+                **fetched_facet_counts(
+                    {name: facets[name] for name in POST},
+                    rows
+                    if post_rows is None
+                    else _fetched_for_facets(post_rows, day, sample),
+                ),
             }
-        )
-        for facet in ("receiving_unit", "sending_unit"):
+        for facet in UNIT_FACETS:
             for row in counts[facet]:
                 unit = Unit(name=row["label"], aliases=row["hint"])
                 row["hint"] = "、".join(unit.other_names)
@@ -649,17 +778,31 @@ class Assignment(Content, Guarded, Searchable):
         ),
     )
 
+    # The roster's orders read these copies of the person's pinyin and the
+    # batch's number, negated so that the newest batch sorts first (derived,
+    # like the search text): an index of this table serves each order, in
+    # one direction, so a common term walks it and a page seeks in it.
+    name_order = models.TextField(editable=False, default="")
+    batch_order = models.SmallIntegerField(editable=False, default=0)
+
     history = SearchableHistory()
     objects = AssignmentQuerySet.as_manager()
 
-    search_related = ("person", "sending_unit", "receiving_unit")
+    derived_fields = ("name_order", "batch_order")
+    search_related = ("person", "batch", "sending_unit", "receiving_unit")
 
     class Meta:
         ordering = ["id"]
+        # One per roster order (personnel.filters.SORT_ORDERS).
         indexes = [
             models.Index(
                 fields=["receiving_unit", "id"], name="assignment_unit_order_idx"
-            )
+            ),
+            models.Index(fields=["name_order", "id"], name="assignment_name_order_idx"),
+            models.Index(
+                fields=["batch_order", "receiving_unit", "id"],
+                name="assignment_batch_order_idx",
+            ),
         ]
         verbose_name = _("援疆任职")
         verbose_name_plural = _("援疆任职")
@@ -679,6 +822,11 @@ class Assignment(Content, Guarded, Searchable):
 
     def __str__(self):
         return f"{self.person} · {self.receiving_unit} · {self.batch}"
+
+    def derive(self):
+        self.name_order = self.person.pinyin
+        self.batch_order = -self.batch.number
+        super().derive()
 
     def search_parts(self):
         person = self.person

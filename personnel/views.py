@@ -8,10 +8,10 @@ from aidportal.kernel import downloads
 from aidportal.kernel.audit import AuditAction, record
 from aidportal.kernel.clients import client_address
 from aidportal.kernel.downloads import Later, file_response, retry_later
-from aidportal.kernel.pagination import CappedPaginator
+from aidportal.kernel.pagination import CappedPaginator, SeekPageMixin
 from aidportal.kernel.search import sorted_matches
 from aidportal.kernel.views import FilteredListMixin
-from personnel.filters import DEFAULT_SORT, INDEXED_SORTS, SORT_ORDERS, RosterFilter
+from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter
 from personnel.models import Assignment, Category, Person
 from personnel.services import EXPORT_FORMATS, ExportTooLarge, roster_export
 
@@ -34,21 +34,29 @@ class RosterExportMixin(RosterMixin):
         return sorted_matches(rows) if self.filterset.searching else rows
 
 
-class RosterView(RosterMixin, ListView):
+class RosterView(RosterMixin, SeekPageMixin, ListView):
     """The roster: search, facets with counts, grouped by receiving unit."""
 
     paginate_by = settings.ROSTER_PER_PAGE
     paginator_class = CappedPaginator
     template_name = "personnel/roster.html"
-    # A name or a day has no end of values: such pages are not kept.
-    page_search_params = ("q", "on")
+    # A name, a day or a row has no end of values: such pages are not kept.
+    page_search_params = ("q", "on", *SeekPageMixin.seek_params)
+
+    def seek_order(self):
+        return SORT_ORDERS[self.filterset.sort_key]
+
+    def seeking(self):
+        # The whole roster's pages are plain index ranges, kept in the cache.
+        return self.filterset.searching
 
     def get_paginator(self, queryset, *args, **kwargs):
-        paginator = super().get_paginator(queryset, *args, **kwargs)
+        searching = self.filterset.searching
+        paginator = super().get_paginator(
+            queryset.for_count(searching=searching), *args, **kwargs
+        )
         paginator.object_list = queryset.for_page(
-            count=paginator.count,
-            searching=self.filterset.searching,
-            indexed_order=self.filterset.sort_key in INDEXED_SORTS,
+            count=paginator.count, searching=searching
         )
         return paginator
 

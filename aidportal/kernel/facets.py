@@ -6,6 +6,7 @@ many facets it shows. A long facet keeps every value: the first few are in
 view, the others behind 更多.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Expression, F, Value
@@ -83,9 +84,52 @@ def facet_counts(facets: dict[str, Facet], **totals) -> dict[str, FacetRows]:
     with the aggregates ``totals`` of each group besides its count. A facet
     without a ``value`` is a single row over all of its rows (a total)."""
     first, *rest = (_grouped(name, facet, totals) for name, facet in facets.items())
+    return _shaped(facets, first.union(*rest, all=True))
+
+
+def fetched_facet_counts(facets: dict[str, Facet], fetched: list[dict]):
+    """What ``facet_counts`` gives, counted here over rows fetched already
+    (a bounded sample, in one query however many facets): a facet's
+    ``rows`` is a test of a fetched row (whether the facet counts it), its
+    ``value``, ``label`` and ``hint`` are keys of the row."""
+    groups = Counter(
+        (
+            name,
+            _key(row, facet.value),
+            _key(row, facet.label),
+            _key(row, facet.hint),
+        )
+        for row in fetched
+        for name, facet in facets.items()
+        if facet.rows(row)
+    )
+    return _shaped(
+        facets,
+        (
+            {
+                "facet": name,
+                "facet_value": value,
+                "facet_label": label,
+                "facet_hint": hint,
+                "count": count,
+            }
+            for (name, value, label, hint), count in groups.items()
+        ),
+    )
+
+
+def _key(row, name):
+    """The value of a fetched row's key, as the union would carry it: text."""
+    if not name:
+        return ""
+    value = row[name]
+    return value if value is None else str(value)
+
+
+def _shaped(facets, grouped) -> dict[str, FacetRows]:
     results = {name: [] for name in facets}
     labels = {name: dict(facet.choices) for name, facet in facets.items()}
-    for row in first.union(*rest, all=True):
+    for row in grouped:
         name = row.pop("facet")
         facet = facets[name]
         value, label = row.pop("facet_value"), row.pop("facet_label")

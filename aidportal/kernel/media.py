@@ -17,6 +17,7 @@ file that is not there is a 404; a storage that cannot be read is a 503 with
 
 import hashlib
 import logging
+import mimetypes
 
 from django.apps import apps
 from django.conf import settings
@@ -143,7 +144,9 @@ def deliver(request: HttpRequest, path: str) -> HttpResponse:
     if settings.MEDIA_ACCEL_REDIRECT:
         if not default_storage.exists(path):
             raise Http404
-        response = HttpResponse()
+        # nginx sends the file under the Content-Type given here.
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.MEDIA_ACCEL_REDIRECT + path
         return response
     return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,9 +1,20 @@
+import json
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 from math import ceil
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import IntegerField, QuerySet, Subquery
+from django.db.models import F, IntegerField, QuerySet, Subquery
+from django.db.models.fields.tuple_lookups import (
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
+from django.shortcuts import render
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 
 def display_count(count: int) -> str:
@@ -63,3 +74,143 @@ class CappedPaginator(Paginator):
     @property
     def display_count(self):
         return display_count(self.count)
+
+
+class SeekForm(forms.Form):
+    """Where a page reached by 下一页 or 上一页 starts: after (or before) the
+    row a cursor names, as that row's values of the list's order."""
+
+    after = forms.CharField(required=False)
+    before = forms.CharField(required=False)
+
+    error = _("翻页位置无法识别，请从第一页重新翻页。")
+
+    def __init__(self, data, *, model, order):
+        super().__init__(data)
+        self.fields_of_order = [
+            next(f for f in model._meta.concrete_fields if f.attname == name)
+            for name in order
+        ]
+
+    def clean_after(self):
+        return self.position("after")
+
+    def clean_before(self):
+        return self.position("before")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("after") and data.get("before"):
+            self.add_error("before", self.error)
+        return data
+
+    def position(self, name):
+        text = self.cleaned_data[name]
+        if not text:
+            return None
+        try:
+            if len(text) > 2000:
+                raise ValueError
+            values = json.loads(urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+            if not isinstance(values, list) or len(values) != len(self.fields_of_order):
+                raise ValueError
+            return [
+                clean_value(field, value)
+                for field, value in zip(self.fields_of_order, values, strict=True)
+            ]
+        except (ValueError, TypeError, ValidationError):
+            raise ValidationError(self.error) from None
+
+    @property
+    def seek(self) -> tuple[bool, list] | None:
+        """(backward, the cursor's values), or None for a page by number."""
+        if after := self.cleaned_data.get("after"):
+            return False, after
+        if before := self.cleaned_data.get("before"):
+            return True, before
+        return None
+
+
+def clean_value(field, value):
+    """``value`` as a cursor may hold it for ``field``: a whole number in the
+    column's range (a foreign key's: its target's) or a text a database can
+    store; anything else is a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError
+    if isinstance(value, str):
+        # NUL, or a lone surrogate JSON can spell: no database stores them.
+        if "\x00" in value:
+            raise ValueError
+        value.encode()
+    column = getattr(field, "target_field", field)
+    value = column.to_python(value)
+    column.run_validators(value)
+    return value
+
+
+def cursor(row, order: list[str]) -> str:
+    """The cursor naming ``row``'s place in a list ordered by ``order``."""
+    values = [getattr(row, name) for name in order]
+    text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def seek(queryset: QuerySet, order: list[str], values: list, *, backward=False):
+    """The rows of ``queryset`` (ordered by ``order``, ascending) after the
+    row whose values are ``values``, or before it, nearest first: a
+    condition on the order's index, so a deep page costs what the first does
+    (no OFFSET)."""
+    position = Tuple(*(F(name) for name in order))
+    if backward:
+        return queryset.filter(TupleLessThan(position, values)).reverse()
+    return queryset.filter(TupleGreaterThan(position, values))
+
+
+class SeekPageMixin:
+    """A ListView whose 下一页 and 上一页 links seek from the row next to the
+    page (``after``/``before`` cursors, keyset pagination) instead of
+    counting OFFSET rows from the start; a page number alone still works.
+    ``seek_order()``: the columns of the list's order, all ascending."""
+
+    seek_params = ("after", "before")
+
+    def seek_order(self) -> list[str]:
+        raise NotImplementedError
+
+    def seeking(self) -> bool:
+        """Whether the pager's links carry cursors: where OFFSET costs
+        (a list that tests rows); plain page numbers stay cacheable."""
+        return True
+
+    def get(self, request, *args, **kwargs):
+        self.seek_form = SeekForm(
+            request.GET, model=self.get_queryset().model, order=self.seek_order()
+        )
+        if not self.seek_form.is_valid():
+            return render(
+                request, "400.html", {"form_errors": self.seek_form.errors}, status=400
+            )
+        return super().get(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(
+            queryset, page_size
+        )
+        if where := self.seek_form.seek:
+            backward, values = where
+            rows = seek(
+                paginator.object_list, self.seek_order(), values, backward=backward
+            )
+            rows = list(rows[:page_size])
+            page.object_list = rows[::-1] if backward else rows
+        return paginator, page, page.object_list, is_paginated
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(context["page_obj"].object_list) if self.seeking() else []
+        order = self.seek_order()
+        return {
+            **context,
+            "previous_cursor": cursor(rows[0], order) if rows else "",
+            "next_cursor": cursor(rows[-1], order) if rows else "",
+        }

@@ -18,11 +18,13 @@ locale. Elsewhere (SQLite, small data) the lookup scans with ``instr``. Both
 return the same rows.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import models
+from django.conf import settings
+from django.db import connections, models
 from django.db.models import F, Lookup, QuerySet, TextField
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
@@ -191,6 +193,54 @@ def derive_again(
             return done
 
 
+# The share of a table's rows each common key is in, as PostgreSQL's
+# statistics of the grams index give it (most_common_elems), per table and
+# process: read again after SEARCH_STATISTICS_SECONDS.
+_gram_shares: dict[tuple[str, str], tuple[float, dict[str, float]]] = {}
+# Longer terms are rarely common, and their keys together narrow the grams
+# index well even when each is frequent.
+COMMON_TERM_LENGTH = 4
+
+
+def gram_shares(table: str, connection) -> dict[str, float]:
+    """{key: share of the rows of ``table`` holding it} of the keys common
+    enough for ANALYZE to count (up to thousands per table); a key not in it
+    is rarer than any in it. Empty before the table is analysed."""
+    if (connection.alias, table) in _gram_shares:
+        read_at, shares = _gram_shares[connection.alias, table]
+        if time.monotonic() - read_at < settings.SEARCH_STATISTICS_SECONDS:
+            return shares
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT key, share FROM pg_stats, unnest("
+            "most_common_elems::text::text[], most_common_elem_freqs) AS s(key, share)"
+            " WHERE schemaname = current_schema() AND tablename = %s",
+            [f"{table}_grams_idx"],
+        )
+        shares = dict(cursor.fetchall())
+    _gram_shares[connection.alias, table] = (time.monotonic(), shares)
+    return shares
+
+
+def forget_gram_shares() -> None:
+    """Read the statistics again at the next search (after an ANALYZE)."""
+    _gram_shares.clear()
+
+
+def is_common(table: str, key: str, connection) -> bool:
+    """Whether every index key of ``key`` is in at least
+    SEARCH_COMMON_SHARE of the rows of ``table``: a term such as 杭州市,
+    whose first page is found sooner by testing rows in order than by
+    reading its keys' long lists in the grams index. Terms longer than
+    COMMON_TERM_LENGTH never are."""
+    grams = query_grams(key) if 0 < len(key) <= COMMON_TERM_LENGTH else []
+    if not grams:
+        return False
+    shares = gram_shares(table, connection)
+    rarest = min(shares.get(gram, 0.0) for gram in grams)
+    return rarest >= settings.SEARCH_COMMON_SHARE
+
+
 @SearchTextField.register_lookup
 class Substring(Lookup):
     lookup_name = "substring"
@@ -237,6 +287,29 @@ def walking_the_order(queryset: QuerySet) -> QuerySet:
     clone = queryset.all()
     _scans(clone.query.where)
     return clone
+
+
+def has_common_term(queryset: QuerySet) -> bool:
+    """Whether ``queryset`` searches for a common term (``is_common``)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return False
+    table = queryset.model._meta.db_table
+    return any(
+        is_common(table, lookup.rhs, connection)
+        for lookup in _lookups(queryset.query.where)
+        if isinstance(lookup, Substring)
+        and not isinstance(lookup, Scan)
+        and isinstance(lookup.rhs, str)
+    )
+
+
+def _lookups(node):
+    for child in node.children:
+        if hasattr(child, "children"):
+            yield from _lookups(child)
+        else:
+            yield child
 
 
 def _scans(node) -> None:

@@ -29,8 +29,13 @@ class FilteredListMixin:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.filterset_class is not None:
-            # The page cache keeps apart the filters and the page, nothing else.
-            cls.page_cache_params = (*cls.filterset_class.base_filters, "page")
+            # The page cache keeps apart the filters and the page (its number,
+            # and its cursors where SeekPageMixin gives it some), nothing else.
+            cls.page_cache_params = (
+                *cls.filterset_class.base_filters,
+                "page",
+                *getattr(cls, "seek_params", ()),
+            )
 
     def get_base_queryset(self):
         raise NotImplementedError

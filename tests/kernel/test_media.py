@@ -146,6 +146,8 @@ def test_behind_nginx_the_gate_hands_the_file_to_it(client, settings):
     assert response.status_code == 200
     assert response["X-Accel-Redirect"] == "/protected-media/" + article.cover.name
     assert response.content == b""
+    # nginx keeps the app's Content-Type for the file it sends.
+    assert response["Content-Type"] == "image/jpeg"
     draft = make_article(
         cover=image_file("b.jpg"), cover_alt="题图", status=Article.Status.DRAFT
     )

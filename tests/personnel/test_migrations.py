@@ -7,7 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 from aidportal.kernel import caching
 from aidportal.kernel.chinese import name_pinyin, normalize
 from aidportal.kernel.search import search_document
-from personnel.models import Person
+from personnel.models import Assignment, Person
 
 
 def migration_named(executor, suffix):
@@ -20,18 +20,23 @@ def migration_named(executor, suffix):
     )
 
 
-@pytest.fixture
-def before_canonical_names(transactional_db):
-    """The database as it was before the names migration, with its models
-    (no save() of today's rules runs); migrates forward again at the end."""
+def state_before(suffix):
+    """The database as it was before the personnel migration ending in
+    ``suffix``, with its models (no save() of today's rules runs); migrates
+    forward again at the end."""
     executor = MigrationExecutor(connection)
-    target = migration_named(executor, "_canonical_person_names")
+    target = migration_named(executor, suffix)
     before = executor.loader.graph.node_map[target].parents
     (previous,) = [parent.key for parent in before if parent.key[0] == "personnel"]
     executor.migrate([previous])
     yield executor.loader.project_state([previous]).apps
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def before_canonical_names(transactional_db):
+    yield from state_before("_canonical_person_names")
 
 
 def old_person(apps, name):
@@ -131,14 +136,7 @@ def test_the_migration_without_padded_names_changes_nothing(
 @pytest.fixture
 def before_person_status(transactional_db):
     """The database before people had a review state (``is_public`` only)."""
-    executor = MigrationExecutor(connection)
-    target = migration_named(executor, "_person_status")
-    before = executor.loader.graph.node_map[target].parents
-    (previous,) = [parent.key for parent in before if parent.key[0] == "personnel"]
-    executor.migrate([previous])
-    yield executor.loader.project_state([previous]).apps
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    yield from state_before("_person_status")
 
 
 def test_hidden_people_become_drafts_and_public_ones_published(before_person_status):
@@ -149,3 +147,31 @@ def test_hidden_people_become_drafts_and_public_ones_published(before_person_sta
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert Person.objects.get(pk=shown.pk).status == Person.Status.PUBLISHED
     assert Person.objects.get(pk=hidden.pk).status == Person.Status.DRAFT
+
+
+@pytest.fixture
+def before_order_keys(transactional_db):
+    """The database before assignments kept the roster's order keys."""
+    yield from state_before("_roster_order_keys")
+
+
+def test_assignments_get_their_persons_pinyin_and_batchs_number(before_order_keys):
+    apps = before_order_keys
+    unit = apps.get_model("personnel", "Unit").objects.create(name="温宿县人民医院")
+    rows = []
+    for name, pinyin, number in [("安然", "an ran", 9), ("周正", "zhou zheng", 11)]:
+        person = apps.get_model("personnel", "Person").objects.create(
+            name=name, name_key=name, pinyin=pinyin
+        )
+        batch = apps.get_model("personnel", "Batch").objects.create(
+            number=number, label=f"第{number}批"
+        )
+        rows.append(
+            apps.get_model("personnel", "Assignment").objects.create(
+                person=person, batch=batch, sending_unit=unit, receiving_unit=unit
+            )
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    keys = Assignment.objects.order_by("pk").values_list("name_order", "batch_order")
+    assert list(keys) == [("an ran", -9), ("zhou zheng", -11)]

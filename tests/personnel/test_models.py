@@ -283,8 +283,10 @@ def test_people_published_excludes_hidden_people():
 
 @pytest.mark.parametrize(
     ("count", "searching", "sorts_matches"),
-    [(10, True, True), (11, True, False), (10, False, False)],
-    ids=["few-matches", "too-many-matches", "no-search"],
+    # Past the cap only a common term walks (PostgreSQL's statistics say
+    # which: tests/personnel/test_plans.py); no term is common here.
+    [(10, True, True), (11, True, True), (10, False, False)],
+    ids=["few-matches", "many-matches", "no-search"],
 )
 def test_a_page_sorts_a_search_s_few_matches_itself(
     settings, count, searching, sorts_matches
@@ -412,3 +414,56 @@ def test_a_batch_word_and_a_name_find_the_person_in_that_batch(four_batches):
     assert list(Person.objects.search("第十一批 jicheng")) == [ji.person]
     assert not Assignment.objects.search("第二十批 季成").exists()
     assert not Person.objects.search("第九批").exists()
+
+
+def test_a_renamed_person_moves_in_the_roster_name_order():
+    assignment = make_assignment(name="安然")
+    person = assignment.person
+    person.name = "周正"
+    person.save()
+    assignment.refresh_from_db()
+    assert assignment.name_order == person.pinyin == "zhouzheng"
+
+
+def test_a_renumbered_batch_moves_in_the_roster_batch_order():
+    assignment = make_assignment(batch=make_batch(9))
+    batch = assignment.batch
+    batch.number = 12
+    batch.save()
+    assignment.refresh_from_db()
+    assert assignment.batch_order == -12
+
+
+@pytest.mark.parametrize("asked", [None, date(2021, 7, 1)], ids=["today", "a-day"])
+def test_facets_of_a_sample_holding_every_row_are_the_exact_ones(asked):
+    """Sampled facets are counted in Python from fetched rows: over a sample
+    as large as the rows, they are what the grouped query counts."""
+    school = make_unit("阿克苏市实验中学", short_name="实验中学", aliases="阿实中")
+    for number, (arrived, left) in enumerate(
+        [
+            (date(2021, 1, 1), None),
+            (date(2021, 1, 1), date(2021, 12, 1)),
+            (None, None),
+            (date(2022, 1, 1), None),
+        ]
+    ):
+        make_assignment(
+            name=f"样本{number}",
+            batch=make_batch(9 + number % 2),
+            receiving_unit=school if number % 2 else make_unit(f"受援{number}"),
+            arrived_on=arrived,
+            left_on=left,
+        )
+    rows = Assignment.objects.all()
+    post_rows = None
+    if asked:
+        rows, post_rows = rows.in_post_on(asked), rows
+    exact = rows.facets(day=asked, post_rows=post_rows)
+    sampled = rows.facets(day=asked, post_rows=post_rows, sample=100)
+    assert sampled == exact
+    (school_row,) = [
+        row for row in exact["receiving_unit"] if row["label"] == "阿克苏市实验中学"
+    ]
+    assert school_row["count"] == (2 if asked is None else 1)
+    assert school_row["hint"] == "实验中学、阿实中"
+    assert exact["in_post"].total == 4

@@ -1,3 +1,4 @@
+import base64
 import html
 import re
 from datetime import date, timedelta
@@ -8,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from aidportal.kernel.pagination import cursor
+from personnel.filters import SORT_ORDERS
 from personnel.models import Category, Person
 from personnel.views import RosterView
 from tests.builders import (
@@ -539,11 +542,13 @@ def test_pagination_links_keep_the_query_string(client, monkeypatch):
 
     first = roster(client, q="季", batch="10", sort="name")
     link = re.search(r'<a href="\?([^"]+)" rel="next">', first.content.decode())
+    last = list(first.context["object_list"])[-1]
     assert parse_qs(html.unescape(link.group(1))) == {
         "q": ["季"],
         "batch": ["10"],
         "sort": ["name"],
         "page": ["2"],
+        "after": [cursor(last, SORT_ORDERS["name"])],
     }
     second = client.get(reverse("personnel:list") + "?" + html.unescape(link.group(1)))
     assert names(second) == ["季2"]
@@ -761,9 +766,11 @@ def test_a_roster_narrowed_to_a_unit_says_what_else_it_is_called(client):
 
 
 @pytest.mark.parametrize("sort", ["unit", "name", "batch"])
-def test_a_common_term_lists_the_same_rows_as_a_rare_one_would(client, settings, sort):
-    """Past the count cap the page walks the order's index (for_page): the
-    same rows, in the same order, as sorting every match."""
+def test_a_common_term_lists_the_same_rows_as_a_rare_one_would(
+    client, settings, monkeypatch, sort
+):
+    """Past the count cap a common term walks the order's index (for_page):
+    the same rows, in the same order, as sorting every match."""
     for number in range(6):
         make_assignment(
             name=f"季{'甲乙丙丁戊己'[number]}",
@@ -772,7 +779,161 @@ def test_a_common_term_lists_the_same_rows_as_a_rare_one_would(client, settings,
     make_assignment(name="王五")
     sorted_all = names(roster(client, q="季", sort=sort))
     settings.LIST_COUNT_CAP = 3
+    monkeypatch.setattr("personnel.models.has_common_term", lambda rows: True)
     walked = names(roster(client, q="季", sort=sort))
     # A capped count pages what it counted (cap + 1 rows): the same first rows.
     assert len(walked) == 4
     assert walked == sorted_all[:4]
+
+
+def follow(client, response, rel):
+    """The page the pager's link ``rel`` ("next" or "prev") leads to."""
+    link = re.search(rf'<a href="\?([^"]*)" rel="{rel}">', response.content.decode())
+    return client.get(reverse("personnel:list") + "?" + html.unescape(link[1]))
+
+
+@pytest.mark.parametrize("sort", ["unit", "name", "batch"])
+@pytest.mark.parametrize("common", [True, False], ids=["walked", "sorted"])
+def test_next_and_previous_pages_seek_from_the_row_beside_them(
+    client, settings, monkeypatch, sort, common
+):
+    """下一页 carries the last row's place (a cursor) and the page starts
+    after it; 上一页 the first row's: the same pages as counting from the
+    start, whether the term walks the order (a common one) or is sorted."""
+    monkeypatch.setattr("personnel.models.has_common_term", lambda rows: common)
+    term = "季"
+    for number in range(7):
+        make_assignment(
+            name=f"季{'甲乙丙丁戊己庚'[number]}",
+            batch=make_batch(9 + number % 3),
+            receiving_unit=make_unit(f"阿克苏第{6 - number}医院"),
+        )
+    monkeypatch.setattr(RosterView, "paginate_by", 2)
+    settings.LIST_COUNT_CAP = 5
+    params = {"q": term, "sort": sort}
+    by_number = [names(roster(client, page=page, **params)) for page in (1, 2, 3)]
+    first = roster(client, **params)
+    second = follow(client, first, "next")
+    third = follow(client, second, "next")
+    assert "after=" in second.request["QUERY_STRING"]
+    assert [names(first), names(second), names(third)] == by_number
+    assert third.context["page_obj"].number == 3
+    back = follow(client, third, "prev")
+    assert "before=" in back.request["QUERY_STRING"]
+    assert names(back) == by_number[1]
+    assert names(follow(client, back, "prev")) == by_number[0]
+
+
+def test_the_whole_rosters_pages_are_plain_page_numbers(client, monkeypatch):
+    """Without a search a page is an index range (no row tested): its links
+    carry no cursor, so the page cache keeps every page."""
+    for number in range(3):
+        make_assignment(name=f"季{'甲乙丙'[number]}")
+    monkeypatch.setattr(RosterView, "paginate_by", 1)
+    second = follow(client, roster(client), "next")
+    assert second.request["QUERY_STRING"] == "page=2"
+    assert names(second) == names(roster(client, page=2))
+
+
+def test_links_away_from_a_page_forget_where_it_started(client, monkeypatch):
+    for number in range(3):
+        make_assignment(name=f"季{'甲乙丙'[number]}")
+    monkeypatch.setattr(RosterView, "paginate_by", 1)
+    second = follow(client, roster(client, q="季"), "next")
+    page = second.content.decode()
+    facet_links = re.findall(r'href="\?([^"]*batch=[^"]*)"', page)
+    assert facet_links
+    assert not any("after=" in link or "page=" in link for link in facet_links)
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage!",
+        "W10",  # []
+        "WzEsMiwzXQ",  # [1,2,3] for an order of two columns
+        "WyJhIiwxXQ",  # ["a",1]: a text where a number goes
+        "WzEsdHJ1ZV0",  # [1,true]
+        "WzEsMS41XQ",  # [1,1.5]
+        "WzEsOTk5OTk5OTk5OTk5OTk5OTk5OTk5XQ",  # past any id
+        "eyJhIjoxfQ",  # {"a":1}
+        "WzEwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMCwxXQ",  # a unit id past any
+        "WyJcdWQ4MDAiLDFd",  # ["\ud800",1]: a lone surrogate
+        "x" * 2001,
+    ],
+)
+@pytest.mark.parametrize("direction", ["after", "before"])
+def test_a_forged_cursor_is_a_400_naming_it(client, cursor, direction):
+    make_assignment(name="季成")
+    response = roster(client, q="季", **{direction: cursor})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"<code>{direction}</code>" in page
+    assert "翻页位置无法识别" in page
+
+
+def test_a_cursor_with_a_nul_in_its_text_is_a_400(client):
+    make_assignment(name="季成")
+    nul = base64.urlsafe_b64encode(b'["a\\u0000",1]').decode().rstrip("=")
+    assert roster(client, q="季", sort="name", after=nul).status_code == 400
+
+
+def test_both_cursors_at_once_are_a_400(client):
+    assignment = make_assignment(name="季成")
+    place = cursor(assignment, SORT_ORDERS["unit"])
+    response = roster(client, q="季", after=place, before=place)
+    assert response.status_code == 400
+    assert "<code>before</code>：翻页位置无法识别" in response.content.decode()
+
+
+def test_a_page_after_a_cursor_runs_the_queries_of_the_first(
+    count_queries, monkeypatch
+):
+    monkeypatch.setattr(RosterView, "paginate_by", 2)
+    rows = [make_assignment(name=f"季{'甲乙丙丁'[n]}") for n in range(4)]
+    place = cursor(rows[1], SORT_ORDERS["unit"])
+    url = reverse("personnel:list")
+    count_queries(url)  # the navigation and the form's batches, cached
+    _, first_queries = count_queries(url, data={"q": "季"})
+    after, after_queries = count_queries(url, data={"q": "季", "after": place})
+    assert names(after) == ["季丙", "季丁"]
+    assert after_queries == first_queries == 3
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "季"}, {"q": "季", "sort": "name"}, {"on": "2021-01-01"}],
+    ids=["unsearched", "searched", "searched-by-name", "in-post-day"],
+)
+def test_a_page_past_the_count_cap_runs_three_queries(count_queries, settings, params):
+    """The capped count, the page's rows, and the first rows the facets
+    count (fetched once, counted in Python; with a day asked, the 在岗 facet's
+    first rows of any day too): however many rows match."""
+    settings.LIST_COUNT_CAP = 3
+    for number in range(6):
+        make_assignment(name=f"季{'甲乙丙丁戊己'[number]}", arrived_on=date(2020, 3, 1))
+    url = reverse("personnel:list")
+    count_queries(url)  # the navigation and the form's batches, cached
+    response, queries = count_queries(url, data=params)
+    assert response.context["facets_sampled"] is True
+    assert queries == (4 if "on" in params else 3)
+
+
+def test_sampled_facets_say_what_they_counted(client, settings):
+    """Past the cap the facets count the first rows in post that day, the
+    在岗 facet the first rows of any day; each adds up to its sample, and the
+    page says the counts are approximate."""
+    settings.LIST_COUNT_CAP = 3
+    for number in range(8):
+        make_assignment(
+            name=f"季{'甲乙丙丁戊己庚辛'[number]}",
+            arrived_on=date(2020, 3, 1) if number % 4 else date(2022, 3, 1),
+        )
+    response = roster(client, on="2021-01-01")
+    assert response.context["facets_sampled"] is True
+    facets = response.context["facets"]
+    assert facets["in_post"].total == 3
+    assert sum(row["count"] for row in facets["batch"]) == 3
+    assert sum(row["count"] for row in facets["category"]) == 3
+    page = response.content.decode()
+    assert "（在岗统计为不限在岗日期、其余条件相同时的前 3 条），是近似数" in page

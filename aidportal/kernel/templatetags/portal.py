@@ -18,13 +18,16 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def query_with(context, *pairs, **changes):
     """The current query string with some parameters set (None or "" removes
-    them) and the page reset: links that keep the rest of the search.
+    them) and the page (its number and cursors) reset: links that keep the
+    rest of the search.
 
     ``{% query_with batch=10 %}``, or ``{% query_with name value %}`` when the
     parameter's name is itself a variable."""
     changes.update(zip(pairs[::2], pairs[1::2], strict=True))
     query = context["request"].GET.copy()
-    query.pop("page", None)
+    # A link elsewhere starts at the first page, not where this one did.
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     for key, value in changes.items():
         if value is None or value == "":
             query.pop(key, None)
