@@ -414,6 +414,9 @@ ROSTER_PER_PAGE = 50
 # A roster unit facet lists at most this many units behind 更多, so a page of a
 # huge roster stays small; it counts the others, which a search by name finds.
 ROSTER_FACET_UNITS = 200
+# The facet counts of a long list (a sample of its first rows) are kept until
+# content changes, at most this long (seconds; 0: counted on every request).
+ROSTER_FACET_CACHE_SECONDS = 3600
 # Uploaded pictures: a byte and a pixel budget (well under Pillow's bomb guard).
 IMAGE_MAX_BYTES = 10 * 2**20
 IMAGE_MAX_PIXELS = 40_000_000

@@ -44,7 +44,9 @@ class Channel(Content):
 
 class ArticleQuerySet(PublishableQuerySet):
     def for_listing(self):
-        return self.select_related("channel").defer("body", "search_text")
+        return self.select_related("channel").defer(
+            "body", "search_text", "search_grams"
+        )
 
     def for_detail(self):
         return self.select_related("channel", "reviewed_by").prefetch_related("images")

@@ -138,9 +138,17 @@ class RosterFilter(django_filters.FilterSet):
     def canonical(self):
         """The filters as one string, the same for every spelling of the same
         selection ("" for the whole roster in its default order)."""
+        return self._canonical(skip=("sort", DEFAULT_SORT))
+
+    @property
+    def selection(self):
+        """The filters but the order as one string: which rows, in any order."""
+        return self._canonical(skip=("sort", self.form.cleaned_data.get("sort")))
+
+    def _canonical(self, skip):
         parts = []
         for name, value in self.form.cleaned_data.items():
-            if value in (None, "") or (name == "sort" and value == DEFAULT_SORT):
+            if value in (None, "") or (name, value) == skip:
                 continue
             if isinstance(value, Unit):
                 value = value.pk

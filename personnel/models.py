@@ -356,6 +356,20 @@ class PersonQuerySet(models.QuerySet):
             return self.filter(pk__in=assigned)
         if not key:
             return self.none()
+        if has_common_term(assigned):
+            # A common term (a unit word in a tenth of the assignments): people
+            # tested one by one in their order (their name, then whether an
+            # assignment of theirs holds it) fill a page and the capped count
+            # within a few thousand people; the UNION would first read the
+            # term's hundred thousand assignments.
+            return self.filter(
+                Q(search_text__scan=key)
+                | Exists(
+                    walking_the_order(
+                        Assignment.objects.search(query).filter(person=OuterRef("pk"))
+                    )
+                )
+            )
         # A UNION of the two index searches: an OR of them would scan people.
         named = Person.objects.filter(search_text__substring=key)
         return self.filter(pk__in=named.order_by().values("pk").union(assigned))
@@ -567,14 +581,20 @@ class PostCounts:
         return self.day == timezone.localdate()
 
 
+# What a search reads and a page never shows.
+SEARCH_COLUMNS = ("search_text", "search_grams")
+
+
 class AssignmentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(person__is_public=True)
 
     def for_listing(self):
+        """With what a list shows, without the search texts and keys (a
+        sort of thousands of matches carries every column it fetches)."""
         return self.select_related(
             "person", "batch", "term", "sending_unit", "receiving_unit"
-        )
+        ).defer(*SEARCH_COLUMNS, *(f"person__{column}" for column in SEARCH_COLUMNS))
 
     def for_count(self, *, searching: bool):
         """These rows as the capped count reads them: a common term (every

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import render
@@ -6,6 +8,7 @@ from django.views.generic import DetailView, ListView, View
 
 from aidportal.kernel import downloads
 from aidportal.kernel.audit import AuditAction, record
+from aidportal.kernel.caching import cached_block
 from aidportal.kernel.clients import client_address
 from aidportal.kernel.downloads import Later, file_response, retry_later
 from aidportal.kernel.pagination import CappedPaginator, SeekPageMixin
@@ -67,12 +70,7 @@ class RosterView(RosterMixin, SeekPageMixin, ListView):
         sampled = context["paginator"].capped
         return {
             **context,
-            "facets": self.filterset.qs.facets(
-                units=settings.ROSTER_FACET_UNITS,
-                sample=settings.LIST_COUNT_CAP if sampled else None,
-                day=self.filterset.day,
-                post_rows=self.filterset.rows_any_day,
-            ),
+            "facets": self.facets(sampled),
             "facets_sampled": sampled,
             "sort": self.filterset.sort_key,
             "category_label": Category(selected["category"]).label
@@ -89,6 +87,30 @@ class RosterView(RosterMixin, SeekPageMixin, ListView):
                 if unit
             ],
         }
+
+    def facets(self, sampled):
+        """The facets' counts. Those of a sample (a long list: a common term)
+        are kept until content changes, per selection (in any order: the
+        sample is the first rows found) and day: paging through a common
+        term's results, or sorting them, counts them once."""
+        filterset = self.filterset
+
+        def count():
+            return filterset.qs.facets(
+                units=settings.ROSTER_FACET_UNITS,
+                sample=settings.LIST_COUNT_CAP if sampled else None,
+                day=filterset.day,
+                post_rows=filterset.rows_any_day,
+            )
+
+        if not sampled:
+            return count()
+        selection = f"{filterset.selection}|{filterset.day.isoformat()}"
+        return cached_block(
+            "roster-facets:" + hashlib.sha256(selection.encode()).hexdigest(),
+            count,
+            timeout=settings.ROSTER_FACET_CACHE_SECONDS,
+        )
 
 
 class RosterExportView(RosterExportMixin, View):

@@ -33,7 +33,7 @@ def _total_expressions():
 
 class ProjectQuerySet(PublishableQuerySet):
     def for_listing(self):
-        return self.defer("body", "search_text")
+        return self.defer("body", "search_text", "search_grams")
 
     def for_detail(self):
         return self.prefetch_related("images")

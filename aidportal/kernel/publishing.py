@@ -28,7 +28,7 @@ from aidportal.kernel.chinese import normalize
 from aidportal.kernel.images import PictureField
 from aidportal.kernel.pictures import require_body_alt
 from aidportal.kernel.policy import Guarded
-from aidportal.kernel.search import Searchable
+from aidportal.kernel.search import Searchable, has_common_term, walking_the_order
 from aidportal.kernel.workflow import PublishStatus, Workflow, status_field
 
 # What may end a summary that is the body's start cut short, after NFKC (which
@@ -144,11 +144,14 @@ class PublishableQuerySet(models.QuerySet):
             return self.none()
         # Ranking reads every match; on a common word that is most of the
         # table, so rank the newest matches only (lists stop at 1000+ anyway).
-        newest = (
-            self.filter(search_text__substring=key)
-            .order_by("-published_at", "-id")
-            .values("pk")[: settings.SEARCH_RANK_WINDOW]
-        )
+        # A common word's newest matches are found sooner by walking the
+        # order of publication than by reading its keys' long lists.
+        matches = self.filter(search_text__substring=key)
+        if has_common_term(matches):
+            matches = walking_the_order(matches)
+        newest = matches.order_by("-published_at", "-id").values("pk")[
+            : settings.SEARCH_RANK_WINDOW
+        ]
         return (
             self.filter(pk__in=newest)
             .annotate(match_at=StrIndex("search_text", Value(key)))

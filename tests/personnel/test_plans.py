@@ -1,5 +1,6 @@
-"""The roster page's access path at scale (PostgreSQL, a seeded table of
-50,000 assignments): chosen by the count, not by the planner's estimate."""
+"""The roster page's and the site search's access paths at scale
+(PostgreSQL, a seeded table of 50,000 assignments and 3,000 articles):
+chosen by the count and the statistics, not by the planner's estimate."""
 
 import io
 
@@ -10,8 +11,10 @@ from django.db import connection
 
 from aidportal.kernel import search
 from aidportal.kernel.pagination import seek
+from articles.models import Article
 from personnel.filters import SORT_ORDERS
 from personnel.models import Assignment
+from personnel.search import search_people
 
 pytestmark = [
     pytest.mark.django_db,
@@ -22,13 +25,18 @@ pytestmark = [
 ]
 
 ROWS = 50_000
+ARTICLES = 3_000
 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command(
-            "seed_bulk", people=ROWS, articles=0, units=3000, stdout=io.StringIO()
+            "seed_bulk",
+            people=ROWS,
+            articles=ARTICLES,
+            units=3000,
+            stdout=io.StringIO(),
         )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -119,3 +127,37 @@ def test_a_page_after_a_cursor_starts_its_walk_there(seeded):
     assert "Index Scan using assignment_unit_order_idx" in shape
     assert "Index Cond: (ROW(receiving_unit_id, id) > ROW(" in shape
     assert list(after[:50]) == list(rows[501:551])
+
+
+def test_site_search_walks_the_newest_articles_for_a_common_word(seeded):
+    """援疆 is in most articles: its newest matches are found by testing
+    articles in the order of publication (at 100,000 articles the walk of
+    article_status_pub_idx; at this size a scan), not by reading the
+    term's keys' lists in the grams index; a rare term reads them."""
+    common = plan(Article.objects.published().search("援疆")[:5])
+    assert "grams_idx" not in common
+    assert "strpos(search_text, '援疆'::text)" in common
+    assert "grams_idx" in plan(Article.objects.published().search("阿克苏市")[:5])
+    naive = Article.objects.published().filter(search_text__contains="援疆")
+    newest = naive.order_by("-published_at", "-id")[: settings.SEARCH_RANK_WINDOW]
+    assert {article.pk for article in Article.objects.published().search("援疆")} == {
+        article.pk for article in newest
+    }
+
+
+def test_site_search_walks_people_in_their_order_for_a_common_term(seeded):
+    """杭州市 is in a tenth of the assignments: people are tested in the order
+    of names (their own text, then their assignments'), where the UNION of
+    the index searches would read every matching assignment first."""
+    common = plan(search_people("杭州市")[:5])
+    assert "name_key" in common
+    assert "grams_idx" not in common
+    assert "grams_idx" in plan(search_people("wangwei")[:5])
+    naive = Assignment.objects.published().filter(search_text__contains="杭州市")
+    people = naive.order_by("person__name_key", "person_id").values_list(
+        "person_id", flat=True
+    )
+    assert (
+        list(search_people("杭州市").values_list("pk", flat=True)[:20])
+        == list(dict.fromkeys(people))[:20]
+    )

@@ -50,3 +50,23 @@ def test_people_are_found_by_every_spelling_of_the_name_and_by_their_batch():
     for query in ("季成", "季 成", "季\u00a0成", "第十批", "十批", "10批", "第十批 jc"):
         assert list(search_people(query)) == [ji], query
     assert not search_people("第十一批").exists()
+
+
+@pytest.mark.parametrize("common", [False, True], ids=["indexed", "walked"])
+def test_a_common_term_finds_the_same_people_in_the_same_order(monkeypatch, common):
+    """A common term (a unit word) tests people one by one in their order
+    instead of reading the term's matches from the index: the same people,
+    in the same order, by name, unit, alias or position, never a hidden one,
+    never twice for two matching assignments."""
+    monkeypatch.setattr("personnel.models.has_common_term", lambda rows: common)
+    hospital = make_unit("阿克苏地区第一人民医院", aliases="地区一院")
+    wang = make_assignment(name="王芳", receiving_unit=hospital).person
+    make_assignment(person=wang, receiving_unit=hospital, batch=make_batch(9))
+    ji = make_assignment(name="季成", position="地区一院副院长").person
+    named = make_person("医院志")
+    make_assignment(name="隐藏者", receiving_unit=hospital, is_public=False)
+    make_assignment(name="张三")
+    assert list(search_people("医院")) == [named, wang]
+    assert list(search_people("地区一院")) == [ji, wang]
+    assert list(search_people("第九批 医院")) == [wang]
+    assert list(search_people("zhangsan")) == [Person.objects.get(name="张三")]

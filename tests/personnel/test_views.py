@@ -11,7 +11,7 @@ from django.utils.html import strip_tags
 
 from aidportal.kernel.pagination import cursor
 from personnel.filters import SORT_ORDERS
-from personnel.models import Category, Person
+from personnel.models import Category, Person, Unit
 from personnel.views import RosterView
 from tests.builders import (
     facet,
@@ -913,7 +913,9 @@ def test_a_page_past_the_count_cap_runs_three_queries(count_queries, settings, p
     for number in range(6):
         make_assignment(name=f"季{'甲乙丙丁戊己'[number]}", arrived_on=date(2020, 3, 1))
     url = reverse("personnel:list")
-    count_queries(url)  # the navigation and the form's batches, cached
+    # The navigation and the form's batches, cached (a short list: its
+    # facets are not kept).
+    count_queries(url, data={"q": "季甲"})
     response, queries = count_queries(url, data=params)
     assert response.context["facets_sampled"] is True
     assert queries == (4 if "on" in params else 3)
@@ -937,3 +939,41 @@ def test_sampled_facets_say_what_they_counted(client, settings):
     assert sum(row["count"] for row in facets["category"]) == 3
     page = response.content.decode()
     assert "（在岗统计为不限在岗日期、其余条件相同时的前 3 条），是近似数" in page
+
+
+def test_a_sampled_selections_facets_are_counted_once_until_content_changes(
+    count_queries, settings, monkeypatch
+):
+    """Paging through a common term's results, or sorting them, counts its
+    facets once (the sample is the first rows found, in any order): the next
+    page runs the count and its rows only. A change to content counts them
+    again."""
+    settings.LIST_COUNT_CAP = 3
+    monkeypatch.setattr(RosterView, "paginate_by", 2)
+    rows = [make_assignment(name=f"季{'甲乙丙丁戊己'[n]}") for n in range(6)]
+    url = reverse("personnel:list")
+    count_queries(url)  # the navigation and the form's batches, cached
+    first, queries = count_queries(url, data={"q": "季"})
+    assert queries == 3
+    for params in ({"page": 2}, {"sort": "name"}, {"sort": "batch", "page": 2}):
+        later, queries = count_queries(url, data={"q": "季", **params})
+        assert queries == 2, params
+        assert later.context["facets"] == first.context["facets"]
+    for row in rows:
+        row.batch = make_batch(9)
+        row.save()
+    count_queries(url)
+    again, queries = count_queries(url, data={"q": "季", "page": 2})
+    assert queries == 3
+    assert [row["value"] for row in again.context["facets"]["batch"]] == [9]
+
+
+def test_facet_values_are_escaped_links_keeping_the_search(client):
+    make_assignment(name="季成", receiving_unit=make_unit('<b>"A&B"</b>医院'))
+    page = roster(client, q="季成", sort="name").content.decode()
+    unit = Unit.objects.get(name='<b>"A&B"</b>医院')
+    assert (
+        f'<a href="?q=%E5%AD%A3%E6%88%90&amp;sort=name&amp;receiving_unit={unit.pk}">'
+        "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;医院</a>"
+    ) in page
+    assert '<b>"A&B"</b>' not in page
