@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from aidportal.kernel.caching import cached_block
 from aidportal.kernel.chinese import normalize
-from aidportal.kernel.forms import PublicNumberChoiceField, PublicRowChoiceField
+from aidportal.kernel.forms import (
+    PublicNumberChoiceField,
+    PublicRowChoiceField,
+    RowsFetchedOnceForm,
+)
 from personnel.models import Batch, Category, Unit
 
 DEFAULT_SORT = "unit"
@@ -93,6 +97,9 @@ class RosterFilter(django_filters.FilterSet):
     )
 
     orderings = ("sort",)
+
+    class Meta:
+        form = RowsFetchedOnceForm
 
     def filter_query(self, queryset, name, value):
         return queryset.search(value)

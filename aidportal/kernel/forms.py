@@ -31,17 +31,48 @@ NOT_FOUND = "not_found"
 
 
 class PublicRowChoiceField(ModelChoiceField):
-    """A row by id, among the rows of ``queryset`` (what the public sees)."""
+    """A row by id, among the rows of ``queryset`` (what the public sees);
+    looked up in ``fetched`` when its form fetched it already
+    (``RowsFetchedOnceForm``)."""
+
+    fetched = None
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if not (_is_id(value) and len(value) <= 18):
+        if not _is_row_id(value):
             raise ValidationError(_("应为数字编号。"), code="invalid")
         try:
+            if self.fetched is not None:
+                return self.fetched[int(value)]
             return self.queryset.get(pk=int(value))
-        except self.queryset.model.DoesNotExist:
+        except (KeyError, self.queryset.model.DoesNotExist):
             raise ValidationError(_("没有这一项。"), code=NOT_FOUND) from None
+
+
+def _is_row_id(value):
+    return _is_id(value) and len(value) <= 18
+
+
+class RowsFetchedOnceForm(forms.Form):
+    """A form whose public-row fields of one queryset (a roster's sending
+    and receiving unit) fetch their rows in one query, not one each."""
+
+    def full_clean(self):
+        if self.is_bound:
+            by_queryset = {}
+            for name, field in self.fields.items():
+                if isinstance(field, PublicRowChoiceField):
+                    by_queryset.setdefault(str(field.queryset.query), []).append(
+                        (field, self[name].data)
+                    )
+            for named in by_queryset.values():
+                ids = {int(value) for _field, value in named if _is_row_id(value)}
+                if len(named) > 1 and ids:
+                    fetched = named[0][0].queryset.in_bulk(ids)
+                    for field, _value in named:
+                        field.fetched = fetched
+        super().full_clean()
 
 
 class PublicNumberChoiceField(ChoiceField):

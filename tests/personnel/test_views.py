@@ -977,3 +977,26 @@ def test_facet_values_are_escaped_links_keeping_the_search(client):
         "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;医院</a>"
     ) in page
     assert '<b>"A&B"</b>' not in page
+
+
+def test_both_units_cost_the_queries_of_one(count_queries):
+    """The sending and the receiving unit named in the query string are
+    fetched in one query, not one each; an unknown one is still a 404."""
+    assignment = make_assignment(name="季成")
+    url = reverse("personnel:list")
+    count_queries(url, data={"q": "季甲"})  # the navigation and batches, cached
+    _, one = count_queries(
+        url, data={"q": "季", "sending_unit": assignment.sending_unit_id}
+    )
+    response, both = count_queries(
+        url,
+        data={
+            "q": "季",
+            "sending_unit": assignment.sending_unit_id,
+            "receiving_unit": assignment.receiving_unit_id,
+        },
+    )
+    assert names(response) == ["季成"]
+    assert both == one == 4
+    missing = {"sending_unit": assignment.sending_unit_id, "receiving_unit": 10**9}
+    assert count_queries(url, data=missing)[0].status_code == 404
