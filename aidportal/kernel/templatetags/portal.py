@@ -1,7 +1,7 @@
 import logging
 import re
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from django import template
 from django.utils.html import escape, format_html
@@ -44,20 +44,25 @@ def _linked(request, changes: dict) -> str:
         elif key not in changed:
             changed.add(key)
             if changes[key] not in (None, ""):
-                parts.append(urlencode({key: changes[key]}))
+                parts.append(_pair(key, changes[key]))
     parts += [
-        urlencode({key: value})
+        _pair(key, value)
         for key, value in changes.items()
         if key not in changed and value not in (None, "")
     ]
     return "?" + "&".join(parts)
 
 
+def _pair(key, value) -> str:
+    """``urlencode({key: value})``, without its checks (hundreds per page)."""
+    return f"{quote_plus(key)}={quote_plus(str(value))}"
+
+
 def _encoded_pairs(request) -> list[tuple[str, str]]:
     """[(name, "name=value")] of the request's query string, but the page."""
     if not hasattr(request, "_encoded_pairs"):
         request._encoded_pairs = [
-            (key, urlencode({key: value}))
+            (key, _pair(key, value))
             for key, values in request.GET.lists()
             if key not in PAGE_PARAMS
             for value in values
