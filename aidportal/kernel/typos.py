@@ -90,7 +90,9 @@ class TypoFinder:
                     "…" if end + CONTEXT < len(text) else "",
                 ]
             )
-            found.append(TypoFound(self.typos[match.group(0)], " ".join(snippet.split())))
+            found.append(
+                TypoFound(self.typos[match.group(0)], " ".join(snippet.split()))
+            )
         return found
 
 
