@@ -206,6 +206,9 @@ class _Inspection:
             "cover",
             "cover_alt",
             "cover_decorative",
+            # Read by ImageField on load: deferred, each is a query per row.
+            "cover_width",
+            "cover_height",
             "status",
         )
         for article in rows.order_by("pk").iterator(chunk_size=CHUNK):
@@ -240,6 +243,9 @@ class _Inspection:
             "cover",
             "cover_alt",
             "cover_decorative",
+            # Read by ImageField on load: deferred, each is a query per row.
+            "cover_width",
+            "cover_height",
             "status",
         )
         for project in rows.order_by("pk").iterator(chunk_size=CHUNK):
@@ -335,6 +341,8 @@ class _Inspection:
                 .select_related(owner)
                 .only(
                     "image",
+                    "width",
+                    "height",
                     "alt",
                     "decorative",
                     f"{owner}__{'title' if owner == 'article' else 'name'}",

@@ -352,3 +352,31 @@ def test_load_demo_fills_the_typo_list_once_keeping_staff_edits():
     assert Typo.objects.count() == count
     edited = Typo.objects.get(wrong="做为")
     assert (edited.severe, edited.note) == (False, "本站约定")
+
+
+def test_queries_do_not_grow_with_the_content():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def inspected_queries():
+        with CaptureQueriesContext(connection) as queries:
+            site_inspect()
+        return len(queries)
+
+    def add_content():
+        target = make_article()
+        article = make_article(
+            cover=image_file(),
+            cover_alt="题图",
+            body=f'<p><a href="/articles/{target.pk}/">链接</a></p>',
+        )
+        make_article_image(article)
+        make_project_image(make_project(cover=image_file(), cover_alt="外景"))
+        make_person(photo=image_file(), photo_alt="近照")
+
+    add_content()
+    few = inspected_queries()
+    for _ in range(10):
+        add_content()
+
+    assert inspected_queries() == few <= 10
