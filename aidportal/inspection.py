@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -62,6 +63,20 @@ class Section:
     title: str
     fails_site: bool  # 单项否决
     findings: list[Finding] = field(default_factory=list)
+    # All found, when ``findings`` keeps only the first few (a limit).
+    count: int = 0
+    limit: int | None = None
+
+    def add(self, finding) -> None:
+        """Count a finding; keep it unless the limit is reached. ``finding``
+        may be a function making it, called only when it is kept."""
+        self.count += 1
+        if self.limit is None or len(self.findings) < self.limit:
+            self.findings.append(finding() if callable(finding) else finding)
+
+    @property
+    def left_out(self) -> int:
+        return self.count - len(self.findings)
 
 
 @dataclass
@@ -72,15 +87,15 @@ class Report:
     @property
     def failed(self) -> bool:
         """An item that fails the site outright was found."""
-        return any(s.fails_site and s.findings for s in self.sections)
+        return any(s.fails_site and s.count for s in self.sections)
 
     @property
     def fatal_count(self) -> int:
-        return sum(len(s.findings) for s in self.sections if s.fails_site)
+        return sum(s.count for s in self.sections if s.fails_site)
 
     @property
     def point_count(self) -> int:
-        return sum(len(s.findings) for s in self.sections if not s.fails_site)
+        return sum(s.count for s in self.sections if not s.fails_site)
 
     @property
     def conclusion(self) -> str:
@@ -96,7 +111,7 @@ class Report:
         at = date_format(timezone.localtime(self.generated_at), "Y年n月j日 H:i")
         lines = [f"网站自查报告（{at}）", f"依据：{BASIS}", f"结论：{self.conclusion}"]
         for number, section in zip(NUMBERS, self.sections, strict=False):
-            lines += ["", f"{number}、{section.title}：{len(section.findings)} 项"]
+            lines += ["", f"{number}、{section.title}：{section.count} 项"]
             for index, finding in enumerate(section.findings, start=1):
                 lines.append(f"  {index}. {finding.where}：{finding.text}")
                 lines.append(f"     后台：{finding.admin_url}")
@@ -112,7 +127,7 @@ class Report:
                     "key": s.key,
                     "title": s.title,
                     "fails_site": s.fails_site,
-                    "count": len(s.findings),
+                    "count": s.count,
                     "items": [vars(f) for f in s.findings],
                 }
                 for s in self.sections
@@ -120,11 +135,12 @@ class Report:
         }
 
 
-def site_inspect(*, now: datetime | None = None) -> Report:
-    """Inspect the public site; see the module's docstring."""
+def site_inspect(*, now: datetime | None = None, limit: int | None = None) -> Report:
+    """Inspect the public site; see the module's docstring. With a ``limit``,
+    each section keeps its first ``limit`` findings (and counts them all)."""
     now = now or timezone.now()
     sections = {
-        key: Section(key, title, fails_site)
+        key: Section(key, title, fails_site, limit=limit)
         for key, title, fails_site in [
             ("stale_channels", "栏目更新（单项否决）", True),
             ("severe_typos", "严重错别字（单项否决）", True),
@@ -145,13 +161,13 @@ def site_inspect(*, now: datetime | None = None) -> Report:
     return Report(now, list(sections.values()))
 
 
-def _where(row: Model, label: str = "") -> tuple[str, str]:
-    opts = row._meta
-    where = f"{opts.verbose_name} #{row.pk}"
+def _finding(model: type[Model], pk, label: str, text: str) -> Finding:
+    opts = model._meta
+    where = f"{opts.verbose_name} #{pk}"
     if label:
         where += f"《{label}》"
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
-    return where, url
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+    return Finding(where, url, text)
 
 
 class _Inspection:
@@ -159,14 +175,14 @@ class _Inspection:
         self.sections = sections
         self.finder = finder
         self.now = now
-        # (model, key) → the rows whose bodies link there: [(where, url, href)].
+        # (model, key, value) → the rows whose bodies link to that row's
+        # page: [(model, pk, label, href)].
         self.linked = defaultdict(list)
         site = urlsplit(settings.SITE_URL)
         self.site_host = site.netloc.lower()
 
     def add(self, key: str, row: Model, label: str, text: str) -> None:
-        where, url = _where(row, label)
-        self.sections[key].findings.append(Finding(where, url, text))
+        self.sections[key].add(lambda: _finding(type(row), row.pk, label, text))
 
     def channels(self) -> None:
         default = settings.SITE_INSPECT_CHANNEL_DAYS
@@ -330,8 +346,9 @@ class _Inspection:
         target = TARGETS.get(match.view_name)
         if target is not None:
             model, key = target
-            where, url = _where(row, label)
-            self.linked[model, key, match.kwargs[key]].append((where, url, href))
+            self.linked[model, key, match.kwargs[key]].append(
+                (type(row), row.pk, label, href)
+            )
 
     def galleries(self) -> None:
         for model in (ArticleImage, ProjectImage):
@@ -388,11 +405,7 @@ class _Inspection:
             for value in values:
                 if value in public:
                     continue
-                for where, url, href in self.linked[model, key, value]:
-                    self.sections["broken_links"].findings.append(
-                        Finding(
-                            where,
-                            url,
-                            f"链接指向不存在或未公开的{model._meta.verbose_name}：{href}",
-                        )
-                    )
+                name = model._meta.verbose_name
+                for *row, href in self.linked[model, key, value]:
+                    text = f"链接指向不存在或未公开的{name}：{href}"
+                    self.sections["broken_links"].add(partial(_finding, *row, text))

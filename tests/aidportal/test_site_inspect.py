@@ -380,3 +380,20 @@ def test_queries_do_not_grow_with_the_content():
         add_content()
 
     assert inspected_queries() == few <= 10
+
+
+def test_admin_page_lists_the_first_findings_of_a_check_and_counts_all(
+    monkeypatch,
+):
+    monkeypatch.setattr("aidportal.views.SITE_INSPECT_ROWS", 2)
+    channel = make_channel()
+    for _ in range(3):
+        make_article(channel=channel, source="")
+    client = Client()
+    client.force_login(User.objects.create_superuser("root", password="x"))
+
+    response = client.post(reverse("site-inspect"))
+
+    assert "文章缺少来源或编辑（扣分）：3 项" in response.text
+    assert response.text.count("<td>缺少来源") == 2
+    assert "另有 1 项未列出" in response.text
