@@ -10,11 +10,14 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 # Characters of context shown either side of a finding.
 CONTEXT = 12
+# A tag of sanitised rich text (nh3 escapes ">" inside attribute values): what
+# strip_tags() removes, ten times faster than its HTML parser, which the
+# inspection of 100 000 bodies would spend most of its time in.
+TAG = re.compile(r"<[^>]*>")
 
 
 class Typo(models.Model):
@@ -75,7 +78,7 @@ class TypoFinder:
         if self.pattern is None or not text:
             return []
         if rich:
-            text = html.unescape(strip_tags(text))
+            text = html.unescape(TAG.sub("", text))
         found = []
         for match in self.pattern.finditer(text):
             start, end = match.span()

@@ -397,3 +397,12 @@ def test_admin_page_lists_the_first_findings_of_a_check_and_counts_all(
     assert "文章缺少来源或编辑（扣分）：3 项" in response.text
     assert response.text.count("<td>缺少来源") == 2
     assert "另有 1 项未列出" in response.text
+
+
+def test_typo_split_by_formatting_or_written_with_entities_is_found(typos):
+    make_article(body="<p>我们要再接<strong>再励</strong>，&lt;再接再励&gt;。</p>")
+
+    severe = findings()["severe_typos"]
+
+    assert len(severe) == 2
+    assert "正文：“我们要【再接再励】，<再接再励>。”" in severe[0]
