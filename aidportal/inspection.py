@@ -322,16 +322,16 @@ class _Inspection:
             return  # mailto:, tel:
         if parts.netloc and parts.netloc.lower() != self.site_host:
             return
-        path = parts.path
+        path = unquote(parts.path)  # as Django resolves it (path_info)
         if not path.startswith("/"):
             return  # a fragment (#top) or a relative path, none of which we write
         if path.startswith("/" + settings.MEDIA_URL.lstrip("/")):
-            name = unquote(path[len(settings.MEDIA_URL.lstrip("/")) + 1 :])
+            name = path[len(settings.MEDIA_URL.lstrip("/")) + 1 :]
             if not name or not default_storage.exists(name):
                 self.add("missing_files", row, label, f"正文引用的文件不存在：{href}")
             return
         if path.startswith("/" + settings.STATIC_URL.lstrip("/")):
-            name = unquote(path[len(settings.STATIC_URL.lstrip("/")) + 1 :])
+            name = path[len(settings.STATIC_URL.lstrip("/")) + 1 :]
             if not finders.find(name):
                 self.add("broken_links", row, label, f"链接指向不存在的文件：{href}")
             return

@@ -73,7 +73,10 @@ def clean_site(typos):
             f'<p><a href="/projects/{project.pk}/">项目</a>'
             f'<a href="http://127.0.0.1:8000/personnel/{person.pk}/">人员</a>'
             '<a href="https://www.example.com/missing/">外站</a>'
-            '<a href="/articles/">全部文章</a></p>'
+            '<a href="/articles/">全部文章</a>'
+            '<a href="/static/img/favicon.svg">图标</a>'
+            f'<a href="/projects/{project.pk}/?from=home#facts">带参数</a>'
+            '<a href="#top">页内</a><a href="mailto:a@example.com">邮件</a></p>'
         ),
     )
     make_article_image(article)
@@ -206,13 +209,15 @@ def test_published_link_to_a_draft_is_broken():
             '<a href="/articles/999999/">已删除</a>'
             '<a href="/channels/no-such-channel/">栏目</a>'
             '<a href="/no-such-page/">页面</a>'
+            '<a href="/static/css/none.css">样式</a>'
             '<a href="https://www.example.com/no-such-page/">外站不查</a></p>'
         )
     )
 
     broken = findings()["broken_links"]
 
-    assert len(broken) == 5
+    assert len(broken) == 6
+    assert any("不存在的文件：/static/css/none.css" in line for line in broken)
     assert all(f"文章 #{article.pk}" in line for line in broken)
     assert any(f"未公开的文章：/articles/{draft.pk}/" in line for line in broken)
     assert any(
