@@ -387,6 +387,12 @@ LOGGING = {
 # The site's address as e-mails to staff link to it (review notices).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 SITE_NAME = "杭州援疆 · 援建阿克苏"
+# Site self-inspection (manage.py site_inspect): a channel in the navigation with
+# no article published in this many days fails the site, unless the channel sets
+# its own period. 14: 国办秘函〔2019〕19号 fails a site whose 动态、要闻 channels
+# go two weeks without an update, and most channels here are news; channels
+# that change seldom (概况, 地理区位) get a longer period of their own.
+SITE_INSPECT_CHANNEL_DAYS = int(os.environ.get("SITE_INSPECT_CHANNEL_DAYS", "14"))
 SITE_DESCRIPTION = (
     "杭州市对口支援新疆阿克苏市工作门户：援建动态、援建项目与援疆干部人才名录。"
 )

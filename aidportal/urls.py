@@ -41,6 +41,12 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("personnel/", include("personnel.urls")),
     path("projects/", include("projects.urls")),
+    # Before the admin's own URLs, whose catch-all would take it for an app.
+    path(
+        "admin/site-inspect/",
+        admin.site.admin_view(views.site_inspection),
+        name="site-inspect",
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,17 +2,21 @@ import sys
 from itertools import groupby
 
 from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage
 from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from aidportal.forms import SearchForm
+from aidportal.inspection import BASIS, site_inspect
 from aidportal.kernel.caching import cached_block
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.health import health
@@ -26,6 +30,9 @@ from projects.models import Project
 FEATURED_ARTICLES = 4
 LATEST_ARTICLES = 8
 ARTICLES_PER_CHANNEL_BLOCK = 5
+# Findings the admin's self-inspection page lists per check (it counts all):
+# a page of 100 000 rows helps no one and takes long to send.
+SITE_INSPECT_ROWS = 200
 
 
 class HomeView(TemplateView):
@@ -177,3 +184,23 @@ def server_error(request):
         return unavailable_response()
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"site_name": settings.SITE_NAME}))
+
+
+@never_cache
+def site_inspection(request):
+    """The self-inspection report in the admin, for superusers: run when asked
+    (the button posts), never on opening the page."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    report = site_inspect(limit=SITE_INSPECT_ROWS) if request.method == "POST" else None
+    return TemplateResponse(
+        request,
+        "admin/site_inspect.html",
+        {
+            **admin.site.each_context(request),
+            "title": "网站自查",
+            "report": report,
+            "basis": BASIS,
+            "default_days": settings.SITE_INSPECT_CHANNEL_DAYS,
+        },
+    )

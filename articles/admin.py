@@ -13,7 +13,7 @@ from articles.models import Article, ArticleImage, Channel
 
 @admin.register(Channel)
 class ChannelAdmin(HistoryAdmin):
-    list_display = ["name", "slug", "position", "in_navigation"]
+    list_display = ["name", "slug", "position", "in_navigation", "update_period_days"]
     list_editable = ["position", "in_navigation"]
     search_fields = ["name", "slug"]
 

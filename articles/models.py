@@ -1,3 +1,4 @@
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -27,6 +28,16 @@ class Channel(Content):
         _("排序"), default=0, help_text=_("数字小的排在导航前面。")
     )
     in_navigation = models.BooleanField(_("显示在导航"), default=True)
+    update_period_days = models.PositiveSmallIntegerField(
+        _("更新周期（天）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "导航中的栏目超过这么多天没有新发布的文章，网站自查即报“栏目未更新”"
+            "（单项否决）。留空则用全站默认周期。"
+        ),
+    )
 
     history = HistoricalRecords()
 

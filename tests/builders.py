@@ -169,6 +169,10 @@ def ensure_roles():
             "aidportal.migrations.0003_body_picture_roles"
         )
         pictures_migration.grant_body_pictures(apps, None)
+        typos_migration = importlib.import_module(
+            "aidportal.kernel.migrations.0004_typos"
+        )
+        typos_migration.grant_typos(apps, None)
 
 
 def make_staff(role, **fields):

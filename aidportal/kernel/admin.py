@@ -60,6 +60,7 @@ from aidportal.kernel.policy import (
 )
 from aidportal.kernel.publishing import GalleryImage, PublishStatus
 from aidportal.kernel.storage import UploadNotStored
+from aidportal.kernel.typos import Typo
 
 # What the admin shows for a value that is not there (Django's lists use "-").
 EMPTY_VALUE = "—"
@@ -1352,3 +1353,15 @@ class AccessFailureLogAdmin(
 admin.site.register(AccessAttempt, AccessAttemptAdmin)
 admin.site.register(AccessLog, AccessLogAdmin)
 admin.site.register(AccessFailureLog, AccessFailureLogAdmin)
+
+
+class TypoAdmin(AuditedDeletionsMixin, admin.ModelAdmin):
+    """The list the self-inspection looks for: kept by the staff whose role
+    has its permissions (发布 by default)."""
+
+    list_display = ["wrong", "right", "severe", "note"]
+    list_filter = ["severe"]
+    search_fields = ["wrong", "right", "note"]
+
+
+admin.site.register(Typo, TypoAdmin)

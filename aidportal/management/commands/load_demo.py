@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.periods import parse_partial_date
+from aidportal.kernel.typos import Typo
 from articles.models import Article, ArticleImage, Channel
 from personnel.importers import read_roster
 from personnel.models import Assignment, Batch, Person, Term, Unit
@@ -34,6 +35,31 @@ CHANNELS = [
 ]
 
 
+# The starter list of the self-inspection's typos (wrong, right, note, severe):
+# misspellings, never a word that is right in another sense (针砭时弊 is right).
+# Severe (单项否决): a misspelt idiom or word no sentence needs. Not severe: a
+# form that is right in some sentences (登陆 a shore; 既使……又使……), which
+# staff judge from the reported context.
+TYPOS = [
+    ("做为", "作为", "", True),
+    ("登陆", "登录", "仅在表示登录网站、系统时算错；“登陆”指登上陆地。", False),
+    ("按装", "安装", "", True),
+    ("既使", "即使", "“既使……又……”句式中不算错。", False),
+    ("再接再励", "再接再厉", "", True),
+    ("一股作气", "一鼓作气", "", True),
+    ("迫不急待", "迫不及待", "", True),
+    ("美仑美奂", "美轮美奂", "", True),
+    ("默守成规", "墨守成规", "", True),
+    ("谈笑风声", "谈笑风生", "", True),
+    ("走头无路", "走投无路", "", True),
+    ("按步就班", "按部就班", "", True),
+    ("出奇不意", "出其不意", "", True),
+    ("穿流不息", "川流不息", "", True),
+    ("精兵减政", "精兵简政", "", True),
+    ("义不容词", "义不容辞", "", True),
+    ("震憾", "震撼", "", True),
+    ("再所难免", "在所难免", "", True),
+]
 ROSTER_FILE = DEMO_DIR / "roster-batch10-term1.txt"
 # The reference article's batch (number, start, end) and its first term (batch,
 # name, start, end), as far as the article tells: the batch came to Aksu in
@@ -132,10 +158,11 @@ class Command(BaseCommand):
             created = self.load_articles(channels)
             roster = self.load_roster()
             projects = self.load_projects()
+            typos = self.load_typos()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {len(channels)} channels, {created} new articles; "
-                f"roster: {roster}; {projects} new projects."
+                f"roster: {roster}; {projects} new projects; {typos} new typos."
             )
         )
 
@@ -151,6 +178,17 @@ class Command(BaseCommand):
                 },
             )
         return channels
+
+    def load_typos(self):
+        """The starter list: an entry is added only when its wrong form is not
+        listed yet, so what staff changed stays (one they deleted comes back)."""
+        created = 0
+        for wrong, right, note, severe in TYPOS:
+            _typo, new = Typo.objects.get_or_create(
+                wrong=wrong, defaults={"right": right, "note": note, "severe": severe}
+            )
+            created += new
+        return created
 
     def load_roster(self):
         for number, start, end in BATCHES:
