@@ -5,6 +5,7 @@ from django.views.generic import ListView
 
 from aidportal.kernel.caching import cached_block
 from aidportal.kernel.pagination import CappedPaginator
+from aidportal.kernel.qr import qr_svg
 from aidportal.kernel.views import FilteredListMixin, PreviewMixin, PublishedDetailView
 from articles.filters import ArticleFilter
 from articles.models import Article, Channel
@@ -46,9 +47,14 @@ class ArticleDetailView(PublishedDetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        # The public address (scheme and host as the canonical link has them),
+        # also on a preview, whose own path is for staff only.
+        address = self.request.build_absolute_uri(article.get_absolute_url())
         return super().get_context_data(
             current_channel=article.channel,
             show_reviewer=settings.SHOW_REVIEWER,
+            address=address,
+            address_qr=qr_svg(address, label="本文网址二维码：扫码在手机上阅读"),
             **cached_block(f"article-around:{article.pk}", lambda: around(article)),
             **kwargs,
         )

@@ -315,3 +315,27 @@ def test_an_account_name_is_never_shown_as_the_reviewer(client, settings):
     article = _approved_by(username="zhang-admin")
     html = client.get(article.get_absolute_url()).content.decode()
     assert "审核：" not in html and "zhang-admin" not in html
+
+
+# Sharing and printing: the article's address as a QR code and a printed line.
+
+
+def test_the_article_page_shows_the_qr_code_of_its_absolute_address(client):
+    from aidportal.kernel.qr import qr_svg
+    from tests.kernel.test_qr import modules_drawn, modules_of
+
+    article = make_article()
+    html = client.get(article.get_absolute_url()).content.decode()
+    address = f"http://testserver{article.get_absolute_url()}"
+    svg = html[html.index('<svg role="img"') : html.index("</svg>") + 6]
+    assert modules_drawn(svg) == modules_of(address)
+    assert svg == qr_svg(address, label="本文网址二维码：扫码在手机上阅读")
+    assert f'<p class="print-url">本文网址：{address}</p>' in html
+
+
+@pytest.mark.parametrize("kind", NOT_PUBLIC)
+def test_no_qr_code_of_an_unpublished_article_for_anonymous(client, kind):
+    article = make_article(**NOT_PUBLIC[kind])
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 404
+    assert "<svg" not in response.content.decode()
