@@ -33,6 +33,14 @@ class SiteRegistryAdmin(HistoryAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "gov_badge_url":
             kwargs["assume_scheme"] = "https"
+            kwargs["error_messages"] = {
+                "invalid": _("标识链接格式不对：应为完整网址，如“https://…”。")
+            }
+        if db_field.name == "email":
+            # Django's own message says “Email” in Latin letters.
+            kwargs["error_messages"] = {
+                "invalid": _("电子邮箱格式不对：应如“office@example.org”。")
+            }
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_module_permission(self, request):

@@ -115,6 +115,7 @@ def test_the_superusers_admin_index_lists_the_record(admin_client):
         ("public_security_number", "浙公网安备 330102020000012号", "公安机关备案号"),
         ("public_security_number", "33010202000001", "公安机关备案号"),
         ("email", "不是邮箱", "电子邮箱"),
+        ("gov_badge_url", "不是网址", "标识链接"),
     ],
 )
 def test_a_malformed_number_is_refused_in_chinese_on_its_field(
@@ -126,8 +127,9 @@ def test_a_malformed_number_is_refused_in_chinese_on_its_field(
     assert list(errors) == [field]
     message = errors[field][0]
     assert re.search(r"[\u4e00-\u9fff]", message)
-    if field != "email":
-        assert message.startswith(label)
+    assert message.startswith(label)
+    # No English besides the quoted example.
+    assert not re.search(r"[A-Za-z]{4,}", re.sub(r"“[^”]*”", "", message))
     assert not SiteRegistry.objects.exists()
 
 
