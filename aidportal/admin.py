@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from aidportal.kernel.admin import HistoryAdmin
-from aidportal.models import SiteRegistry
+from aidportal.models import SiteRegistry, site_registry
 
 
 @admin.register(SiteRegistry)
@@ -53,7 +53,8 @@ class SiteRegistryAdmin(HistoryAdmin):
         return request.user.is_superuser
 
     def has_add_permission(self, request):
-        return request.user.is_superuser and not SiteRegistry.objects.exists()
+        # Asked for every admin page's menu: the cached record, no query.
+        return request.user.is_superuser and site_registry().pk is None
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -3,18 +3,12 @@ from django.core.exceptions import DisallowedHost
 from django.utils.functional import SimpleLazyObject
 
 from aidportal.kernel.caching import cached_block
-from aidportal.models import SiteRegistry, site_registry
+from aidportal.models import site_registry
 from articles.models import Channel
 
 
 def navigation_channels():
     return list(Channel.objects.filter(in_navigation=True))
-
-
-def footer_registry():
-    """The site's record, or an empty one before staff fill it in (kept in
-    the cache either way: a page without it runs no query for it)."""
-    return site_registry() or SiteRegistry()
 
 
 def site_url(request):
@@ -36,7 +30,5 @@ def site(request):
         "nav_channels": SimpleLazyObject(
             lambda: cached_block("nav-channels", navigation_channels)
         ),
-        "site_registry": SimpleLazyObject(
-            lambda: cached_block("site-registry", footer_registry)
-        ),
+        "site_registry": SimpleLazyObject(site_registry),
     }

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aidportal.kernel.caching import cached_block
 from aidportal.kernel.images import PictureField
 from aidportal.kernel.publishing import Content, alt_text
 
@@ -201,6 +202,11 @@ class SiteRegistry(Content):
         return bool(self.address or self.phone or self.email)
 
 
-def site_registry() -> SiteRegistry | None:
-    """The record, or None before staff fill it in."""
-    return SiteRegistry.objects.filter(pk=1).first()
+def site_registry() -> SiteRegistry:
+    """The record, or an empty one before staff fill it in: read from the
+    cache until content changes, so a page (or the admin's menu) that shows
+    it runs no query for it."""
+    return cached_block(
+        "site-registry",
+        lambda: SiteRegistry.objects.filter(pk=1).first() or SiteRegistry(),
+    )
