@@ -36,6 +36,7 @@ def test_a_superuser_edits_the_record_in_an_accessible_form(
     axe.assert_clean(page)
     page.get_by_label("ICP备案号").fill("浙ICP备1234号")
     page.get_by_role("button", name="保存", exact=True).click()
+    page.locator(".errorlist").first.wait_for()
     errors = page.locator(".errorlist").all_inner_texts()
     assert any(error.startswith("ICP备案号格式不对") for error in errors), errors
     axe.assert_clean(page)
