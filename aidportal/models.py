@@ -190,6 +190,10 @@ class SiteRegistry(Content):
         return MPS_FILING_URL.format(code=code) if code else ""
 
     @property
+    def email_url(self) -> str:
+        return f"mailto:{self.email}" if self.email else ""
+
+    @property
     def icp_url(self) -> str:
         return MIIT_FILING_URL
 
