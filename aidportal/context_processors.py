@@ -3,6 +3,7 @@ from django.core.exceptions import DisallowedHost
 from django.utils.functional import SimpleLazyObject
 
 from aidportal.kernel.caching import cached_block
+from aidportal.models import site_registry
 from articles.models import Channel
 
 
@@ -29,4 +30,5 @@ def site(request):
         "nav_channels": SimpleLazyObject(
             lambda: cached_block("nav-channels", navigation_channels)
         ),
+        "site_registry": SimpleLazyObject(site_registry),
     }

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", read_only(views.HomeView.as_view()), name="home"),
     path("healthz", read_only(views.healthz), name="healthz"),
     path("search/", read_only(views.SearchView.as_view()), name="search"),
+    path("site-map/", read_only(views.SiteMapView.as_view()), name="site-map"),
     path("robots.txt", read_only(views.robots_txt), name="robots"),
     path(
         "sitemap.xml",

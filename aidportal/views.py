@@ -23,7 +23,7 @@ from aidportal.kernel.health import health
 from aidportal.kernel.outages import is_database_outage, unavailable_response
 from aidportal.kernel.pagination import CappedPaginator, display_count, first_rows
 from aidportal.search import PROVIDERS
-from articles.models import Article
+from articles.models import Article, Channel
 from personnel.models import Assignment, Category
 from projects.models import Project
 
@@ -33,6 +33,7 @@ ARTICLES_PER_CHANNEL_BLOCK = 5
 # Findings the admin's self-inspection page lists per check (it counts all):
 # a page of 100 000 rows helps no one and takes long to send.
 SITE_INSPECT_ROWS = 200
+SITE_MAP_ARTICLES_PER_CHANNEL = 5
 
 
 class HomeView(TemplateView):
@@ -93,6 +94,40 @@ def roster_figures():
         batch["total"] += row["people"]
         batch["by_category"].append((labels[row["person__category"]], row["people"]))
     return list(batches.values())
+
+
+class SiteMapView(TemplateView):
+    """/site-map/: every part of the site on one page, for people (the
+    sitemap.xml is for search engines). Its blocks are kept until content
+    changes; the page itself is an anonymous page like any other."""
+
+    template_name = "site_map.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            channel_map=cached_block("site-map-channels", site_map_channels),
+            roster_figures=cached_block("roster-figures", roster_figures),
+            project_categories=Project.Category.choices,
+            person_categories=Category.choices,
+            **kwargs,
+        )
+
+
+def site_map_channels():
+    """[(channel, [newest articles])] for every channel in the navigation,
+    those without published articles too: two queries however many."""
+    channels = list(Channel.objects.filter(in_navigation=True))
+    newest = (
+        Article.objects.published()
+        .for_listing()
+        .filter(channel__in=[channel.pk for channel in channels])
+        .newest_per_channel(SITE_MAP_ARTICLES_PER_CHANNEL)
+    )
+    articles = {
+        channel_id: list(rows)
+        for channel_id, rows in groupby(newest, key=lambda a: a.channel_id)
+    }
+    return [(channel, articles.get(channel.pk, [])) for channel in channels]
 
 
 class SearchView(TemplateView):

@@ -419,7 +419,7 @@ def database_snapshot():
 
     models = [
         model
-        for label in ("articles", "projects", "personnel")
+        for label in ("aidportal", "articles", "projects", "personnel")
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
     ]
     snapshot = {

@@ -168,6 +168,7 @@ SUPERUSER_PAGES = [
     ("groups", "admin:auth_group_changelist"),
     ("group add", "admin:auth_group_add"),
     ("auth app", "admin:app_list"),
+    ("site registry add", "admin:aidportal_siteregistry_add"),
     ("audit log", "admin:kernel_auditentry_changelist"),
 ]
 

@@ -333,12 +333,12 @@ def test_query_of_fifty_characters_is_accepted(client):
     ("params", "expected"),
     [
         # first rows of each of the three types with their capped count,
-        # navigation
-        ({}, 4),
-        # count and page of the one type, navigation
-        ({"type": "articles"}, 3),
-        ({"type": "projects"}, 3),
-        ({"type": "people"}, 3),
+        # navigation, the footer's site record
+        ({}, 5),
+        # count and page of the one type, navigation, site record
+        ({"type": "articles"}, 4),
+        ({"type": "projects"}, 4),
+        ({"type": "people"}, 4),
     ],
     ids=["all-types", "articles", "projects", "people"],
 )

@@ -42,6 +42,7 @@ PAGES = [
     Page("home", lambda site: reverse("home")),
     Page("healthz", lambda site: reverse("healthz")),
     Page("robots", lambda site: reverse("robots")),
+    Page("site-map", lambda site: reverse("site-map")),
     Page("favicon.ico", lambda site: "/favicon.ico"),
     Page(
         "search",

@@ -18,7 +18,7 @@ QUERIES = ["阿克苏", "医院", "jc", "季成", "援疆", "教师"]
 
 
 def row_counts():
-    labels = ("articles", "projects", "personnel", "auth")
+    labels = ("aidportal", "articles", "projects", "personnel", "auth")
     return {
         model._meta.label: model._default_manager.count()
         for label in labels

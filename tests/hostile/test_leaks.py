@@ -286,6 +286,7 @@ SEEDS = [
     "/feeds/channels/news/",
     "/feeds/channels/stories/",
     "/sitemap.xml",
+    "/site-map/",
     "/robots.txt",
     "/personnel/?on=2021-07-01",
     "/personnel/?batch=11",

@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from aidportal.kernel import edits
 from aidportal.kernel.publishing import content_models
+from aidportal.models import SiteRegistry
 from articles.models import Article, Channel
 from personnel.models import Assignment, Batch, Person, Unit
 from projects.models import Project
@@ -205,16 +207,43 @@ CONTENT_FORMS = {
 }
 
 
+def make_site_registry():
+    return SiteRegistry.objects.create(sponsor="原来的主办单位")
+
+
+# Content models whose change form only superusers open (the same check).
+SUPERUSER_FORMS = {SiteRegistry: (make_site_registry, (), "sponsor")}
+
+
 def test_every_content_model_with_a_change_form_is_checked_below():
     edited = {model for model in content_models() if admin.site.is_registered(model)}
-    assert edited == set(CONTENT_FORMS)
+    assert edited == set(CONTENT_FORMS) | set(SUPERUSER_FORMS)
 
 
 @pytest.mark.parametrize("model", CONTENT_FORMS, ids=lambda model: model.__name__)
 def test_every_change_form_carries_its_version_and_is_refused_when_stale(
     zhang, li, model
 ):
-    make, prefixes, field = CONTENT_FORMS[model]
+    stale_form_is_refused(zhang, li, model, *CONTENT_FORMS[model])
+
+
+@pytest.mark.parametrize("model", SUPERUSER_FORMS, ids=lambda model: model.__name__)
+def test_superusers_change_forms_carry_their_version_too(model):
+    zhang = superuser_client("zhangsan", "张", "三")
+    li = superuser_client("lisi", "李", "四")
+    stale_form_is_refused(zhang, li, model, *SUPERUSER_FORMS[model])
+
+
+def superuser_client(username, family, given):
+    client = Client()
+    client.user = User.objects.create_superuser(
+        username, last_name=family, first_name=given
+    )
+    client.force_login(client.user)
+    return client
+
+
+def stale_form_is_refused(zhang, li, model, make, prefixes, field):
     obj = make()
     url = change_url(obj)
     zhang_page = zhang.get(url)

@@ -13,6 +13,7 @@ from aidportal.kernel.publishing import (
     publishable_models,
     repeats_start,
 )
+from aidportal.models import SiteRegistry
 from articles.models import Article, ArticleImage, Channel
 from personnel.models import Assignment, Batch, Person, Term, Unit
 from projects.models import Project, ProjectImage
@@ -33,6 +34,7 @@ def test_every_content_model_is_found_through_the_registry():
         Term,
         Person,
         Assignment,
+        SiteRegistry,
     }
     assert set(publishable_models()) == {Article, Project}
     assert all(issubclass(model, Content) for model in content_models())

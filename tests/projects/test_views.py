@@ -462,8 +462,8 @@ def _fill_projects(count):
 
 def test_project_list_runs_a_fixed_number_of_queries(count_queries):
     # statistics (one union of the groupings), paginator count, navigation
-    # channels, page rows
-    expected = 4
+    # channels, the footer's site record, page rows
+    expected = 5
     for rows in (1, 30):
         Project.objects.all().delete()
         _fill_projects(rows)
@@ -474,7 +474,7 @@ def test_project_list_runs_a_fixed_number_of_queries(count_queries):
 
 
 def test_filtered_project_list_runs_a_fixed_number_of_queries(count_queries):
-    expected = 4
+    expected = 5
     for rows in (1, 30):
         Project.objects.all().delete()
         _fill_projects(rows)
@@ -487,8 +487,9 @@ def test_filtered_project_list_runs_a_fixed_number_of_queries(count_queries):
 
 
 def test_project_page_runs_a_fixed_number_of_queries(count_queries):
-    # project, gallery, related articles, related people, navigation channels
-    expected = 5
+    # project, gallery, related articles, related people, navigation channels,
+    # the footer's site record
+    expected = 6
     for rows in (1, 30):
         Project.objects.all().delete()
         Article.objects.all().delete()
@@ -508,9 +509,9 @@ def test_project_page_runs_a_fixed_number_of_queries(count_queries):
 
 
 def test_home_runs_a_fixed_number_of_queries(count_queries):
-    # navigation, featured, latest, newest per channel, project totals,
-    # roster figures
-    expected = 6
+    # navigation, the footer's site record, featured, latest, newest per
+    # channel, project totals, roster figures
+    expected = 7
     for rows in (1, 30):
         Project.objects.all().delete()
         Person.objects.all().delete()

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 from aidportal.kernel.chinese import normalize
 from aidportal.kernel.periods import parse_partial_date
 from aidportal.kernel.typos import Typo
+from aidportal.models import SiteRegistry
 from articles.models import Article, ArticleImage, Channel
 from personnel.importers import read_roster
 from personnel.models import Assignment, Batch, Person, Term, Unit
@@ -93,6 +94,20 @@ DIRECTORY_UNITS = {
     "浙江大学医学院附属第二医院": ("浙大二院", "浙二医院、浙二"),
 }
 
+# The footer's record: values no real site has (division code 000000, filing
+# numbers of zeros, a reserved example.org address), and a note saying so.
+DEMO_REGISTRY = {
+    "sponsor": "示例主办单位（演示数据）",
+    "operator": "示例承办单位（演示数据）",
+    "address": "浙江省杭州市示例路1号（演示地址）",
+    "phone": "0571-00000000",
+    "email": "demo@example.org",
+    "site_code": "0000000000",
+    "icp_number": "浙ICP备00000000号-1",
+    "public_security_number": "浙公网安备 00000000000000号",
+    "footer_note": "以上主办单位、联系方式和备案号均为演示数据，并非真实信息。",
+}
+
 
 def demo_photo(name, seed_text, palette, size=(1200, 675)):
     """A JPEG placeholder photo (an upload named ``name``): a sky-to-ground
@@ -159,6 +174,7 @@ class Command(BaseCommand):
             roster = self.load_roster()
             projects = self.load_projects()
             typos = self.load_typos()
+            self.load_registry()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {len(channels)} channels, {created} new articles; "
@@ -294,3 +310,14 @@ class Command(BaseCommand):
                 )
             created += 1
         return created
+
+    def load_registry(self):
+        """The demo's footer record, unless staff have written any of it:
+        demo values never sit beside real ones."""
+        registry = SiteRegistry.objects.filter(pk=1).first() or SiteRegistry()
+        if any(getattr(registry, name) for name in DEMO_REGISTRY) or registry.gov_badge:
+            return
+        for name, value in DEMO_REGISTRY.items():
+            setattr(registry, name, value)
+        registry.full_clean()
+        registry.save()
