@@ -131,6 +131,10 @@ def url_keys(patterns=None, namespace=""):
             prefix = f"{pattern.namespace}:" if pattern.namespace else namespace
             keys |= url_keys(pattern.url_patterns, prefix)
         elif isinstance(pattern, URLPattern):
+            if str(pattern.pattern).startswith("admin/"):
+                # An admin page of the site's own (网站自查), behind the
+                # admin's login like the rest of it.
+                continue
             if pattern.name:
                 keys.add(namespace + pattern.name)
             else:
