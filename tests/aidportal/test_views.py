@@ -108,7 +108,8 @@ def test_favicon_ico_points_at_the_icon(client):
 
 
 class HeadParser(HTMLParser):
-    """The <title>, <meta> and <link rel> of a page."""
+    """The <title>, <meta> and <link rel> of a page's head (an inline SVG in
+    the body, such as an article's QR code, has a <title> of its own)."""
 
     def __init__(self):
         super().__init__()
@@ -116,9 +117,14 @@ class HeadParser(HTMLParser):
         self.meta = {}
         self.links = {}
         self._in_title = False
+        self._in_body = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "body":
+            self._in_body = True
+        if self._in_body:
+            return
         if tag == "title":
             self._in_title = True
             self.title = ""
