@@ -34,6 +34,16 @@ from projects.models import Project, ProjectImage
 
 BASIS = "国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》"
 NUMBERS = "一二三四五六七八九十"
+# What the checks read of a cover; width and height are read by ImageField
+# on load (deferred, each would be a query per row), status by the row.
+COVER_FIELDS = (
+    "cover",
+    "cover_alt",
+    "cover_decorative",
+    "cover_width",
+    "cover_height",
+    "status",
+)
 # Rows read per round trip while walking published content.
 CHUNK = 500
 # href and src values of sanitised rich text (nh3 writes double quotes).
@@ -219,13 +229,7 @@ class _Inspection:
             "body",
             "source",
             "editor",
-            "cover",
-            "cover_alt",
-            "cover_decorative",
-            # Read by ImageField on load: deferred, each is a query per row.
-            "cover_width",
-            "cover_height",
-            "status",
+            *COVER_FIELDS,
         )
         for article in rows.order_by("pk").iterator(chunk_size=CHUNK):
             missing = [
@@ -256,13 +260,7 @@ class _Inspection:
             "name",
             "summary",
             "body",
-            "cover",
-            "cover_alt",
-            "cover_decorative",
-            # Read by ImageField on load: deferred, each is a query per row.
-            "cover_width",
-            "cover_height",
-            "status",
+            *COVER_FIELDS,
         )
         for project in rows.order_by("pk").iterator(chunk_size=CHUNK):
             self.content(
