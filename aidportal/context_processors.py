@@ -3,6 +3,12 @@ from django.core.exceptions import DisallowedHost
 from django.utils.functional import SimpleLazyObject
 
 from aidportal.kernel.caching import cached_block
+from aidportal.kernel.traditional import (
+    SIMPLIFIED_LANGUAGE,
+    alternates,
+    is_traditional,
+    variant,
+)
 from aidportal.models import site_registry
 from articles.models import Channel
 
@@ -31,4 +37,18 @@ def site(request):
             lambda: cached_block("nav-channels", navigation_channels)
         ),
         "site_registry": SimpleLazyObject(site_registry),
+        **script(request),
+    }
+
+
+def script(request):
+    """简体 or 繁體: the page's language tag and Open Graph locale, and the
+    addresses of both versions (the header's switch, hreflang)."""
+    traditional = is_traditional(request)
+    return {
+        "traditional": traditional,
+        "page_language": variant().language if traditional else SIMPLIFIED_LANGUAGE,
+        "page_locale": variant().locale if traditional else "zh_CN",
+        "traditional_language": variant().language,
+        "alternates": alternates(request),
     }

@@ -99,8 +99,12 @@ MIDDLEWARE = [
     # Outside the page cache, which keeps pages uncompressed: each answer is
     # compressed for the client that accepts it (never one holding a secret).
     "aidportal.kernel.compression.PublicGZipMiddleware",
+    # /zh-hant/… resolves as /…, the page cache included (aidportal.kernel.traditional).
+    "aidportal.kernel.traditional.TraditionalPathMiddleware",
     # Before the session: anonymous pages are answered without touching it.
     "aidportal.kernel.caching.PageCacheMiddleware",
+    # Below the page cache, which keeps the 繁體 pages converted.
+    "aidportal.kernel.traditional.TraditionalPageMiddleware",
     # Below the page cache, which serves a stale page instead of its 503.
     "aidportal.kernel.outages.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -283,10 +287,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Static and media files
 
-STATIC_URL = "static/"
+# Absolute: a relative one would take the script prefix of the 繁體 pages (/zh-hant/).
+STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Files nobody outside the newsroom may fetch by URL: roster uploads waiting
 # for their confirm step, and built exports. Never served as they are.
@@ -393,6 +398,10 @@ SITE_NAME = "杭州援疆 · 援建阿克苏"
 # go two weeks without an update, and most channels here are news; channels
 # that change seldom (概况, 地理区位) get a longer period of their own.
 SITE_INSPECT_CHANNEL_DAYS = int(os.environ.get("SITE_INSPECT_CHANNEL_DAYS", "14"))
+# The 繁體 pages' phrasing: "tw" (OpenCC s2twp: 軟體, 網路) or "hk" (s2hk: 軟件, 網絡).
+TRADITIONAL_CHINESE = os.environ.get("TRADITIONAL_CHINESE", "tw")
+if TRADITIONAL_CHINESE not in ("tw", "hk"):
+    raise ImproperlyConfigured("TRADITIONAL_CHINESE must be tw or hk")
 SITE_DESCRIPTION = (
     "杭州市对口支援新疆阿克苏市工作门户：援建动态、援建项目与援疆干部人才名录。"
 )

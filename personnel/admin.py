@@ -32,7 +32,7 @@ from aidportal.kernel.admin import (
     SignedImportMixin,
     thumbnail,
 )
-from aidportal.kernel.chinese import normalize
+from aidportal.kernel.chinese import normalize, search_key
 from aidportal.kernel.forms import NameField
 from aidportal.kernel.periods import PeriodForm
 from aidportal.kernel.policy import may_change
@@ -98,7 +98,7 @@ class NormalizedSearchMixin:
     search_lookups = ()
 
     def get_search_results(self, request, queryset, search_term):
-        key = normalize(search_term)
+        key = search_key(search_term)
         if not key:
             return queryset, False
         condition = Q()

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aidportal.kernel.caching import cached_block
-from aidportal.kernel.chinese import normalize
+from aidportal.kernel.chinese import search_key
 from aidportal.kernel.forms import (
     PublicNumberChoiceField,
     PublicRowChoiceField,
@@ -160,7 +160,7 @@ class RosterFilter(django_filters.FilterSet):
             if isinstance(value, Unit):
                 value = value.pk
             elif name == "q":
-                value = normalize(value)
+                value = search_key(value)
             elif hasattr(value, "isoformat"):
                 value = value.isoformat()
             parts.append((name, str(value)))

@@ -29,6 +29,7 @@ from aidportal.kernel.chinese import (
     name_pinyin,
     normalize,
     parse_chinese_number,
+    search_key,
 )
 from aidportal.kernel.facets import Facet, facet_counts, fetched_facet_counts
 from aidportal.kernel.images import PictureField
@@ -121,8 +122,8 @@ def batch_and_key(query: str) -> tuple[int | None, str]:
     match = BATCH_WORD.search(text)
     number = _batch_number(match.group(1)) if match else None
     if number is None:
-        return None, normalize(text)
-    return number, normalize(text[: match.start()] + text[match.end() :])
+        return None, search_key(text)
+    return number, search_key(text[: match.start()] + text[match.end() :])
 
 
 def _batch_number(word: str) -> int | None:

@@ -10,7 +10,9 @@ before names are compared or searched (``normalize``).
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import cache
 
+import opencc
 from pypinyin import lazy_pinyin
 
 from aidportal.kernel.formats.zh_Hans.formats import DATE_INPUT_FORMATS
@@ -84,6 +86,27 @@ def normalize(text: str | None) -> str:
     """
     text = unicodedata.normalize("NFKC", text or "")
     return WHITESPACE.sub("", text).translate(MIDDLE_DOTS).casefold()
+
+
+@cache
+def converter(config: str) -> opencc.OpenCC:
+    """OpenCC's converter of a configuration ("t2s", "s2twp", "s2hk"), made
+    once per process (it loads its dictionaries)."""
+    return opencc.OpenCC(config)
+
+
+def fold_traditional(text: str) -> str:
+    """Traditional characters folded to simplified (張林 → 张林,
+    醫院 → 医院); simplified text comes back as it is, but for the few
+    characters that are also traditional forms (乾 → 干): search texts keep
+    both spellings (aidportal.kernel.search.search_document)."""
+    return converter("t2s").convert(text) if text else text
+
+
+def search_key(query: str | None) -> str:
+    """The form in which a query is searched: normalised, and in simplified
+    characters, so a reader of the 繁體 pages finds what they type."""
+    return fold_traditional(normalize(query))
 
 
 def canonical_name(name: str | None) -> str:

@@ -24,7 +24,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
-from aidportal.kernel.chinese import normalize
+from aidportal.kernel.chinese import normalize, search_key
 from aidportal.kernel.images import PictureField
 from aidportal.kernel.pictures import require_body_alt
 from aidportal.kernel.policy import Guarded
@@ -139,7 +139,7 @@ class PublishableQuerySet(models.QuerySet):
     def search(self, query: str) -> "PublishableQuerySet":
         """Rows whose normalised text contains the query, title matches first
         and then newest. An empty query matches nothing."""
-        key = normalize(query)
+        key = search_key(query)
         if not key:
             return self.none()
         # Ranking reads every match; on a common word that is most of the

@@ -29,6 +29,8 @@ from django.db.models import F, Lookup, QuerySet, TextField
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
+from aidportal.kernel.chinese import fold_traditional
+
 # Parts of a search text are joined by a character no normalised query holds.
 SEARCH_SEPARATOR = "\n"
 
@@ -68,6 +70,12 @@ def search_document(parts: list[str]) -> tuple[str, str]:
     Empty parts are dropped but the first (a title, a name) is kept."""
     first, *rest = parts
     text = SEARCH_SEPARATOR.join([first, *filter(None, rest)])
+    # Queries are folded to simplified characters (search_key); a text whose
+    # folded form differs (a name with 乾, a quoted traditional title) keeps
+    # that form too, so the folded query still finds it.
+    folded = fold_traditional(text)
+    if folded != text:
+        text = SEARCH_SEPARATOR.join([text, folded])
     return text, text_grams(text)
 
 
@@ -191,6 +199,24 @@ def derive_again(
             progress(done, total)
         if len(page) < chunk:
             return done
+
+
+def add_folded_forms(rows: QuerySet, *, chunk: int = 2000) -> int:
+    """Give the search texts of ``rows`` stored before queries were folded to
+    simplified characters the folded form ``search_document`` now adds, for a
+    data migration: the texts are read, and the few whose folded form differs
+    (a 乾 in a name) are rewritten, without deriving any row again. Returns
+    how many changed."""
+    changed = 0
+    texts = rows.order_by().values_list("pk", "search_text").iterator(chunk_size=chunk)
+    for pk, text in texts:
+        folded = fold_traditional(text)
+        if folded == text:
+            continue
+        text = SEARCH_SEPARATOR.join([text, folded])
+        rows.filter(pk=pk).update(search_text=text, search_grams=text_grams(text))
+        changed += 1
+    return changed
 
 
 # The share of a table's rows each common key is in, as PostgreSQL's

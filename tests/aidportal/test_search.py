@@ -111,6 +111,8 @@ def test_search_finds_projects_by_each_text(client, fields):
         "浙江大学医学院附属第一医院",
         "地区一院",  # short name of the receiving unit
         "心内科",
+        "浙江大學醫學院附屬第一醫院",  # traditional, as the 繁體 pages' readers type
+        "季 成",
     ],
 )
 def test_search_finds_people_by_name_pinyin_and_unit(client, ji_cheng, query):
@@ -166,6 +168,14 @@ def test_like_wildcards_and_quotes_match_only_themselves(client, query):
     response = search(client, query)
     assert response.status_code == 200
     assert counts(response) == {"articles": 0, "projects": 0, "people": 0}
+
+
+def test_traditional_queries_find_articles_and_projects(client):
+    make_article(title="杭州市第一人民医院专家到阿克苏义诊")
+    make_project(name="阿克苏地区第一人民医院门诊楼")
+    response = search(client, "第一人民醫院")
+    assert found(response, "articles") == ["杭州市第一人民医院专家到阿克苏义诊"]
+    assert found(response, "projects") == ["阿克苏地区第一人民医院门诊楼"]
 
 
 def test_title_matches_come_first_then_newest(client):

@@ -24,6 +24,7 @@ from django.test import Client
 from django.utils import timezone
 
 from aidportal.kernel.pictures import BodyPicture
+from aidportal.kernel.traditional import to_traditional
 from aidportal.kernel.workflow import ReviewComment, Submission
 from articles.models import Article, Channel
 from personnel.models import Category
@@ -50,6 +51,9 @@ PREFIX = "泄露哨兵"
 # What staff write in review: comments, and working copies of live rows.
 REVIEW_PREFIX = "审核哨兵"
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/")
+# The 繁體 pages (/zh-hant/…) are crawled on their own (test_no_traditional_page_…):
+# every page links to its other version, which would double each crawl.
+TRADITIONAL = "/zh-hant/"
 MAX_PAGES = 5000
 # Facet links combine without end (batch × category × unit × sort × page …):
 # follow at most this many URLs of each path and set of parameter names.
@@ -206,14 +210,27 @@ def prefix_of(sentinel):
 
 
 def markers(sentinel):
+    """The sentinel, its word and its token, in simplified and in 繁體."""
     prefix = prefix_of(sentinel)
-    return [sentinel, prefix, sentinel.removeprefix(prefix)]
+    simplified = [sentinel, prefix, sentinel.removeprefix(prefix)]
+    return list(dict.fromkeys([*simplified, *map(to_traditional, simplified)]))
 
 
 def echoes(query):
-    """How a page may repeat the query it was asked: raw, escaped, encoded."""
+    """How a page may repeat the query it was asked: raw, escaped, encoded,
+    and as a 繁體 page converts it."""
     return sorted(
-        {query, escape(query), quote(query), quote_plus(query), quote(query, safe="")},
+        {
+            echo
+            for typed in (query, to_traditional(query))
+            for echo in (
+                typed,
+                escape(typed),
+                quote(typed),
+                quote_plus(typed),
+                quote(typed, safe=""),
+            )
+        },
         key=len,
         reverse=True,
     )
@@ -242,7 +259,7 @@ def found(text, sentinel, query=""):
     return [marker for marker in markers(sentinel) if marker in text]
 
 
-def same_site_links(page_url, text):
+def same_site_links(page_url, text, *, traditional=False):
     for match in LINK.finditer(text):
         raw = unescape((match.group(1) or match.group(2) or "").strip())
         if not raw or raw.startswith(("#", "mailto:", "javascript:", "data:")):
@@ -251,6 +268,8 @@ def same_site_links(page_url, text):
         if url.scheme not in ("http", "https", "") or url.netloc not in SITE_HOSTS:
             continue
         if url.path.startswith(SKIPPED_PREFIXES):
+            continue
+        if url.path.startswith(TRADITIONAL) != traditional:
             continue
         yield url.path + (f"?{url.query}" if url.query else "")
 
@@ -301,11 +320,15 @@ def shape(url):
     return parts.path, tuple(sorted({p.split("=")[0] for p in parts.query.split("&")}))
 
 
-def crawl(client, sentinel, *, seeds=SEEDS):
+def crawl(client, sentinel, *, seeds=SEEDS, traditional=False):
     """Fetch every page reachable from the seeds and the probes; return
-    (pages fetched, {url: markers found}, {url: status} of failures)."""
+    (pages fetched, {url: markers found}, {url: status} of failures). The
+    繁體 crawl starts from the same addresses under /zh-hant/ and follows
+    links there only."""
     queue = deque((url, "") for url in seeds)
     queue.extend(probes(sentinel))
+    if traditional:
+        queue = deque((TRADITIONAL[:-1] + url, query) for url, query in queue)
     seen = {url for url, _ in queue}
     shapes = Counter()
     leaks, failures, pages = {}, {}, 0
@@ -328,7 +351,7 @@ def crawl(client, sentinel, *, seeds=SEEDS):
             text = body_text(response)
             if hits := found(text, sentinel, query):
                 leaks[url] = hits
-            links = same_site_links(url, text)
+            links = same_site_links(url, text, traditional=traditional)
         else:
             continue
         for link in links:
@@ -544,6 +567,15 @@ def test_no_public_page_shows_hidden_content(
         )
 
 
+def test_no_traditional_page_shows_hidden_content(content, sentinel, page_cache):
+    """The 繁體 pages are the simplified ones converted: crawled anonymously
+    from /zh-hant/, with the sentinel looked for in both scripts."""
+    pages, leaks, failures = crawl(Client(), sentinel, traditional=True)
+    assert leaks == {}
+    assert failures == {}
+    assert pages > len(SEEDS)
+
+
 def test_the_crawler_finds_the_sentinel_once_it_is_published(content, sentinel):
     """The crawl can fail: publish one hidden article and it is found."""
     article = content["articles"][0]
@@ -554,6 +586,9 @@ def test_the_crawler_finds_the_sentinel_once_it_is_published(content, sentinel):
     assert f"/articles/{article.pk}/" in leaks
     assert "/feeds/articles/" in leaks
     assert any(url.startswith("/search/") for url in leaks)
+    _, leaks, _ = crawl(Client(), sentinel, traditional=True)
+    assert f"/zh-hant/articles/{article.pk}/" in leaks
+    assert "/zh-hant/feeds/articles/" in leaks
 
 
 @pytest.mark.parametrize("role", ["anonymous", "reporter"])
@@ -563,7 +598,8 @@ def test_hidden_details_and_previews_are_404(
     for url in preview_urls(content):
         assert admin_client.get(url).status_code == 200
     client = Client() if role == "anonymous" else reporter_client
-    for url in detail_urls(content) + preview_urls(content):
+    details = detail_urls(content)
+    for url in details + [f"/zh-hant{url}" for url in details] + preview_urls(content):
         # Twice: the second answer may come from the page cache.
         for _ in range(2):
             response = client.get(url)

@@ -11,6 +11,7 @@ from aidportal.kernel.chinese import (
     normalize,
     parse_chinese_number,
     parse_date,
+    search_key,
 )
 
 
@@ -186,3 +187,18 @@ def test_the_canonical_name_is_searched_as_the_name_and_is_stable(name):
     assert canonical == canonical.strip()
     assert "  " not in canonical
     assert all(c == " " or not c.isspace() for c in canonical)
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("張 林", "张林"),
+        ("杭州市第一人民醫院", "杭州市第一人民医院"),
+        ("阿克蘇地區", "阿克苏地区"),
+        ("季成", "季成"),
+        ("Zhang Lin", "zhanglin"),
+        ("", ""),
+    ],
+)
+def test_queries_are_searched_in_simplified_characters(typed, key):
+    assert search_key(typed) == key

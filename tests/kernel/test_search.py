@@ -404,3 +404,12 @@ def test_roster_count_is_capped_and_its_facets_sampled(client, settings):
     assert response.context["facets_sampled"] is True
     receiving = response.context["facets"]["receiving_unit"]
     assert [row["count"] for row in receiving] == [10]
+
+
+def test_a_text_whose_folded_form_differs_keeps_both():
+    """乾 is simplified too (乾坤) but folds to 干 as a traditional form: the
+    folded query finds the name either way."""
+    text, grams = search_document(["于乾", "杭州"])
+    assert text.split("\n") == ["于乾", "杭州", "于干", "杭州"]
+    assert "干" in grams.split() and "乾" in grams.split()
+    assert search_document(["季成", "杭州"]) == ("季成\n杭州", text_grams("季成\n杭州"))

@@ -392,3 +392,13 @@ def test_a_staff_export_is_an_entry_of_the_audit_log(roster, fmt, settings):
 def test_a_public_export_is_no_entry(client, roster):
     assert export(client, "csv").status_code == 200
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_traditional_query_exports_what_its_simplified_one_does(client, roster, fmt):
+    """Readers of the 繁體 pages export what they searched for: the query is
+    folded to simplified characters, the rows are the simplified originals."""
+    folded = rows_of(export(client, fmt, q="拜城縣人民醫院"), fmt)
+    assert folded == rows_of(export(client, fmt, q="拜城县人民医院"), fmt)
+    assert [row[0] for row in folded[1:]] == ["季成"]
+    assert folded[1][5] == "拜城县人民医院"

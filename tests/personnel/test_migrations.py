@@ -175,3 +175,26 @@ def test_assignments_get_their_persons_pinyin_and_batchs_number(before_order_key
     executor.migrate(executor.loader.graph.leaf_nodes())
     keys = Assignment.objects.order_by("pk").values_list("name_order", "batch_order")
     assert list(keys) == [("an ran", -9), ("zhou zheng", -11)]
+
+
+@pytest.fixture
+def before_folded_texts(transactional_db):
+    """The database before search texts kept their folded form."""
+    yield from state_before("_folded_search_texts")
+
+
+def test_stored_texts_get_their_folded_form_once(before_folded_texts):
+    """于乾 was stored before queries were folded (乾 → 干): after the
+    migration the folded query finds it; other texts are left as they were."""
+    apps = before_folded_texts
+    people = apps.get_model("personnel", "Person").objects
+    for name in ("于乾", "季成"):
+        text, grams = "\n".join([name, "pinyin"]), ""
+        people.create(name=name, name_key=name, search_text=text, search_grams=grams)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    texts = dict(Person.objects.values_list("name", "search_text"))
+    assert texts == {"于乾": "于乾\npinyin\n于干\npinyin", "季成": "季成\npinyin"}
+    assert list(Person.objects.search("乾").values_list("name", flat=True)) == ["于乾"]
+    grams = Person.objects.get(name="于乾").search_grams.split()
+    assert {"于干", "乾"} <= set(grams)

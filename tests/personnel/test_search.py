@@ -70,3 +70,17 @@ def test_a_common_term_finds_the_same_people_in_the_same_order(monkeypatch, comm
     assert list(search_people("地区一院")) == [ji, wang]
     assert list(search_people("第九批 医院")) == [wang]
     assert list(search_people("zhangsan")) == [Person.objects.get(name="张三")]
+
+
+def test_traditional_queries_find_simplified_names_and_units():
+    """A reader of the 繁體 pages types traditional characters: 張林 finds
+    张林, 杭州市第一人民醫院 the hospital, 于乾 (乾 folds to 干) itself."""
+    zhang = make_assignment(
+        name="张林", sending_unit=make_unit("杭州市第一人民医院")
+    ).person
+    yu = make_person("于乾")
+    assert list(search_people("張林")) == [zhang]
+    assert list(search_people("杭州市第一人民醫院")) == [zhang]
+    assert list(search_people("醫院")) == [zhang]
+    assert list(search_people("于乾")) == [yu]
+    assert list(search_people("乾")) == [yu]
