@@ -31,8 +31,17 @@ run: $(BIN)/.installed $(MESSAGES)
 	$(DEV) $(BIN)/python manage.py load_demo --if-empty
 	$(DEV) sh -c '$(WORKER) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)'
 
+# axe-core for the browser tests' accessibility audits, at the version
+# package-lock.json pins, from the npm registry into node_modules/ (git-ignored,
+# never served to visitors).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found (axe-core for tests/browser): apt-get install -y nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # SQLite by default; PostgreSQL when DATABASE_URL names one.
-test: $(BIN)/.installed $(MESSAGES)
+test: $(BIN)/.installed $(MESSAGES) $(AXE)
 	$(DEV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
@@ -51,7 +60,7 @@ demo: migrate
 	$(DEV) $(BIN)/python manage.py load_demo
 
 clean:
-	rm -rf $(VENV) staticfiles .serve .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .serve .pytest_cache .ruff_cache
 
 # gunicorn with production settings on http://127.0.0.1:$(PORT): a local
 # rehearsal of a deployment (plain http, so no HTTPS redirect; see docs/deploy.md).
