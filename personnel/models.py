@@ -13,6 +13,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     OuterRef,
+    Prefetch,
     Q,
     Value,
     When,
@@ -345,6 +346,17 @@ class PersonQuerySet(models.QuerySet):
     def published(self):
         """People the public may see."""
         return self.filter(is_public=True)
+
+    def for_detail(self):
+        """With the assignments a person's page lists, newest batch first."""
+        return self.prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related(
+                    "batch", "term", "sending_unit", "receiving_unit"
+                ).order_by("-batch__number", "id"),
+            )
+        )
 
     def search(self, query):
         """People whose name, pinyin or initials contain the query, or whose
