@@ -171,7 +171,7 @@ class RosterQuery(Schema):
         pattern=NO_NUL,
         description=(
             "检索词：姓名（有无空格均可）、拼音全拼或首字母、单位全称简称或别名、"
-            "职务、批次（如“第十批”）；繁体字按简体检索。"
+            "职务、批次（如“第十批”）。"
         ),
     )
     batch: Annotated[int | None, Blank] = Field(
@@ -204,6 +204,15 @@ class PeopleQuery(Schema):
     )
     category: Annotated[CategoryCode | None, Blank] = Field(
         None, description=f"类别代码：{CATEGORIES}。"
+    )
+
+
+class UnitQuery(Schema):
+    q: str | None = Field(
+        None,
+        max_length=50,
+        pattern=NO_NUL,
+        description="检索词：单位全称、简称或别名的一部分，如“学军”。",
     )
 
 
@@ -280,9 +289,11 @@ def person(request: HttpRequest, id: Id):
     description="公开名录中出现的派出单位和受援单位，按名称排列。",
     operation_id="units_list",
 )
-@accepts(PageQuery)
-def units(request: HttpRequest, page: Query[PageQuery]):
+@accepts(UnitQuery, PageQuery)
+def units(request: HttpRequest, filters: Query[UnitQuery], page: Query[PageQuery]):
     rows = Unit.objects.published().order_by(*UNIT_ORDER)
+    if filters.q and filters.q.strip():
+        rows = rows.search(filters.q)
     return cursor_page(request, rows, UNIT_ORDER, page)
 
 

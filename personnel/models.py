@@ -144,6 +144,12 @@ class UnitQuerySet(models.QuerySet):
             | Exists(public.filter(receiving_unit=OuterRef("pk")))
         )
 
+    def search(self, query):
+        """Units whose name, short name or an alias contains the query (in
+        the roster's normalised form: spaces and width do not count)."""
+        key = normalize(query)
+        return self.filter(search_text__substring=key) if key else self.none()
+
 
 class Unit(StrippedName, Content, Guarded, Searchable):
     class Kind(models.TextChoices):

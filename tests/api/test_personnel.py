@@ -45,8 +45,8 @@ def warm(client):
 @pytest.fixture
 def roster():
     """A roster of two batches, two schools and a hospital, with 季成 printed
-    with a padding space, a traditional-script unit alias and a draft."""
-    school = make_unit("杭州市学军中学", aliases="學軍中學、学军")
+    with a padding space, a unit known by aliases and a draft."""
+    school = make_unit("杭州市学军中学", aliases="学军中学、学军")
     other_school = make_unit("杭州第二中学", short_name="杭二中")
     hospital = make_unit("浙江大学医学院附属第一医院", aliases="浙大一院")
     receiving = make_unit("阿克苏市第一中学")
@@ -120,7 +120,7 @@ def test_assignments_list_the_public_roster(client, roster):
         {"q": "季 成"},
         {"q": "jicheng"},
         {"q": "jc"},
-        {"q": "學軍中學"},
+        {"q": "学军中学"},
         {"q": "学军"},
         {"q": "第十批"},
         {"q": "教师"},
@@ -318,10 +318,20 @@ def test_units_list_those_on_the_public_roster(client, roster):
     school = next(
         r for r in response.json()["results"] if r["name"] == "杭州市学军中学"
     )
-    assert school["aliases"] == ["學軍中學", "学军"]
+    assert school["aliases"] == ["学军中学", "学军"]
     assert school["kind_label"] == "其他"
     assert get(client, "unit", id=hidden.id).status_code == 404
     assert get(client, "unit", id=school["id"]).json() == school
+
+
+def test_units_by_name_short_name_or_alias(client, roster):
+    hidden = make_unit("只派过草稿人员的单位")
+    make_assignment(name="赵六", is_public=False, sending_unit=hidden)
+
+    for query in ("学军", "学 军", "杭二中", "浙大一院"):
+        found = get(client, "units", {"q": query}).json()["results"]
+        assert len(found) == 1, query
+    assert get(client, "units", {"q": "只派过草稿"}).json()["results"] == []
 
 
 def test_a_unit_walk_gives_every_unit(client, roster):
