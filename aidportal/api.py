@@ -9,6 +9,7 @@ from ninja.errors import ValidationError
 from aidportal.kernel.api import (
     NOT_FOUND,
     ApiError,
+    ReadableJSONRenderer,
     error_response,
     public_urls,
     validation_error,
@@ -24,6 +25,7 @@ api = NinjaAPI(
         "列表按游标翻页：沿 next 地址翻到底即为全部结果。"
     ),
     urls_namespace="api",
+    renderer=ReadableJSONRenderer(),
     # Ninja's docs page loads its scripts from a CDN, which the site never does.
     docs_url=None,
 )

@@ -94,6 +94,13 @@ def test_any_origin_may_read(client, row):
         assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
 
 
+def test_chinese_is_written_as_utf_8(client, row):
+    response = client.get(reverse("api:assignments"))
+
+    assert "季成".encode() in response.content
+    assert b"\\u" not in response.content
+
+
 def test_an_error_is_not_cached_as_public(client):
     response = client.get(reverse("api:assignments"), {"nope": "1"})
 
