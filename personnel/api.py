@@ -171,7 +171,7 @@ class RosterQuery(Schema):
         pattern=NO_NUL,
         description=(
             "检索词：姓名（有无空格均可）、拼音全拼或首字母、单位全称简称或别名、"
-            "职务、批次（如“第十批”）。"
+            "职务、批次（如“第十批”）；繁体字按简体检索。"
         ),
     )
     batch: Annotated[int | None, Blank] = Field(
@@ -200,7 +200,7 @@ class PeopleQuery(Schema):
         None,
         max_length=50,
         pattern=NO_NUL,
-        description="检索词：姓名（有无空格均可）、拼音全拼或首字母、单位或职务。",
+        description="检索词：姓名（有无空格均可）、拼音全拼或首字母、单位或职务；繁体字按简体检索。",
     )
     category: Annotated[CategoryCode | None, Blank] = Field(
         None, description=f"类别代码：{CATEGORIES}。"
@@ -212,7 +212,7 @@ class UnitQuery(Schema):
         None,
         max_length=50,
         pattern=NO_NUL,
-        description="检索词：单位全称、简称或别名的一部分，如“学军”。",
+        description="检索词：单位全称、简称或别名的一部分，如“学军”；繁体字按简体检索。",
     )
 
 

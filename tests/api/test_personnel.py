@@ -258,7 +258,7 @@ def test_people_list_public_people_only(client, roster):
 
 
 def test_people_search_like_the_roster(client, roster):
-    for query in ("季 成", "jc", "浙大一院"):
+    for query in ("季 成", "jc", "浙大一院", "浙江大學醫學院附屬第一醫院"):
         response = get(client, "people", {"q": query})
         assert [row["name"] for row in response.json()["results"]] == ["季成"]
 
@@ -366,3 +366,13 @@ def test_units_and_batches_cost_three_queries(
         batches = get(client, "batches", {"limit": 100})
     assert len(batches.json()["results"]) == rows
     assert len(units.json()["results"]) == rows + 1
+
+
+def test_traditional_queries_are_folded_to_simplified(client, roster):
+    """As on the 繁體 pages: a traditional query lists what its simplified
+    form does."""
+    folded = get(client, "assignments", {"q": "阿克蘇地區第一人民醫院"})
+    assert ids(folded) == ids(
+        get(client, "assignments", {"q": "阿克苏地区第一人民医院"})
+    )
+    assert ids(folded)
