@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from aidportal import views
+from aidportal.api import urls as api_urls
 from aidportal.kernel.caching import cache_params
 from aidportal.kernel.media import media_file
 from aidportal.kernel.views import read_only
@@ -42,6 +43,7 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("personnel/", include("personnel.urls")),
     path("projects/", include("projects.urls")),
+    path("api/v1/", api_urls),
     # Before the admin's own URLs, whose catch-all would take it for an app.
     path(
         "admin/site-inspect/",

@@ -12,7 +12,7 @@ from aidportal.kernel.forms import (
     PublicRowChoiceField,
     RowsFetchedOnceForm,
 )
-from personnel.models import Batch, Category, Unit
+from personnel.models import Assignment, Batch, Category, Unit
 
 DEFAULT_SORT = "unit"
 SORT_ORDERS = {
@@ -26,6 +26,16 @@ SORT_ORDERS = {
     # Within a batch, receiving units in the roster's order, as above.
     "batch": ["batch_order", "receiving_unit_id", "id"],
 }
+
+
+def roster_rows():
+    """The public roster's rows as lists show them, in the default order:
+    what ``RosterFilter`` narrows, on the page and in the API."""
+    return (
+        Assignment.objects.published()
+        .for_listing()
+        .order_by(*SORT_ORDERS[DEFAULT_SORT])
+    )
 
 
 def batch_choices():

@@ -13,6 +13,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     OuterRef,
+    Prefetch,
     Q,
     Value,
     When,
@@ -143,6 +144,12 @@ class UnitQuerySet(models.QuerySet):
             Exists(public.filter(sending_unit=OuterRef("pk")))
             | Exists(public.filter(receiving_unit=OuterRef("pk")))
         )
+
+    def search(self, query):
+        """Units whose name, short name or an alias contains the query (in
+        the roster's normalised form: spaces and width do not count)."""
+        key = normalize(query)
+        return self.filter(search_text__substring=key) if key else self.none()
 
 
 class Unit(StrippedName, Content, Guarded, Searchable):
@@ -346,6 +353,17 @@ class PersonQuerySet(models.QuerySet):
     def published(self):
         """People the public may see."""
         return self.filter(is_public=True)
+
+    def for_detail(self):
+        """With the assignments a person's page lists, newest batch first."""
+        return self.prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related(
+                    "batch", "term", "sending_unit", "receiving_unit"
+                ).order_by("-batch__number", "id"),
+            )
+        )
 
     def search(self, query):
         """People whose name, pinyin or initials contain the query, or whose

@@ -1,7 +1,6 @@
 import hashlib
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, View
@@ -14,7 +13,7 @@ from aidportal.kernel.downloads import Later, file_response, retry_later
 from aidportal.kernel.pagination import CappedPaginator, SeekPageMixin
 from aidportal.kernel.search import sorted_matches
 from aidportal.kernel.views import FilteredListMixin
-from personnel.filters import DEFAULT_SORT, SORT_ORDERS, RosterFilter
+from personnel.filters import SORT_ORDERS, RosterFilter, roster_rows
 from personnel.models import Assignment, Category, Person
 from personnel.services import EXPORT_FORMATS, ExportTooLarge, roster_export
 
@@ -23,11 +22,7 @@ class RosterMixin(FilteredListMixin):
     filterset_class = RosterFilter
 
     def get_base_queryset(self):
-        return (
-            Assignment.objects.published()
-            .for_listing()
-            .order_by(*SORT_ORDERS[DEFAULT_SORT])
-        )
+        return roster_rows()
 
 
 class RosterExportMixin(RosterMixin):
@@ -184,11 +179,4 @@ class PersonDetailView(DetailView):
         )
 
     def get_queryset(self):
-        return Person.objects.published().prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related(
-                    "batch", "term", "sending_unit", "receiving_unit"
-                ).order_by("-batch__number", "id"),
-            )
-        )
+        return Person.objects.published().for_detail()

@@ -54,7 +54,9 @@ from aidportal.kernel.resilient_cache import CacheUnavailable, cache_available, 
 T = TypeVar("T")
 VERSION_KEY = "site-version"
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/xml", "text/plain")
-UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/")
+# The API reads every parameter (it refuses unknown ones) and answers its own
+# conditional GETs (aidportal.kernel.api).
+UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/", "/api/")
 
 
 logger = logging.getLogger("aidportal.cache")
@@ -290,6 +292,19 @@ def entity_tag(version: int, day: date, digest: str) -> str:
     return f'W/"{tag[:32]}"'
 
 
+def page_validators(
+    version: int, digest: str, today: date | None = None
+) -> tuple[str, int]:
+    """(ETag, Last-Modified as a timestamp) of the page ``digest`` names at
+    site version ``version``. Pages also change at midnight ("in post
+    today"): the day is part of the version, and a page is never older than
+    today's start."""
+    today = today or timezone.localdate()
+    midnight = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    modified = max(version // 1_000_000_000, int(midnight.timestamp()))
+    return entity_tag(version, today, digest), modified
+
+
 def current_site_version(now: float | None = None) -> tuple[int, float | None]:
     """(site version, when the next scheduled change is due): the version is
     first moved on if a scheduled publication or expiry has come due, so no
@@ -363,12 +378,8 @@ class PageCacheMiddleware:
             version, next_change = current_site_version(now)
         except DATABASE_OUTAGES:
             return self.stale_or_unavailable(key if keep else None, now)
-        # Pages also change at midnight ("in post today"): the day is part of
-        # the version, and a page is never older than today's start.
         today = timezone.localdate()
-        midnight = timezone.make_aware(datetime.combine(today, datetime.min.time()))
-        etag = entity_tag(version, today, digest)
-        modified = max(version // 1_000_000_000, int(midnight.timestamp()))
+        etag, modified = page_validators(version, digest, today)
         if self.not_modified(request, etag, modified):
             return self.not_modified_response(etag, modified)
         entry = cache.get(key) if keep else None

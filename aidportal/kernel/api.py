@@ -1,0 +1,229 @@
+"""Pieces of the read-only open-data API every app's router uses: errors as
+JSON with a Chinese ``detail``, cursor pages over a list's keyset order, the
+query parameters an operation accepts, and the HTTP of a public answer
+(conditional GET from the site version, Cache-Control, CORS)."""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from ninja import Field, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+from pydantic import BaseModel
+
+from aidportal.kernel.caching import (
+    PageCacheMiddleware,
+    current_site_version,
+    page_validators,
+)
+from aidportal.kernel.pagination import CappedPaginator, SeekForm, cursor, seek
+
+# The largest id a database column holds: a larger one is a bad parameter,
+# not an overflow in the query.
+MAX_ID = 2**63 - 1
+CORS_METHODS = "GET, HEAD, OPTIONS"
+
+
+class ApiError(Exception):
+    """An answer other than 200: ``status``, a Chinese ``detail`` and the
+    parameter (``field``) at fault, if one is."""
+
+    def __init__(self, status: int, detail: str, field: str | None = None):
+        super().__init__(detail)
+        self.status, self.detail, self.field = status, str(detail), field
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="出错原因（中文）。")
+    field: str | None = Field(None, description="出错的参数名；与参数无关时为空。")
+
+
+NOT_FOUND = "没有这一项。"
+ERROR_RESPONSES = {400: ErrorOut, 404: ErrorOut}
+
+
+class PageQuery(Schema):
+    """The paging parameters of every list."""
+
+    limit: int = Field(50, ge=1, le=100, description="每页条数，1 到 100，默认 50。")
+    cursor: str | None = Field(
+        None,
+        max_length=2000,
+        description="翻页位置：上一页结果中 next 地址所带的值，原样传回即可。",
+    )
+
+
+class ReadableJSONRenderer(JSONRenderer):
+    """JSON in UTF-8 as written ("季成", not "\\u5b63\\u6210"): readable in a
+    terminal, and a third the size."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """The schema of a cursor page of ``item`` rows, named ``name``."""
+    return type(
+        name,
+        (Schema,),
+        {
+            "__annotations__": {
+                "results": list[item],
+                "next": str | None,
+                "count": int,
+            },
+            "results": Field(description="本页的行，按列表的顺序排列。"),
+            "next": Field(description="下一页的完整地址；已是最后一页时为空。"),
+            "count": Field(
+                description=(
+                    f"符合条件的总行数，最多计到 {settings.LIST_COUNT_CAP + 1}"
+                    f"（即页面上的“{settings.LIST_COUNT_CAP}+”）。"
+                )
+            ),
+        },
+    )
+
+
+def cursor_page(
+    request: HttpRequest,
+    rows: QuerySet,
+    order: list[str],
+    page: PageQuery,
+    *,
+    count: int | None = None,
+) -> dict:
+    """One page of ``rows`` (ordered by ``order``, ascending, ending in a
+    unique column) after ``page.cursor``: a condition on the order's index,
+    so the thousandth page costs what the first does. Two queries: the
+    capped count of ``rows`` (unless ``count`` is known) and the page."""
+    form = SeekForm({"after": page.cursor or ""}, model=rows.model, order=order)
+    if not form.is_valid():
+        raise ApiError(400, SeekForm.error, "cursor")
+    if count is None:
+        count = CappedPaginator(rows, 1).count
+    if where := form.seek:
+        rows = seek(rows, order, where[1])
+    fetched = list(rows[: page.limit + 1])
+    results = fetched[: page.limit]
+    more = len(fetched) > page.limit
+    return {
+        "results": results,
+        "next": next_url(request, cursor(results[-1], order)) if more else None,
+        "count": count,
+    }
+
+
+def next_url(request: HttpRequest, position: str) -> str:
+    query = request.GET.copy()
+    query["cursor"] = position
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def accepts(*schemas: type[BaseModel]) -> Callable:
+    """An operation that refuses (400) a query parameter none of ``schemas``
+    declares: a misspelt filter must not pass for "no filter"."""
+    known = {
+        field.alias or name
+        for schema in schemas
+        for name, field in schema.model_fields.items()
+    }
+
+    def decorate(operation: Callable) -> Callable:
+        @wraps(operation)
+        def checked(request, *args, **kwargs):
+            if unknown := sorted(set(request.GET) - known):
+                # A name is echoed in part: the answer stays short.
+                names = "、".join(name[:50] for name in unknown[:10])
+                raise ApiError(400, f"不支持的参数：{names}。", unknown[0])
+            return operation(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
+# Chinese messages for pydantic's error types (the ones query parameters meet).
+MESSAGES = {
+    "int_parsing": "应为整数。",
+    "int_type": "应为整数。",
+    "int_from_float": "应为整数。",
+    "greater_than_equal": "应不小于 {ge}。",
+    "less_than_equal": "应不大于 {le}。",
+    "date_parsing": "应为日期，格式如 2021-07-01。",
+    "date_from_datetime_parsing": "应为日期，格式如 2021-07-01。",
+    "date_type": "应为日期，格式如 2021-07-01。",
+    "literal_error": "应为以下之一：{expected}。",
+    "enum": "应为以下之一：{expected}。",
+    "string_too_long": "最长 {max_length} 个字符。",
+    "string_pattern_mismatch": "含有不允许的字符。",
+}
+
+
+def validation_error(error: NinjaValidationError) -> ApiError:
+    """The first of ninja's validation errors, as a 400 naming its parameter."""
+    first = error.errors[0] if error.errors else {}
+    location = [part for part in first.get("loc", ()) if isinstance(part, str)]
+    message = MESSAGES.get(first.get("type"), "参数无效。")
+    try:
+        message = message.format(**first.get("ctx", {}))
+    except (KeyError, IndexError):
+        message = "参数无效。"
+    return ApiError(400, message, location[-1] if location else None)
+
+
+def error_response(api, request: HttpRequest, error: ApiError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": error.detail, "field": error.field}, status=error.status
+    )
+
+
+def public_answer(view: Callable) -> Callable:
+    """An API view as the public reads it: GET and HEAD answered (HEAD
+    without a body), OPTIONS as a CORS preflight, any origin allowed to read
+    (never to write: nothing here writes); ``ETag`` and ``Last-Modified``
+    from the site version, a 304 when they match, and ``Cache-Control`` as
+    public pages have it."""
+
+    @wraps(view)
+    def answer(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            return with_cors(HttpResponse(status=204))
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        version, _next_change = current_site_version()
+        # Answers hold absolute links: each host has its own validators.
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(address.encode()).hexdigest()
+        etag, modified = page_validators(version, digest)
+        if PageCacheMiddleware.not_modified(request, etag, modified):
+            return with_cors(PageCacheMiddleware.not_modified_response(etag, modified))
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            PageCacheMiddleware.add_headers(response, etag, modified)
+        if head:
+            response.content = b""
+        return with_cors(response)
+
+    return csrf_exempt(answer)
+
+
+def with_cors(response: HttpResponse) -> HttpResponse:
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = CORS_METHODS
+    response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
+    return response
+
+
+def public_urls(patterns: Iterable) -> list:
+    """``patterns`` (a NinjaAPI's URLs), each view a ``public_answer``."""
+    for pattern in patterns:
+        pattern.callback = public_answer(pattern.callback)
+    return list(patterns)
