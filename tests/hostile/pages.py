@@ -128,6 +128,11 @@ def url_keys(patterns=None, namespace=""):
         if isinstance(pattern, URLResolver):
             if pattern.app_name == "admin":
                 continue
+            if pattern.namespace == "api":
+                # The open-data API answers JSON with its own parameter
+                # checks, tried in tests/api (bad values, unknown names,
+                # forged cursors); its schema-driven fuzzing is issue 20's.
+                continue
             prefix = f"{pattern.namespace}:" if pattern.namespace else namespace
             keys |= url_keys(pattern.url_patterns, prefix)
         elif isinstance(pattern, URLPattern):
