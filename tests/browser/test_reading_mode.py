@@ -6,9 +6,8 @@ test_accessibility.py)."""
 import json
 
 from articles.models import Article
-from personnel.models import Person
-from projects.models import Project
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.test_accessibility import public_pages
 
 KEY = "aidportal-reading-mode"
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -18,24 +17,6 @@ MODES = {
     "xlarge": {"size": "xlarge", "contrast": False, "spacing": True},
     "contrast": {"size": "normal", "contrast": True, "spacing": False},
 }
-
-
-def public_pages():
-    """One page of each kind the public reads, from the demo content."""
-    article = Article.objects.published().order_by("-published_at").first()
-    person = Person.objects.published().order_by("pk").first()
-    project = Project.objects.published().order_by("pk").first()
-    return {
-        "home": "/",
-        "articles": "/articles/",
-        "channel": article.channel.get_absolute_url(),
-        "article": article.get_absolute_url(),
-        "roster": "/personnel/",
-        "person": person.get_absolute_url(),
-        "projects": "/projects/",
-        "project": project.get_absolute_url(),
-        "search": "/search/?q=援疆",
-    }
 
 
 def in_mode(page, mode):
