@@ -22,6 +22,7 @@ from aidportal.kernel.chinese import normalize
 from aidportal.kernel.health import health
 from aidportal.kernel.outages import is_database_outage, unavailable_response
 from aidportal.kernel.pagination import CappedPaginator, display_count, first_rows
+from aidportal.kernel.traditional import alternates
 from aidportal.search import PROVIDERS
 from articles.models import Article, Channel
 from personnel.models import Assignment, Category
@@ -209,6 +210,14 @@ def healthz(request):
     200 while the database answers, 503 when it does not (docs/deploy.md)."""
     report, status = health()
     return JsonResponse(report, status=status)
+
+
+def page_not_found(request, exception):
+    """The 404 page. Its 简体/繁體 links name the path alone: a 404 repeats
+    nothing of the query it was asked, so the id of a unit only hidden
+    people have and an id of none answer the very same page."""
+    context = {"alternates": alternates(request, query=False)}
+    return render(request, "404.html", context, status=404)
 
 
 def server_error(request):

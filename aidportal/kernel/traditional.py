@@ -61,13 +61,13 @@ def is_traditional(request: HttpRequest) -> bool:
     return getattr(request, "traditional", False)
 
 
-def alternates(request: HttpRequest) -> dict[str, str]:
-    """The simplified and the traditional address of this page (path and
-    query), for the header's switch and the hreflang links."""
+def alternates(request: HttpRequest, *, query: bool = True) -> dict[str, str]:
+    """The simplified and the traditional address of this page (path and,
+    unless told, query), for the header's switch and the hreflang links."""
     root = request.path[: len(request.path) - len(request.path_info)]
     if is_traditional(request):
         root = root.removesuffix(f"/{SEGMENT}")
-    tail = with_query(request, request.path_info)
+    tail = with_query(request, request.path_info) if query else request.path_info
     return {"simplified": root + tail, "traditional": f"{root}/{SEGMENT}{tail}"}
 
 

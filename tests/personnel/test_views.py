@@ -611,10 +611,7 @@ def test_units_and_batches_off_the_public_roster_are_404_naming_nothing(
     unknown_page = roster(client, **{param: "987654"})
     assert hidden_page.status_code == unknown_page.status_code == 404
     assert "隐藏" not in hidden_page.content.decode()
-    # The same page but for the visitor's own query, which the links to the
-    # page's 简体/繁體 versions repeat.
-    echo = re.compile(rf"\?{param}=\d+".encode())
-    assert echo.sub(b"", hidden_page.content) == echo.sub(b"", unknown_page.content)
+    assert hidden_page.content == unknown_page.content
     form = roster(client).context["filter"].form
     assert "11" not in [str(value) for value, _ in form.fields["batch"].choices]
 
