@@ -1,3 +1,4 @@
+import hashlib
 import os
 import time
 from types import SimpleNamespace
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aidportal.kernel import caching, downloads, resilient_cache, search
+from aidportal.kernel.images import RenditionBackend
 from tests.builders import ROLES, make_staff
 from tests.services import REDIS_SERVER, PrivateRedis, StalledServer, free_port
 
@@ -28,6 +30,44 @@ def search_statistics_read_once(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             for table in search.gram_indexed_tables():
                 search.gram_shares(table, connection)
+
+
+# Renditions made in this test process, by what decides their bytes.
+_RENDITIONS: dict[str, tuple[bytes, list[int]]] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def renditions_made_once():
+    """The same picture at the same geometry and options gives the same
+    rendition: the suite encodes each one once and writes the bytes again
+    when another test (each has its own media folder) asks for it. Encoding
+    the demo's 138 renditions is three quarters of load_demo's time, and
+    load_demo runs before every browser test."""
+    from sorl.thumbnail.images import ImageFile
+
+    get_thumbnail = RenditionBackend.get_thumbnail
+    create_thumbnail = RenditionBackend._create_thumbnail
+    asked = {}
+
+    def get(self, file_, geometry_string, **options):
+        picture = hashlib.sha256(ImageFile(file_).read()).hexdigest()
+        asked["key"] = f"{picture} {geometry_string} {sorted(options.items())!r}"
+        return get_thumbnail(self, file_, geometry_string, **options)
+
+    def create(self, source_image, geometry_string, options, thumbnail):
+        key = asked.pop("key")
+        if key not in _RENDITIONS:
+            create_thumbnail(self, source_image, geometry_string, options, thumbnail)
+            _RENDITIONS[key] = (thumbnail.read(), thumbnail.size)
+            return
+        data, size = _RENDITIONS[key]
+        thumbnail.write(data)
+        thumbnail.set_size(size)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(RenditionBackend, "get_thumbnail", get)
+        patch.setattr(RenditionBackend, "_create_thumbnail", create)
+        yield
 
 
 @pytest.fixture(autouse=True)

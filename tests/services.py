@@ -4,11 +4,14 @@ The machine's PostgreSQL and Redis are never touched: a fault is played on a
 private instance, on a free port and in a temporary folder.
 """
 
+import fcntl
 import os
+import random
 import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -17,10 +20,29 @@ REDIS_SERVER = shutil.which("redis-server")
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None)
 
 
+# Ports for private servers come from below the kernel's ephemeral range, so
+# no outgoing connection takes one between the choice and the server's start;
+# a lock file per port keeps parallel test processes (pytest-xdist) apart.
+PRIVATE_PORTS = range(20000, 30000)
+PORT_LOCKS = Path(tempfile.gettempdir()) / "aidportal-test-ports"
+_held_ports = []
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nothing listens on, held by this process until it ends."""
+    PORT_LOCKS.mkdir(exist_ok=True)
+    for port in random.sample(PRIVATE_PORTS, 500):
+        lock = open(PORT_LOCKS / f"{port}.lock", "w")  # noqa: SIM115 (held)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", port))
+        except OSError:
+            lock.close()
+            continue
+        _held_ports.append(lock)
+        return port
+    raise RuntimeError("no free port for a private server")
 
 
 def wait_for_port(port: int, *, up: bool = True, timeout: float = 20) -> None:
