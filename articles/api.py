@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
-from pydantic import BeforeValidator
+from ninja import Field, Query, Router, Schema
 
 from aidportal.kernel.api import (
     ERROR_RESPONSES,
-    MAX_ID,
+    NO_NUL,
+    Blank,
+    Id,
     PageQuery,
     PictureOut,
     accepts,
@@ -37,11 +38,6 @@ ARTICLE_ORDERS = {
     "oldest": ["published_at", "id"],
 }
 DEFAULT_ORDER = "newest"
-
-Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号。")]
-Blank = BeforeValidator(lambda value: None if value == "" else value)
-# No database stores a NUL character: a text holding one is a bad parameter.
-NO_NUL = r"^[^\x00]*$"
 
 
 # Schemas
@@ -131,8 +127,8 @@ class ArticleQuery(Schema):
         max_length=50,
         pattern=NO_NUL,
         description=(
-            "检索词：在标题、副标题、摘要和正文中查找，与全站搜索相同"
-            "（忽略空格与全角半角之别，繁体字按简体检索）。"
+            "检索词：在标题、副标题、摘要和正文中查找，找到的文章与全站搜索相同"
+            "（忽略空格与全角半角之别，繁体字按简体检索），按 ordering 排列。"
         ),
     )
     ordering: Annotated[Literal[tuple(ARTICLE_ORDERS)] | None, Blank] = Field(

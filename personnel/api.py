@@ -6,12 +6,14 @@ from typing import Annotated, Literal
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
-from pydantic import BeforeValidator
+from ninja import Field, Query, Router, Schema
 
 from aidportal.kernel.api import (
     ERROR_RESPONSES,
     MAX_ID,
+    NO_NUL,
+    Blank,
+    Id,
     PageQuery,
     accepts,
     cursor_page,
@@ -30,12 +32,6 @@ UNIT_ORDER = ["name", "id"]
 BATCH_ORDER = ["number"]
 
 
-def _blank_is_none(value):
-    # An empty field of a form ("batch=") asks for no filter, as on the page.
-    return None if value == "" else value
-
-
-Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号。")]
 CategoryCode = Literal[tuple(Category.values)]
 CATEGORIES = "、".join(f"{c.value}（{c.label}）" for c in Category)
 
@@ -155,10 +151,6 @@ BatchPage = page_schema(BatchOut, "BatchPage")
 
 
 # Parameters
-
-Blank = BeforeValidator(_blank_is_none)
-# No database stores a NUL character: a text holding one is a bad parameter.
-NO_NUL = r"^[^\x00]*$"
 
 
 class RosterQuery(Schema):

@@ -6,12 +6,12 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
-from pydantic import BeforeValidator
+from ninja import Field, Query, Router, Schema
 
 from aidportal.kernel.api import (
     ERROR_RESPONSES,
-    MAX_ID,
+    Blank,
+    Id,
     PageQuery,
     PictureOut,
     accepts,
@@ -36,9 +36,6 @@ PROJECT_ORDERS = {
     "oldest": ["start_date", "id"],
 }
 DEFAULT_ORDER = "newest"
-
-Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号。")]
-Blank = BeforeValidator(lambda value: None if value == "" else value)
 
 
 def _codes(choices) -> str:

@@ -7,15 +7,16 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Annotated
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from aidportal.kernel.caching import (
     PageCacheMiddleware,
@@ -54,6 +55,13 @@ class ErrorOut(Schema):
 
 NOT_FOUND = "没有这一项。"
 ERROR_RESPONSES = {400: ErrorOut, 404: ErrorOut}
+
+# The id in a detail's path.
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号。")]
+# An empty field of a form ("batch=") asks for no filter, as on the pages.
+Blank = BeforeValidator(lambda value: None if value == "" else value)
+# No database stores a NUL character: a text holding one is a bad parameter.
+NO_NUL = r"^[^\x00]*$"
 
 
 def filter_error(form) -> ApiError:
