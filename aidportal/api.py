@@ -14,22 +14,32 @@ from aidportal.kernel.api import (
     public_urls,
     validation_error,
 )
+from aidportal.stats_api import router as stats_router
+from articles.api import router as articles_router
 from personnel.api import router as personnel_router
+from projects.api import router as projects_router
 
 api = NinjaAPI(
     title="援疆门户开放数据接口",
     version="1",
     description=(
-        "只读的开放数据接口：援疆人员名录（人员、任职、单位、批次）。"
-        "检索与名录页面相同：姓名有无空格均可，支持拼音全拼与首字母、单位别名、繁体字。"
-        "列表按游标翻页：沿 next 地址翻到底即为全部结果。"
+        "只读的开放数据接口：栏目与文章、援建项目、援疆人员名录（人员、任职、单位、"
+        "批次），以及首页和项目页面上的统计数字。只给出网站公开的内容："
+        "草稿、定时未到、已下线和已归档的内容既不列出，按编号也查不到（404）。"
+        "筛选与对应页面相同；名录检索中姓名有无空格均可，支持拼音全拼与首字母、"
+        "单位别名；检索词中的繁体字按简体检索。"
+        "列表按游标翻页：沿 next 地址翻到底即为全部结果；排序用 ordering 参数。"
+        "参数有误时返回 400，detail 说明原因，field 指出参数名。"
     ),
     urls_namespace="api",
     renderer=ReadableJSONRenderer(),
     # Ninja's docs page loads its scripts from a CDN, which the site never does.
     docs_url=None,
 )
+api.add_router("/", articles_router)
+api.add_router("/", projects_router)
 api.add_router("/", personnel_router)
+api.add_router("/", stats_router)
 
 
 @api.exception_handler(ApiError)
@@ -51,7 +61,16 @@ def index(request, **kwargs):
     """/api/v1/ itself: where the schema and each list are."""
     lists = {
         name: reverse(f"api:{name}")
-        for name in ("assignments", "people", "units", "batches")
+        for name in (
+            "channels",
+            "articles",
+            "projects",
+            "assignments",
+            "people",
+            "units",
+            "batches",
+            "stats",
+        )
     }
     return JsonResponse(
         {

@@ -48,12 +48,21 @@ class HomeView(TemplateView):
             # The window over every article is the costly part: keep it until
             # content changes.
             channel_blocks=cached_block("home-channel-blocks", channel_blocks),
-            project_totals=cached_block(
-                "project-totals", Project.objects.published().totals
-            ),
-            roster_figures=cached_block("roster-figures", roster_figures),
+            project_totals=project_totals(),
+            roster_figures=cached_roster_figures(),
             **kwargs,
         )
+
+
+def project_totals():
+    """The home page's project figures (``ProjectQuerySet.totals``), kept
+    until content changes; /api/v1/stats/ gives the same."""
+    return cached_block("project-totals", Project.objects.published().totals)
+
+
+def cached_roster_figures():
+    """``roster_figures``, kept until content changes."""
+    return cached_block("roster-figures", roster_figures)
 
 
 def channel_blocks():
@@ -107,7 +116,7 @@ class SiteMapView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             channel_map=cached_block("site-map-channels", site_map_channels),
-            roster_figures=cached_block("roster-figures", roster_figures),
+            roster_figures=cached_roster_figures(),
             project_categories=Project.Category.choices,
             person_categories=Category.choices,
             **kwargs,

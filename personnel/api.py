@@ -6,20 +6,21 @@ from typing import Annotated, Literal
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
-from pydantic import BeforeValidator
+from ninja import Field, Query, Router, Schema
 
 from aidportal.kernel.api import (
     ERROR_RESPONSES,
     MAX_ID,
-    NOT_FOUND,
-    ApiError,
+    NO_NUL,
+    Blank,
+    Id,
     PageQuery,
     accepts,
     cursor_page,
+    filter_error,
+    found,
     page_schema,
 )
-from aidportal.kernel.forms import NOT_FOUND as NOT_FOUND_CODE
 from aidportal.kernel.pagination import CappedPaginator
 from personnel.filters import SORT_ORDERS, RosterFilter, roster_rows
 from personnel.models import Batch, Category, Person, Term, Unit
@@ -31,12 +32,6 @@ UNIT_ORDER = ["name", "id"]
 BATCH_ORDER = ["number"]
 
 
-def _blank_is_none(value):
-    # An empty field of a form ("batch=") asks for no filter, as on the page.
-    return None if value == "" else value
-
-
-Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号。")]
 CategoryCode = Literal[tuple(Category.values)]
 CATEGORIES = "、".join(f"{c.value}（{c.label}）" for c in Category)
 
@@ -157,10 +152,6 @@ BatchPage = page_schema(BatchOut, "BatchPage")
 
 # Parameters
 
-Blank = BeforeValidator(_blank_is_none)
-# No database stores a NUL character: a text holding one is a bad parameter.
-NO_NUL = r"^[^\x00]*$"
-
 
 class RosterQuery(Schema):
     """The roster page's filters (/personnel/), with the same meaning."""
@@ -189,9 +180,12 @@ class RosterQuery(Schema):
     on: Annotated[date | None, Blank] = Field(
         None, description="在岗日期，如 2021-07-01：只列这一天在岗的任职。"
     )
-    sort: Annotated[Literal[tuple(SORT_ORDERS)] | None, Blank] = Field(
+    ordering: Annotated[Literal[tuple(SORT_ORDERS)] | None, Blank] = Field(
         None,
-        description="排序：unit（按受援单位，默认）、name（按姓名拼音）、batch（按批次）。",
+        description=(
+            "排序，与名录页面的排序相同：unit（按受援单位，默认）、"
+            "name（按姓名拼音）、batch（按批次）。"
+        ),
     )
 
 
@@ -230,7 +224,12 @@ class UnitQuery(Schema):
 def assignments(
     request: HttpRequest, filters: Query[RosterQuery], page: Query[PageQuery]
 ):
-    roster = RosterFilter(request.GET, queryset=roster_rows(), request=request)
+    # The page calls its order "sort"; the API, like its other lists, "ordering".
+    data = request.GET.copy()
+    data.pop("sort", None)
+    if filters.ordering:
+        data["sort"] = filters.ordering
+    roster = RosterFilter(data, queryset=roster_rows(), request=request)
     if not roster.is_valid():
         raise filter_error(roster.form)
     rows = roster.qs
@@ -239,18 +238,6 @@ def assignments(
     count = CappedPaginator(counted, 1).count
     rows = rows.for_page(count=count, searching=searching)
     return cursor_page(request, rows, SORT_ORDERS[roster.sort_key], page, count=count)
-
-
-def filter_error(form) -> ApiError:
-    """A FilterSet's errors as the API's: a parameter naming a row the public
-    may not see is a 404, as on the page (hidden rows cannot be counted);
-    any other bad value a 400. The parameter at fault is named."""
-    errors = form.errors.as_data()
-    for field, found in errors.items():
-        if any(error.code == NOT_FOUND_CODE for error in found):
-            return ApiError(404, NOT_FOUND, field)
-    field, found = next(iter(errors.items()))
-    return ApiError(400, found[0].messages[0], field)
 
 
 @router.get(
@@ -338,10 +325,3 @@ def batches(request: HttpRequest, page: Query[PageQuery]):
 @accepts()
 def batch(request: HttpRequest, id: Id):
     return found(batches_with_terms(), id)
-
-
-def found(rows, pk):
-    row = rows.filter(pk=pk).first()
-    if row is None:
-        raise ApiError(404, NOT_FOUND, "id")
-    return row

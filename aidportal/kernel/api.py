@@ -4,24 +4,34 @@ query parameters an operation accepts, and the HTTP of a public answer
 (conditional GET from the site version, Cache-Control, CORS)."""
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Annotated
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from aidportal.kernel.caching import (
     PageCacheMiddleware,
     current_site_version,
     page_validators,
 )
-from aidportal.kernel.pagination import CappedPaginator, SeekForm, cursor, seek
+from aidportal.kernel.forms import NOT_FOUND as NOT_FOUND_CODE
+from aidportal.kernel.images import stored_renditions
+from aidportal.kernel.pagination import (
+    CappedCount,
+    CappedPaginator,
+    SeekForm,
+    cursor,
+    seek,
+)
 
 # The largest id a database column holds: a larger one is a bad parameter,
 # not an overflow in the query.
@@ -45,6 +55,114 @@ class ErrorOut(Schema):
 
 NOT_FOUND = "没有这一项。"
 ERROR_RESPONSES = {400: ErrorOut, 404: ErrorOut}
+
+# The id in a detail's path.
+Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号。")]
+# An empty field of a form ("batch=") asks for no filter, as on the pages.
+Blank = BeforeValidator(lambda value: None if value == "" else value)
+# No database stores a NUL character: a text holding one is a bad parameter.
+NO_NUL = r"^[^\x00]*$"
+
+
+def filter_error(form) -> ApiError:
+    """A FilterSet's errors as the API's: a parameter naming a row the public
+    may not see is a 404, as on the page (hidden rows cannot be counted);
+    any other bad value a 400. The parameter at fault is named."""
+    errors = form.errors.as_data()
+    for field, found in errors.items():
+        if any(error.code == NOT_FOUND_CODE for error in found):
+            return ApiError(404, NOT_FOUND, field)
+    field, found = next(iter(errors.items()))
+    return ApiError(400, found[0].messages[0], field)
+
+
+def found(rows: QuerySet, pk: int):
+    """The row ``pk`` of ``rows`` (what the public may see), or a 404."""
+    row = rows.filter(pk=pk).first()
+    if row is None:
+        raise ApiError(404, NOT_FOUND, "id")
+    return row
+
+
+class RenditionOut(Schema):
+    url: str = Field(description="这一缩放版本的地址（相对路径）。")
+    width: int = Field(description="宽度（像素）。")
+    height: int = Field(description="高度（像素）。")
+
+
+class PictureOut(Schema):
+    alt: str = Field(
+        description="替代文字（图片内容的简短描述）；仅作装饰的图片为空字符串。"
+    )
+    caption: str = Field(description="图片说明；没有时为空字符串。")
+    width: int | None = Field(description="原图宽度（像素）；不详时为空。")
+    height: int | None = Field(description="原图高度（像素）；不详时为空。")
+    webp: list[RenditionOut] = Field(
+        description="网站所用的 WebP 缩放版本，由窄到宽（不放大原图）。"
+    )
+    jpeg: list[RenditionOut] = Field(
+        description="网站所用的 JPEG 缩放版本，由窄到宽（不放大原图）。"
+    )
+
+
+def picture(file, renditions: dict, *, alt: str, caption: str, width, height):
+    """A picture as ``PictureOut`` reads it, ``renditions`` from
+    ``stored_renditions``; None without a file."""
+    if not file:
+        return None
+    sources = renditions.get(file.name, {})
+    return {
+        "alt": alt,
+        "caption": caption,
+        "width": width,
+        "height": height,
+        **{
+            kind.lower(): [
+                {"url": url, "width": w, "height": h}
+                for url, w, h in sources.get(kind, [])
+            ]
+            for kind in ("WEBP", "JPEG")
+        },
+    }
+
+
+def cover(row, renditions: dict):
+    """The cover of a publishable ``row`` as ``PictureOut`` reads it."""
+    return picture(
+        row.cover,
+        renditions,
+        alt=row.cover_alt,
+        caption=row.cover_caption,
+        width=row.cover_width,
+        height=row.cover_height,
+    )
+
+
+def gallery(images, renditions: dict) -> list:
+    """A row's gallery pictures as ``PictureOut`` reads them."""
+    return [
+        picture(
+            image.image,
+            renditions,
+            alt=image.alt,
+            caption=image.caption,
+            width=image.width,
+            height=image.height,
+        )
+        for image in images
+    ]
+
+
+def with_renditions(rows: list, files_of: Callable) -> list:
+    """``rows``, each with ``renditions``: the stored renditions of every
+    picture of the list (``files_of(row)`` gives a row's), one query at most
+    for all of them, none when the cache holds them."""
+    renditions = stored_renditions(
+        [file for row in rows for file in files_of(row) if file]
+    )
+    for row in rows:
+        row.renditions = renditions
+    return rows
 
 
 class PageQuery(Schema):
@@ -96,20 +214,28 @@ def cursor_page(
     *,
     count: int | None = None,
 ) -> dict:
-    """One page of ``rows`` (ordered by ``order``, ascending, ending in a
-    unique column) after ``page.cursor``: a condition on the order's index,
-    so the thousandth page costs what the first does. Two queries: the
-    capped count of ``rows`` (unless ``count`` is known) and the page."""
+    """One page of ``rows`` (ordered by ``order``, ending in a unique column;
+    "-name" descending, see ``keyset_order``) after ``page.cursor``: a
+    condition on the order's index, so the thousandth page costs what the
+    first does. One query: the page, with the capped count of ``rows``
+    (unless ``count`` is known) as a column; a second only for a page past
+    the end."""
     form = SeekForm({"after": page.cursor or ""}, model=rows.model, order=order)
     if not form.is_valid():
         raise ApiError(400, SeekForm.error, "cursor")
+    counted = rows
     if count is None:
-        count = CappedPaginator(rows, 1).count
+        rows = rows.annotate(capped_count=CappedCount(counted))
     if where := form.seek:
         rows = seek(rows, order, where[1])
     fetched = list(rows[: page.limit + 1])
     results = fetched[: page.limit]
     more = len(fetched) > page.limit
+    if count is None:
+        if fetched:
+            count = fetched[0].capped_count
+        else:
+            count = CappedPaginator(counted, 1).count if form.seek else 0
     return {
         "results": results,
         "next": next_url(request, cursor(results[-1], order)) if more else None,
@@ -168,8 +294,12 @@ def validation_error(error: NinjaValidationError) -> ApiError:
     first = error.errors[0] if error.errors else {}
     location = [part for part in first.get("loc", ()) if isinstance(part, str)]
     message = MESSAGES.get(first.get("type"), "参数无效。")
+    context = dict(first.get("ctx", {}))
+    if isinstance(expected := context.get("expected"), str):
+        # pydantic lists the choices in English: "'a', 'b' or 'c'".
+        context["expected"] = re.sub(r", | or ", "、", expected).replace("'", "")
     try:
-        message = message.format(**first.get("ctx", {}))
+        message = message.format(**context)
     except (KeyError, IndexError):
         message = "参数无效。"
     return ApiError(400, message, location[-1] if location else None)

@@ -224,9 +224,14 @@ ADMIN_THUMBNAIL = (str(RENDITION_WIDTHS[0]), {"format": "WEBP", "quality": 82})
 
 
 def _admin_thumbnail(file: File) -> ImageFile:
-    """The admin thumbnail's rendition of a picture, named as
-    ``get_thumbnail`` names it (with sorl's default options)."""
+    """The admin thumbnail's rendition of a picture."""
     geometry, options = ADMIN_THUMBNAIL
+    return _rendition_file(file, geometry, options)
+
+
+def _rendition_file(file: File, geometry: str, options: dict) -> ImageFile:
+    """A picture's rendition, named as ``get_thumbnail`` names it (with
+    sorl's default options)."""
     backend = sorl_default.backend
     options = {**backend.default_options, **options}
     for key, setting in backend.extra_options:
@@ -238,26 +243,12 @@ def _admin_thumbnail(file: File) -> ImageFile:
     return ImageFile(name, sorl_default.storage)
 
 
-def stored_thumbnail_urls(files: Iterable[File]) -> dict[str, str]:
-    """{picture name: URL of its admin thumbnail} of the pictures whose
-    rendition is stored, with one query for all of them at most.
-
-    A rendition is only looked up, never made: the admin shows pages while a
-    storage refuses writes, and a picture not stored (a form shown again after
-    its upload was refused) has none. The lookups land in the key-value
-    store's cache, where ``stored_thumbnail_url`` finds them."""
-    try:
-        return _stored_thumbnail_urls({file.name: file for file in files if file})
-    except Exception:  # the thumbnails are not worth a failed page
-        logger.exception("Admin thumbnails not looked up")
-        return {}
-
-
-def _stored_thumbnail_urls(pictures):
+def _stored_renditions(files: dict[str, ImageFile]) -> dict[str, ImageFile]:
+    """{name: rendition as stored} of the renditions ``files`` (by any name)
+    that are stored: one query at most, for those not in the key-value
+    store's cache (where the lookups land)."""
     kvstore = sorl_default.kvstore
-    wanted = {
-        add_prefix(_admin_thumbnail(file).key): name for name, file in pictures.items()
-    }
+    wanted = {add_prefix(file.key): name for name, file in files.items()}
     if not wanted:
         return {}
     found = kvstore.cache.get_many(list(wanted))
@@ -270,10 +261,58 @@ def _stored_thumbnail_urls(pictures):
         kvstore.cache.set_many(fetched, sorl_settings.THUMBNAIL_CACHE_TIMEOUT)
         found.update(fetched)
     return {
-        wanted[key]: deserialize_image_file(value).url
+        wanted[key]: deserialize_image_file(value)
         for key, value in found.items()
         if value != EMPTY_VALUE
     }
+
+
+def stored_thumbnail_urls(files: Iterable[File]) -> dict[str, str]:
+    """{picture name: URL of its admin thumbnail} of the pictures whose
+    rendition is stored, with one query for all of them at most.
+
+    A rendition is only looked up, never made: the admin shows pages while a
+    storage refuses writes, and a picture not stored (a form shown again after
+    its upload was refused) has none. The lookups land in the key-value
+    store's cache, where ``stored_thumbnail_url`` finds them."""
+    try:
+        pictures = {file.name: _admin_thumbnail(file) for file in files if file}
+        return {name: image.url for name, image in _stored_renditions(pictures).items()}
+    except Exception:  # the thumbnails are not worth a failed page
+        logger.exception("Admin thumbnails not looked up")
+        return {}
+
+
+def stored_renditions(
+    files: Iterable[File],
+) -> dict[str, dict[str, list[tuple[str, int, int]]]]:
+    """{picture name: {format: [(url, width, height), …]}} of the renditions
+    the pages show (``renditions``) that are stored, narrowest first, with
+    one query for all the pictures at most: for lists of many pictures. A
+    rendition is only looked up, never made (they are made at save time)."""
+    wanted = {
+        (file.name, kind, width): _rendition_file(
+            file, str(width), {"format": kind, "quality": 82}
+        )
+        for file in files
+        if file
+        for kind in RENDITION_FORMATS
+        for width in RENDITION_WIDTHS
+    }
+    try:
+        found = _stored_renditions(wanted)
+    except Exception:  # a list is not failed by its pictures
+        logger.exception("Renditions not looked up")
+        found = {}
+    result = {}
+    for (name, kind, _width), image in wanted.items():
+        rows = result.setdefault(name, {}).setdefault(kind, [])
+        if (stored := found.get((name, kind, _width))) is None:
+            continue
+        if rows and stored.width == rows[-1][1]:
+            continue  # no upscaling: the picture is narrower than this width
+        rows.append((image.url, stored.width, stored.height))
+    return result
 
 
 def stored_thumbnail_url(file: File) -> str | None:

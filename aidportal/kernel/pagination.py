@@ -1,18 +1,20 @@
 import json
 from base64 import urlsafe_b64decode, urlsafe_b64encode
+from datetime import date, datetime
 from math import ceil
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, IntegerField, QuerySet, Subquery
+from django.db.models import F, IntegerField, Q, QuerySet, Subquery
 from django.db.models.fields.tuple_lookups import (
     Tuple,
     TupleGreaterThan,
     TupleLessThan,
 )
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +78,28 @@ class CappedPaginator(Paginator):
         return display_count(self.count)
 
 
+def order_field(model, name: str):
+    """The column of ``name`` in a keyset order ("-published_at" is
+    published_at, descending)."""
+    attname = name.removeprefix("-")
+    return next(f for f in model._meta.concrete_fields if f.attname == attname)
+
+
+def keyset_order(model, order: list[str]) -> list:
+    """``order`` as ``order_by()`` takes it for ``seek``: a column that may be
+    empty sorts its empty values last in either direction, on every database
+    (PostgreSQL and SQLite disagree on where NULL goes)."""
+    keys = []
+    for name in order:
+        if not order_field(model, name).null:
+            keys.append(name)
+        elif name.startswith("-"):
+            keys.append(F(name[1:]).desc(nulls_last=True))
+        else:
+            keys.append(F(name).asc(nulls_last=True))
+    return keys
+
+
 class SeekForm(forms.Form):
     """Where a page reached by 下一页 or 上一页 starts: after (or before) the
     row a cursor names, as that row's values of the list's order."""
@@ -87,10 +111,7 @@ class SeekForm(forms.Form):
 
     def __init__(self, data, *, model, order):
         super().__init__(data)
-        self.fields_of_order = [
-            next(f for f in model._meta.concrete_fields if f.attname == name)
-            for name in order
-        ]
+        self.fields_of_order = [order_field(model, name) for name in order]
 
     def clean_after(self):
         return self.position("after")
@@ -133,8 +154,11 @@ class SeekForm(forms.Form):
 
 def clean_value(field, value):
     """``value`` as a cursor may hold it for ``field``: a whole number in the
-    column's range (a foreign key's: its target's) or a text a database can
-    store; anything else is a ValueError."""
+    column's range (a foreign key's: its target's), a text a database can
+    store (a date, a moment with its offset), or nothing for a column that
+    may be empty; anything else is a ValueError."""
+    if value is None and field.null:
+        return None
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError
     if isinstance(value, str):
@@ -144,26 +168,61 @@ def clean_value(field, value):
         value.encode()
     column = getattr(field, "target_field", field)
     value = column.to_python(value)
+    if value is None or (isinstance(value, datetime) and timezone.is_naive(value)):
+        raise ValueError
     column.run_validators(value)
     return value
 
 
+def _cursor_value(value):
+    # Dates and moments in full (microseconds and offset): a cursor names one
+    # row exactly.
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def cursor(row, order: list[str]) -> str:
     """The cursor naming ``row``'s place in a list ordered by ``order``."""
-    values = [getattr(row, name) for name in order]
+    values = [_cursor_value(getattr(row, name.removeprefix("-"))) for name in order]
     text = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
     return urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 def seek(queryset: QuerySet, order: list[str], values: list, *, backward=False):
-    """The rows of ``queryset`` (ordered by ``order``, ascending) after the
-    row whose values are ``values``, or before it, nearest first: a
-    condition on the order's index, so a deep page costs what the first does
-    (no OFFSET)."""
-    position = Tuple(*(F(name) for name in order))
-    if backward:
-        return queryset.filter(TupleLessThan(position, values)).reverse()
-    return queryset.filter(TupleGreaterThan(position, values))
+    """The rows of ``queryset`` (ordered by ``order``; "-name" descending, a
+    column that may be empty as ``keyset_order`` sorts it) after the row
+    whose values are ``values``, or before it, nearest first: a condition on
+    the order's index, so a deep page costs what the first does (no
+    OFFSET)."""
+    names = [name.removeprefix("-") for name in order]
+    descending = {name.startswith("-") for name in order}
+    nullable = any(order_field(queryset.model, name).null for name in order)
+    if len(descending) == 1 and not nullable:
+        position = Tuple(*(F(name) for name in names))
+        later = TupleLessThan if descending.pop() else TupleGreaterThan
+        earlier = TupleGreaterThan if later is TupleLessThan else TupleLessThan
+        if backward:
+            return queryset.filter(earlier(position, values)).reverse()
+        return queryset.filter(later(position, values))
+    condition, same = Q(pk__in=[]), Q()
+    for name, value in zip(order, values, strict=True):
+        column = name.removeprefix("-")
+        condition |= same & _beyond(queryset.model, name, value, backward)
+        same &= Q(**{f"{column}__isnull": True} if value is None else {column: value})
+    rows = queryset.filter(condition)
+    return rows.reverse() if backward else rows
+
+
+def _beyond(model, name: str, value, backward: bool) -> Q:
+    """Rows whose ``name`` comes after ``value`` in the order (before it when
+    ``backward``); empty values come last."""
+    column = name.removeprefix("-")
+    if value is None:
+        return Q(**{f"{column}__isnull": False}) if backward else Q(pk__in=[])
+    greater = name.startswith("-") == backward
+    beyond = Q(**{f"{column}__{'gt' if greater else 'lt'}": value})
+    if not backward and order_field(model, name).null:
+        beyond |= Q(**{f"{column}__isnull": True})
+    return beyond
 
 
 class SeekPageMixin:

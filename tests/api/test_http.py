@@ -48,6 +48,9 @@ def test_the_index_names_the_lists(client):
 
     assert body["openapi"] == "http://testserver/api/v1/openapi.json"
     assert body["assignments"] == "http://testserver/api/v1/assignments/"
+    for name in ("channels", "articles", "projects", "stats"):
+        assert body[name] == f"http://testserver/api/v1/{name}/"
+        assert client.get(body[name]).status_code == 200
 
 
 def test_an_answer_is_public_and_revalidated_by_the_site_version(client, row):

@@ -85,7 +85,9 @@ def roster():
 
 
 def page_ids(client, params):
-    """The roster page's rows (/personnel/) for the same query string."""
+    """The roster page's rows (/personnel/) for the same query string (the
+    page calls the API's ``ordering`` "sort")."""
+    params = {("sort" if k == "ordering" else k): v for k, v in params.items()}
     response = client.get(reverse("personnel:list"), params)
     assert response.status_code == 200
     return [row.id for row in response.context["object_list"]]
@@ -126,10 +128,10 @@ def test_assignments_list_the_public_roster(client, roster):
         {"q": "教师"},
         {"batch": "9"},
         {"category": "education", "batch": "10"},
-        {"sort": "name"},
-        {"sort": "batch"},
+        {"ordering": "name"},
+        {"ordering": "batch"},
         {"on": "2020-06-01"},
-        {"on": "2020-06-01", "sort": "name", "q": "教师"},
+        {"on": "2020-06-01", "ordering": "name", "q": "教师"},
         {"batch": ""},
     ],
 )
@@ -149,20 +151,31 @@ def test_assignments_by_unit_equal_the_roster_page(client, roster):
     assert found and roster["draft"].id not in found
 
 
+def test_ordering_names_the_roster_pages_sort(client, roster):
+    orders = {
+        ordering: ids(get(client, "assignments", {"ordering": ordering}))
+        for ordering in ("unit", "name", "batch")
+    }
+
+    for ordering, rows in orders.items():
+        assert rows == page_ids(client, {"sort": ordering})
+    assert len({tuple(rows) for rows in orders.values()}) > 1
+
+
 def test_a_cursor_walk_gives_every_row_in_order(client, roster):
-    for sort in ("unit", "name", "batch"):
-        every = ids(get(client, "assignments", {"sort": sort}))
-        walked, sizes = walk(client, "assignments", {"sort": sort, "limit": 2})
+    for ordering in ("unit", "name", "batch"):
+        every = ids(get(client, "assignments", {"ordering": ordering}))
+        walked, sizes = walk(client, "assignments", {"ordering": ordering, "limit": 2})
 
         assert walked == every
         assert sizes == [2, 2, 2, 2, 1]
 
 
 def test_a_cursor_walk_of_a_search_gives_every_match(client, roster):
-    every = ids(get(client, "assignments", {"q": "教师", "sort": "name"}))
+    every = ids(get(client, "assignments", {"q": "教师", "ordering": "name"}))
 
     walked, _sizes = walk(
-        client, "assignments", {"q": "教师", "sort": "name", "limit": 3}
+        client, "assignments", {"q": "教师", "ordering": "name", "limit": 3}
     )
 
     assert walked == every and len(every) == 8
@@ -193,7 +206,8 @@ def test_a_hidden_unit_is_404_like_one_that_does_not_exist(client, roster):
         ({"batch": "十"}, "batch"),
         ({"batch": "0"}, "batch"),
         ({"category": "doctor"}, "category"),
-        ({"sort": "-id"}, "sort"),
+        ({"ordering": "-id"}, "ordering"),
+        ({"sort": "name"}, "sort"),
         ({"on": "2021-02-30"}, "on"),
         ({"sending_unit": "x"}, "sending_unit"),
         ({"q": "a" * 51}, "q"),
@@ -233,7 +247,7 @@ def test_assignments_cost_four_queries_at_most(
     for n in range(rows):
         make_assignment(name=f"教师{n}", sending_unit=school, receiving_unit=receiving)
     params = {"q": "教师", "sending_unit": school.id, "receiving_unit": receiving.id}
-    params |= {"batch": "10", "sort": "name", "limit": 100}
+    params |= {"batch": "10", "ordering": "name", "limit": 100}
     first = get(client, "assignments", {**params, "limit": 1})  # cached blocks
 
     with django_assert_max_num_queries(4):
