@@ -40,9 +40,13 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# SQLite by default; PostgreSQL when DATABASE_URL names one.
+# SQLite by default; PostgreSQL when DATABASE_URL names one. The tests run in
+# TEST_WORKERS processes (pytest-xdist; each has its own test database and
+# browser), a worker taking a waiting test when it has none: TEST_WORKERS=0
+# runs them in this one process.
+TEST_WORKERS ?= 2
 test: $(BIN)/.installed $(MESSAGES) $(AXE)
-	$(DEV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(DEV) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

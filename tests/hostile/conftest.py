@@ -1,4 +1,5 @@
 import logging
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -84,8 +85,23 @@ def quiet_request_log():
     logger.setLevel(level)
 
 
+@pytest.fixture(autouse=True)
+def tally_in_report(request):
+    """What the test added to the tally goes with its report, so the run's
+    line adds up the tests of every worker process (pytest-xdist)."""
+    before = tally.copy()
+    yield
+    request.node.user_properties.append(("hostile tally", dict(tally - before)))
+
+
 def pytest_terminal_summary(terminalreporter):
     """One line of figures: how much hostile input the run tried."""
+    tally = Counter()
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "hostile tally" and report.when == "teardown":
+                    tally.update(value)
     if not tally:
         return
     parts = []
