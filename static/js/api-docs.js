@@ -3,7 +3,8 @@
    element names. No badge from validator.swagger.io: the page loads nothing
    from elsewhere. Swagger UI has no Chinese of its own: the labels a reader
    meets are put into Chinese as they appear (the schema's own text already
-   is Chinese). */
+   is Chinese), and what it leaves out for keyboards and screen readers is
+   added (axe-core audits the page in tests/browser/test_api_docs.py). */
 (function () {
   "use strict";
   var element = document.getElementById("swagger-ui");
@@ -21,8 +22,6 @@
     "Name": "名称",
     "Description": "说明",
     "required": "必填",
-    "(query)": "（查询参数）",
-    "(path)": "（路径参数）",
     "Available values": "可选值",
     "Default value": "默认值",
     "Send empty value": "发送空值",
@@ -56,15 +55,21 @@
     "Expand all": "全部展开",
     "Collapse all": "全部收起",
     "Copy to clipboard": "复制",
+    "Copy path to clipboard": "复制路径",
     "Servers": "服务器",
   };
+  // Where a parameter goes, written "(", "query", ")" in three text nodes.
+  var PLACES = { "(": "（", ")": "）", "query": "查询参数", "path": "路径参数" };
   var ATTRIBUTES = ["title", "aria-label"];
 
   function translateText(node) {
     var text = node.nodeValue;
     var key = text.trim();
-    if (key && Object.prototype.hasOwnProperty.call(LABELS, key)) {
-      node.nodeValue = text.replace(key, LABELS[key]);
+    var parent = node.parentElement;
+    var labels =
+      parent && parent.closest(".parameter__in") ? PLACES : LABELS;
+    if (key && Object.prototype.hasOwnProperty.call(labels, key)) {
+      node.nodeValue = text.replace(key, labels[key]);
     }
   }
 
@@ -77,6 +82,31 @@
     });
   }
 
+  function within(root, selector) {
+    var found = Array.prototype.slice.call(root.querySelectorAll(selector));
+    return root.matches(selector) ? found.concat([root]) : found;
+  }
+
+  function makeAccessible(root) {
+    // The deep link inside an operation's toggle button: one control, not two
+    // (the button sets the address's #fragment itself; the link's click is
+    // cancelled anyway).
+    within(root, ".opblock-summary-control a[href]").forEach(function (link) {
+      link.removeAttribute("href");
+    });
+    // A parameter's list of values is named after the parameter.
+    within(root, "tr[data-param-name] select:not([aria-label])").forEach(
+      function (select) {
+        var row = select.closest("tr[data-param-name]");
+        select.setAttribute("aria-label", row.dataset.paramName);
+      }
+    );
+    // Examples that scroll sideways can be scrolled from the keyboard.
+    within(root, "pre.microlight:not([tabindex])").forEach(function (code) {
+      code.setAttribute("tabindex", "0");
+    });
+  }
+
   function translate(root) {
     if (root.nodeType === Node.TEXT_NODE) {
       translateText(root);
@@ -85,6 +115,7 @@
     if (root.nodeType !== Node.ELEMENT_NODE) {
       return;
     }
+    makeAccessible(root);
     translateAttributes(root);
     var walker = document.createTreeWalker(
       root,
@@ -124,5 +155,7 @@
     defaultModelsExpandDepth: 0,
     displayRequestDuration: true,
     supportedSubmitMethods: ["get", "head"],
+    // The light theme: the default one's numbers are too faint on its dark ground.
+    syntaxHighlight: { theme: "idea" },
   });
 })();

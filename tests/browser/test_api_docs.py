@@ -1,5 +1,5 @@
 """The API's docs page in Chromium: Swagger UI from static files, under the
-site's Content-Security-Policy, in Chinese."""
+site's Content-Security-Policy, in Chinese, passing axe."""
 
 import re
 
@@ -8,7 +8,7 @@ from tests.builders import make_assignment
 
 
 def test_a_visitor_reads_and_tries_an_operation_from_the_footer(
-    transactional_db, open_page, screenshot
+    transactional_db, open_page, axe, screenshot
 ):
     make_assignment(name="季 成")
     page = open_page(DESKTOP)
@@ -20,6 +20,9 @@ def test_a_visitor_reads_and_tries_an_operation_from_the_footer(
     operation.click()
     page.get_by_role("heading", name="参数").wait_for()
     assert page.get_by_text("检索词：姓名（有无空格均可）").is_visible()
+    assert page.locator("tr[data-param-name='q'] .parameter__in").inner_text() == (
+        "（查询参数）"
+    )
     page.get_by_role("button", name="试一下").click()
     page.get_by_placeholder("q", exact=True).fill("季成")
     page.get_by_role("button", name="执行").click()
@@ -29,3 +32,4 @@ def test_a_visitor_reads_and_tries_an_operation_from_the_footer(
     for label in ("Parameters", "Try it out", "Execute", "Responses", "Example Value"):
         assert label not in shown, label
     screenshot(page, "api-docs-desktop")
+    axe.assert_clean(page)
