@@ -4,6 +4,7 @@ window of API_RATE_WINDOW seconds, counted in the cache."""
 from types import SimpleNamespace
 
 import pytest
+import redis
 from django.urls import reverse
 
 from aidportal.kernel import api
@@ -141,3 +142,16 @@ def test_a_dead_cache_limits_nobody(client, limit, use_redis, dead_port):
     limit(1)
 
     assert [get(client).status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_the_count_is_kept_in_redis_which_every_app_server_shares(
+    client, limit, use_redis, private_redis
+):
+    use_redis(private_redis.url)
+    limit(2)
+
+    assert [get(client).status_code for _ in range(3)] == [200, 200, 429]
+    server = redis.Redis.from_url(private_redis.url)
+    [key] = server.keys("*api-rate:203.0.113.7:*")
+    assert int(server.get(key)) == 3
+    assert 0 < server.ttl(key) <= 60
