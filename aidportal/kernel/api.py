@@ -232,7 +232,7 @@ def with_cors(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def rate_limit_wait(request: HttpRequest, now: float | None = None) -> int:
+def rate_limit_wait(request: HttpRequest) -> int:
     """Seconds until this client's requests are answered again: 0 while it
     has made at most ``API_RATE_LIMIT`` in the current window of
     ``API_RATE_WINDOW`` seconds (windows start at multiples of it, the same
@@ -241,7 +241,7 @@ def rate_limit_wait(request: HttpRequest, now: float | None = None) -> int:
     limit, window = settings.API_RATE_LIMIT, settings.API_RATE_WINDOW
     if limit <= 0:
         return 0
-    now = time.time() if now is None else now
+    now = time.time()
     start = int(now // window) * window
     key = f"api-rate:{client_address(request)}:{start}"
     try:
