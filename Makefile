@@ -11,7 +11,8 @@ DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 WORKER := $(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM;
 
-.PHONY: run test lint format migrate demo clean serve serve-nginx bench loadtest chaos
+.PHONY: run test lint format migrate demo clean serve serve-nginx bench loadtest chaos \
+	vendor-swagger-ui
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +40,25 @@ $(AXE): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm not found (axe-core for tests/browser): apt-get install -y nodejs npm"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Swagger UI for the API's docs page (/api/v1/docs/), served from static/ and
+# committed: the package swagger-ui-dist at this exact version, from the npm
+# registry (npm pack checks its integrity). To update: change the version, run
+# make vendor-swagger-ui, check the page (tests/browser/test_api_docs.py), commit.
+# The CSS's source-map comment is dropped: the map is not vendored, and the
+# production static storage refuses a reference to a missing file.
+SWAGGER_UI_VERSION := 5.35.0
+SWAGGER_UI := static/vendor/swagger-ui
+vendor-swagger-ui:
+	@command -v npm >/dev/null || { echo "npm not found: apt-get install -y nodejs npm"; exit 1; }
+	rm -rf .vendor-tmp && mkdir -p .vendor-tmp $(SWAGGER_UI)
+	cd .vendor-tmp && npm pack --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) >/dev/null \
+		&& tar xzf swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz
+	cp .vendor-tmp/package/swagger-ui-bundle.js .vendor-tmp/package/swagger-ui-bundle.js.LICENSE.txt \
+		.vendor-tmp/package/LICENSE .vendor-tmp/package/NOTICE $(SWAGGER_UI)/
+	sed '/sourceMappingURL=/d' .vendor-tmp/package/swagger-ui.css > $(SWAGGER_UI)/swagger-ui.css
+	echo "swagger-ui-dist $(SWAGGER_UI_VERSION) (npm), by make vendor-swagger-ui" > $(SWAGGER_UI)/VERSION
+	rm -rf .vendor-tmp
 
 # SQLite by default; PostgreSQL when DATABASE_URL names one. The tests run in
 # TEST_WORKERS processes (pytest-xdist; each has its own test database and

@@ -1,8 +1,11 @@
 """The open-data API (/api/v1/): read-only JSON with an OpenAPI 3.1 schema,
 composed of the apps' routers."""
 
+from django.conf import settings
 from django.http import Http404, JsonResponse
-from django.urls import reverse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -33,7 +36,8 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     renderer=ReadableJSONRenderer(),
-    # Ninja's docs page loads its scripts from a CDN, which the site never does.
+    # Ninja's docs page loads its scripts from a CDN, which the site never does:
+    # the site's own (``docs``) serves Swagger UI from static/vendor/.
     docs_url=None,
 )
 api.add_router("/", articles_router)
@@ -72,12 +76,29 @@ def index(request, **kwargs):
             "stats",
         )
     }
+    addresses = {
+        "openapi": reverse("api:openapi-json"),
+        "docs": reverse("api:docs"),
+        **lists,
+    }
     return JsonResponse(
-        {
-            name: request.build_absolute_uri(path)
-            for name, path in {"openapi": reverse("api:openapi-json"), **lists}.items()
-        },
+        {name: request.build_absolute_uri(url) for name, url in addresses.items()},
         json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+def docs(request):
+    """/api/v1/docs/: the API for people, Swagger UI reading the schema."""
+    return render(
+        request,
+        "api/docs.html",
+        {
+            "rate_limit": settings.API_RATE_LIMIT,
+            "rate_window": settings.API_RATE_WINDOW,
+            # /api/ has no 繁體 version (aidportal.kernel.traditional.SIMPLIFIED_ONLY).
+            "simplified_only": True,
+        },
     )
 
 
@@ -86,4 +107,7 @@ for pattern in patterns:
     # Ninja's root view (which finds where the API is mounted) is a 404.
     if pattern.name == "api-root":
         pattern.callback = index
+# A public answer like the API's own (conditional GET, rate limit): /api/ is
+# outside the page cache (aidportal.kernel.caching.UNCACHED_PREFIXES).
+patterns.insert(0, path("docs/", docs, name="docs"))
 urls = (public_urls(patterns), app_name, namespace)

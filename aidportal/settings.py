@@ -455,6 +455,14 @@ DOWNLOAD_RETRY_AFTER = 10
 # asking meanwhile are told to come back after this many seconds.
 DOWNLOAD_PREPARING_RETRY_AFTER = 60
 DOWNLOAD_FILES_KEPT = 200
+# The open-data API (/api/): each client address (aidportal.kernel.clients) gets
+# at most API_RATE_LIMIT requests per API_RATE_WINDOW seconds, counted in the
+# cache (a fixed window shared by every app server); beyond, 429 with
+# Retry-After. 0 turns the limit off; so does a cache that fails.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
+if API_RATE_WINDOW < 1:
+    raise ImproperlyConfigured("API_RATE_WINDOW must be at least 1 (seconds)")
 # The admin tells staff opening a change form who else opened it this many
 # seconds before (aidportal.kernel.edits).
 ADMIN_EDITING_SECONDS = 300

@@ -138,6 +138,13 @@ def empty_cache(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def no_api_rate_limit(settings):
+    """The API answers every request of a test, all of which come from one
+    address; the tests of the limit set one (tests/api/test_rate_limit.py)."""
+    settings.API_RATE_LIMIT = 0
+
+
 def commits(request):
     """Whether the test's changes are committed (transactional_db,
     live_server) rather than kept in one transaction rolled back at the end."""

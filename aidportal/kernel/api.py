@@ -1,17 +1,22 @@
 """Pieces of the read-only open-data API every app's router uses: errors as
 JSON with a Chinese ``detail``, cursor pages over a list's keyset order, the
 query parameters an operation accepts, and the HTTP of a public answer
-(conditional GET from the site version, Cache-Control, CORS)."""
+(conditional GET from the site version, Cache-Control, CORS, a rate limit per
+client address)."""
 
 import hashlib
+import math
 import re
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Annotated
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, Path, Schema
 from ninja.errors import ValidationError as NinjaValidationError
@@ -23,6 +28,7 @@ from aidportal.kernel.caching import (
     current_site_version,
     page_validators,
 )
+from aidportal.kernel.clients import client_address
 from aidportal.kernel.forms import NOT_FOUND as NOT_FOUND_CODE
 from aidportal.kernel.images import stored_renditions
 from aidportal.kernel.pagination import (
@@ -32,6 +38,7 @@ from aidportal.kernel.pagination import (
     cursor,
     seek,
 )
+from aidportal.kernel.resilient_cache import CacheUnavailable, strictly
 
 # The largest id a database column holds: a larger one is a bad parameter,
 # not an overflow in the query.
@@ -54,7 +61,7 @@ class ErrorOut(Schema):
 
 
 NOT_FOUND = "没有这一项。"
-ERROR_RESPONSES = {400: ErrorOut, 404: ErrorOut}
+ERROR_RESPONSES = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 
 # The id in a detail's path.
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="编号。")]
@@ -322,6 +329,9 @@ def public_answer(view: Callable) -> Callable:
     def answer(request, *args, **kwargs):
         if request.method == "OPTIONS":
             return with_cors(HttpResponse(status=204))
+        # Before the conditional GET: a 304 is a request answered too.
+        if wait := rate_limit_wait(request):
+            return with_cors(too_many_requests(wait))
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         version, _next_change = current_site_version()
@@ -348,7 +358,48 @@ def with_cors(response: HttpResponse) -> HttpResponse:
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Allow-Methods"] = CORS_METHODS
     response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
-    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
+    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Retry-After"
+    return response
+
+
+def rate_limit_wait(request: HttpRequest) -> int:
+    """Seconds until this client's requests are answered again: 0 while it
+    has made at most ``API_RATE_LIMIT`` in the current window of
+    ``API_RATE_WINDOW`` seconds (windows start at multiples of it, the same
+    on every app server). Counted in the cache; while the cache fails nothing
+    is counted, and nobody is refused."""
+    limit, window = settings.API_RATE_LIMIT, settings.API_RATE_WINDOW
+    if limit <= 0:
+        return 0
+    now = time.time()
+    start = int(now // window) * window
+    key = f"api-rate:{client_address(request)}:{start}"
+    try:
+        if strictly(cache, "add", key, 1, window):
+            return 0
+        count = strictly(cache, "incr", key)
+    except (CacheUnavailable, ValueError):
+        # ValueError: the count expired between the two calls.
+        return 0
+    if count <= limit:
+        return 0
+    return max(1, math.ceil(start + window - now))
+
+
+def too_many_requests(wait: int) -> HttpResponse:
+    detail = (
+        f"请求过于频繁：每个地址每 {settings.API_RATE_WINDOW} 秒"
+        f"最多 {settings.API_RATE_LIMIT} 次，请 {wait} 秒后再试。"
+    )
+    response = JsonResponse(
+        {"detail": detail, "field": None},
+        status=429,
+        content_type="application/json; charset=utf-8",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Retry-After"] = str(wait)
+    # This client's answer, now: not for a shared cache, nor to be kept.
+    add_never_cache_headers(response)
     return response
 
 
