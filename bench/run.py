@@ -8,7 +8,8 @@ with seed_bulk when the database holds fewer, then measures in one run
 - throughput under gunicorn (production settings, Redis cache) of the home,
   article list and roster pages, cached and uncached, next to a static file
   served by the same server (ratio), with wrk;
-- queries per page.
+- queries per page;
+- the open-data API's roster search and a deep page reached by its cursor.
 Ratios, not absolute times, are what carry over between machines.
 """
 
@@ -180,6 +181,7 @@ def page_client():
     settings.ALLOWED_HOSTS = ["*"]
     settings.PAGE_CACHE_SECONDS = 0
     settings.ROSTER_FACET_CACHE_SECONDS = 0
+    settings.API_RATE_LIMIT = 0
     return Client()
 
 
@@ -401,6 +403,64 @@ def url_by_next_links(client, term, page):
         link = re.search(r'<a href="\?([^"]*)" rel="next">', content)
         url = "/personnel/?" + html.unescape(link.group(1))
     return url
+
+
+def api_section(lines):
+    """The open-data API's roster search (/api/v1/assignments/) for each term,
+    against the roster page's first rows, and the deep page reached by
+    following ``next`` links (the cursor), against the same rows read by
+    OFFSET."""
+    import json
+
+    from personnel.filters import SORT_ORDERS
+
+    client = page_client()
+    order = SORT_ORDERS["unit"]
+    lines += [
+        "## The API's roster search at 1M rows",
+        "",
+        "`/api/v1/assignments/?q=…` (50 rows a page) through the view, conditional "
+        f"GET off: *page path* p50/p99 of {REPEAT} requests as above; *naive*: "
+        "the roster page's naive work for the same rows (`__icontains`, no index). "
+        "*same rows*: the API's ids equal the naive page's. Deep pages are "
+        "reached by following `next` (a cursor, as a script pages through).",
+        "",
+        "| term | count | page | page path p50 | p99 | response p50 | queries "
+        "| naive p50 | ratio | same rows | plan node |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, term, page in PAGE_TERMS:
+        url = "/api/v1/assignments/?" + urlencode({"q": term, "limit": 50})
+        reached = 1
+        while reached < page:
+            following = json.loads(client.get(url).content)["next"]
+            if following is None:
+                break  # fewer pages than asked for (a small database)
+            url, reached = following.split("testserver", 1)[1], reached + 1
+        page = reached
+        sql, whole, queries, statements, response = measured(client, url, REPEAT)
+        body = json.loads(response.content)
+        naive_runs = []
+        for _ in range(max(3, REPEAT // 6)):
+            started = time.perf_counter()
+            expected = naive_page(term, page, order)
+            naive_runs.append((time.perf_counter() - started) * 1000)
+        shown = [row["id"] for row in body["results"]]
+        p50, p99 = p50_p99(sql)
+        naive = statistics.median(naive_runs)
+        lines.append(
+            f"| {label} `{term}` | {body['count']} | {page} | {p50:.1f} ms "
+            f"| {p99:.1f} ms | {statistics.median(whole):.0f} ms | {queries} "
+            f"| {naive:.0f} ms | {naive / max(p50, 0.01):.0f}× "
+            f"| {'yes' if shown == expected else 'NO'} "
+            f"| {plan_node(statements, 'personnel_assignment')} |"
+        )
+    lines += [
+        "",
+        f"Targets as the roster page's: p50 ≤ {TARGET_P50} ms, p99 ≤ {TARGET_P99} ms, "
+        f"≤ {TARGET_QUERIES} queries.",
+        "",
+    ]
 
 
 def site_search_section(lines):
@@ -690,6 +750,7 @@ def main():
         ("search", search_section),
         ("roster", roster_pages_section),
         ("site", site_search_section),
+        ("api", api_section),
         ("exports", exports_section),
         ("queries", query_counts_section),
         ("throughput", throughput_section),
