@@ -455,6 +455,9 @@ DOWNLOAD_RETRY_AFTER = 10
 # asking meanwhile are told to come back after this many seconds.
 DOWNLOAD_PREPARING_RETRY_AFTER = 60
 DOWNLOAD_FILES_KEPT = 200
+# A bulk download (/data/) of more rows is built in the background, not while
+# the visitor waits (aidportal.kernel.datasets).
+DATA_BUILD_WAIT_ROWS = int(os.environ.get("DATA_BUILD_WAIT_ROWS", "50000"))
 # The admin tells staff opening a change form who else opened it this many
 # seconds before (aidportal.kernel.edits).
 ADMIN_EDITING_SECONDS = 300
