@@ -206,10 +206,11 @@ class DataIndexView(TemplateView):
     template_name = "data/index.html"
 
     def get_context_data(self, **kwargs):
+        # First: a scheduled change come due moves the version the counts keep.
+        version, _next_change = current_site_version()
         counts = cached_block(
             "data-counts", lambda: {name: d.count() for name, d in DATASETS.items()}
         )
-        version, _next_change = current_site_version()
         return super().get_context_data(
             datasets=[
                 {"dataset": dataset, "rows": counts[name]}

@@ -2,8 +2,8 @@
 field described by the open-data API's schema of it (personnel.api)."""
 
 from aidportal.kernel.datasets import Column, Dataset
-from personnel.api import AssignmentOut, BatchOut, UnitOut
-from personnel.models import Assignment, Batch, Category, Unit
+from personnel.api import AssignmentOut, BatchBrief, BatchOut, TermOut, UnitOut
+from personnel.models import Assignment, Batch, Category, Term, Unit
 
 CATEGORY_LABELS = {value: str(label) for value, label in Category.choices}
 KIND_LABELS = {value: str(label) for value, label in Unit.Kind.choices}
@@ -86,49 +86,52 @@ units = Dataset(
 
 batches = Dataset(
     name="batches",
-    title="批次与期",
+    title="批次",
     description=(
-        "公开名录中的批次及其各期与日期：每行是一个批次的一期，未分期的批次一行（期为空）。"
+        "公开名录中的批次及其日期；各期见“期”数据集。"
         "日期不详时给出最早与最晚可能值（如只知年月）。"
     ),
     schema=BatchOut,
     columns=(
-        Column("batch_id", "批次编号", "id", about="id"),
+        Column("id", "批次编号", "id"),
         Column("number", "批次序号", "number"),
         Column("label", "批次", "label"),
-        Column("start_earliest", "批次开始（最早）", "start_earliest"),
-        Column("start_latest", "批次开始（最晚）", "start_latest"),
-        Column("end_earliest", "批次结束（最早）", "end_earliest"),
-        Column("end_latest", "批次结束（最晚）", "end_latest"),
-        Column("term_id", "期编号", "terms__id", about="terms.id"),
-        Column("term", "期", "terms__name", about="terms.name"),
-        Column(
-            "term_start_earliest",
-            "期开始（最早）",
-            "terms__start_earliest",
-            about="terms.start_earliest",
-        ),
-        Column(
-            "term_start_latest",
-            "期开始（最晚）",
-            "terms__start_latest",
-            about="terms.start_latest",
-        ),
-        Column(
-            "term_end_earliest",
-            "期结束（最早）",
-            "terms__end_earliest",
-            about="terms.end_earliest",
-        ),
-        Column(
-            "term_end_latest",
-            "期结束（最晚）",
-            "terms__end_latest",
-            about="terms.end_latest",
-        ),
+        Column("start_earliest", "开始（最早）", "start_earliest"),
+        Column("start_latest", "开始（最晚）", "start_latest"),
+        Column("end_earliest", "结束（最早）", "end_earliest"),
+        Column("end_latest", "结束（最晚）", "end_latest"),
     ),
-    # A batch's terms in the order they were set up, as the API lists them.
-    rows=lambda: Batch.objects.published().order_by("number", "terms__id"),
+    rows=lambda: Batch.objects.published().order_by("number"),
+    primary_key=("id",),
 )
 
-datasets = [roster, units, batches]
+terms = Dataset(
+    name="terms",
+    title="期",
+    description=(
+        "公开名录中各批次的期（首期、二期……）及其日期，按批次和设立先后排列；"
+        "batch_id 对应“批次”数据集的 id。"
+        "日期不详时给出最早与最晚可能值。"
+    ),
+    schema=TermOut,
+    columns=(
+        Column("id", "期编号", "id"),
+        Column("batch_id", "批次编号", "batch_id", about="id", schema=BatchBrief),
+        Column(
+            "batch_number",
+            "批次序号",
+            "batch__number",
+            about="number",
+            schema=BatchBrief,
+        ),
+        Column("name", "期", "name"),
+        Column("start_earliest", "开始（最早）", "start_earliest"),
+        Column("start_latest", "开始（最晚）", "start_latest"),
+        Column("end_earliest", "结束（最早）", "end_earliest"),
+        Column("end_latest", "结束（最晚）", "end_latest"),
+    ),
+    rows=lambda: Term.objects.published().order_by("batch__number", "id"),
+    primary_key=("id",),
+)
+
+datasets = [roster, units, batches, terms]

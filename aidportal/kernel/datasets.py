@@ -51,6 +51,8 @@ class Column:
     note: str = ""
     # The value as written, from the value read (e.g. a code's label).
     convert: Callable[[Any], Any] | None = None
+    # The schema of ``about`` when not the dataset's (a related row's).
+    schema: type[BaseModel] | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,9 @@ def field_type(annotation) -> tuple[str, list | None]:
 
 
 def table_field(schema: type[BaseModel], column: Column) -> dict:
-    annotation, descriptions = schema_field(schema, column.about or column.name)
+    annotation, descriptions = schema_field(
+        column.schema or schema, column.about or column.name
+    )
     kind, allowed = field_type(annotation)
     # "派出单位。" and "单位全称。" say "派出单位的单位全称。"
     *outer, own = [text.rstrip("。") for text in descriptions]
