@@ -463,6 +463,9 @@ API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
 API_RATE_WINDOW = int(os.environ.get("API_RATE_WINDOW", "60"))
 if API_RATE_WINDOW < 1:
     raise ImproperlyConfigured("API_RATE_WINDOW must be at least 1 (seconds)")
+# A bulk download (/data/) of more rows is built in the background, not while
+# the visitor waits (aidportal.kernel.datasets).
+DATA_BUILD_WAIT_ROWS = int(os.environ.get("DATA_BUILD_WAIT_ROWS", "50000"))
 # The admin tells staff opening a change form who else opened it this many
 # seconds before (aidportal.kernel.edits).
 ADMIN_EDITING_SECONDS = 300

@@ -9,12 +9,12 @@ from projects.sitemaps import sitemaps as project_sitemaps
 
 
 class SectionSitemap(Sitemap):
-    """The fixed pages: home and the three lists."""
+    """The fixed pages: home, the three lists and the bulk downloads."""
 
     changefreq = "daily"
 
     def items(self):
-        return ["home", "articles:list", "projects:list", "personnel:list"]
+        return ["home", "articles:list", "projects:list", "personnel:list", "data"]
 
     def location(self, name):
         return reverse(name)

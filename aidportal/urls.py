@@ -30,6 +30,22 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    path("data/", read_only(views.DataIndexView.as_view()), name="data"),
+    path(
+        "data/<slug:name>/",
+        read_only(views.DataDictionaryView.as_view()),
+        name="data-dictionary",
+    ),
+    path(
+        "data/<slug:name>/datapackage.json",
+        read_only(views.data_package),
+        name="data-package",
+    ),
+    path(
+        "data/<slug:name>/<slug:stem>.<slug:fmt>",
+        read_only(views.data_file),
+        name="data-file",
+    ),
     path("feeds/articles/", read_only(LatestArticlesFeed()), name="feed"),
     path(
         "feeds/channels/<slug:slug>/",

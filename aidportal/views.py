@@ -1,4 +1,6 @@
+import hashlib
 import sys
+from datetime import UTC, datetime
 from itertools import groupby
 
 from django.conf import settings
@@ -6,19 +8,29 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import InvalidPage
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from aidportal.datasets import DATASETS
 from aidportal.forms import SearchForm
 from aidportal.inspection import BASIS, site_inspect
-from aidportal.kernel.caching import cached_block
+from aidportal.kernel import datasets, downloads
+from aidportal.kernel.caching import cached_block, current_site_version
 from aidportal.kernel.chinese import normalize
+from aidportal.kernel.clients import client_address
 from aidportal.kernel.health import health
 from aidportal.kernel.outages import is_database_outage, unavailable_response
 from aidportal.kernel.pagination import CappedPaginator, display_count, first_rows
@@ -194,6 +206,90 @@ class SearchView(TemplateView):
             )
         except InvalidPage:
             raise Http404("页码无效") from None
+
+
+class DataIndexView(TemplateView):
+    """/data/: every bulk download, its public rows counted (kept until
+    content changes), when its content last changed, and its files."""
+
+    template_name = "data/index.html"
+
+    def get_context_data(self, **kwargs):
+        # First: a scheduled change come due moves the version the counts keep.
+        version, _next_change = current_site_version()
+        counts = cached_block(
+            "data-counts", lambda: {name: d.count() for name, d in DATASETS.items()}
+        )
+        return super().get_context_data(
+            datasets=[
+                {"dataset": dataset, "rows": counts[name]}
+                for name, dataset in DATASETS.items()
+            ],
+            # The files are as of the site version: the last change to content.
+            updated=datetime.fromtimestamp(version / 1_000_000_000, UTC),
+            formats=list(datasets.FORMATS),
+            **kwargs,
+        )
+
+
+def dataset_or_404(name):
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise Http404("没有这个数据集") from None
+
+
+class DataDictionaryView(TemplateView):
+    """/data/<name>/: every field of a dataset, as its datapackage.json says."""
+
+    template_name = "data/dictionary.html"
+
+    def get_context_data(self, **kwargs):
+        dataset = dataset_or_404(self.kwargs["name"])
+        return super().get_context_data(
+            dataset=dataset,
+            fields=dataset.fields(),
+            formats=list(datasets.FORMATS),
+            **kwargs,
+        )
+
+
+def data_file(request, name, stem, fmt):
+    """/data/<name>/<name>.<csv|json>: the file of the current site version,
+    built by the first request to ask (aidportal.kernel.datasets)."""
+    dataset = dataset_or_404(name)
+    if stem != name or fmt not in datasets.FORMATS:
+        raise Http404("没有这个文件")
+    stored = datasets.file_name(dataset, fmt)
+    # A current copy needs neither the file nor its build.
+    if not downloads.not_modified(request, stored):
+        try:
+            stored = datasets.stored_file(dataset, fmt, client=client_address(request))
+        except downloads.Later as later:
+            return downloads.retry_later(request, later)
+    return downloads.file_response(
+        request,
+        stored,
+        filename=f"{name}.{fmt}",
+        content_type=datasets.FORMATS[fmt].content_type,
+    )
+
+
+def data_package(request, name):
+    """/data/<name>/datapackage.json: the dataset's Frictionless descriptor,
+    made from the code alone (no query), revalidated by its ETag."""
+    dataset = dataset_or_404(name)
+    homepage = request.build_absolute_uri(reverse("data-dictionary", args=[name]))
+    body = datasets.data_package_bytes(dataset, homepage=homepage)
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    tags = request.headers.get("If-None-Match", "")
+    if etag in [tag.strip() for tag in tags.split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+    return response
 
 
 @require_safe

@@ -12,6 +12,7 @@ from typing import IO
 
 import xlsxwriter
 
+from aidportal.kernel.downloads import safe_cell
 from personnel.models import Category
 
 COLUMNS = [
@@ -38,15 +39,7 @@ VALUES = [
     "left_on",
 ]
 CHUNK = 5000
-# A cell Excel would read as a formula (or DDE) is written as text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CATEGORY_LABELS = {value: str(label) for value, label in Category.choices}
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def roster_values(assignments) -> Iterator[tuple]:

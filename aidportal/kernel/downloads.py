@@ -36,6 +36,8 @@ from aidportal.kernel.resilient_cache import CacheUnavailable, strictly
 logger = logging.getLogger(__name__)
 
 FOLDER = "downloads"
+# A cell Excel would read as a formula (or DDE) is written as text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # One build at a time in this process (threads of one worker).
 _building = threading.Lock()
 
@@ -74,6 +76,13 @@ class BuiltFile(File):
 
     def temporary_file_path(self) -> str:
         return self.file.name
+
+
+def safe_cell(value):
+    """A spreadsheet cell's value, never read as a formula by Excel."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def download_name(*, kind: str, params: str, suffix: str, version: int) -> str:

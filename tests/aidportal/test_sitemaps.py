@@ -50,6 +50,7 @@ def test_sitemap_lists_exactly_the_public_pages(client):
         "http://testserver/articles/",
         "http://testserver/projects/",
         "http://testserver/personnel/",
+        "http://testserver/data/",
         "http://testserver/channels/news/",
         "http://testserver/channels/hidden/",
         *(f"http://testserver{row.get_absolute_url()}" for row in articles),

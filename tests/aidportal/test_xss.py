@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from PIL import Image
 
+from aidportal.kernel.downloads import FORMULA_PREFIXES
 from articles.models import Article, ArticleImage, Channel
-from personnel.exports import FORMULA_PREFIXES
 from personnel.models import Assignment, Batch, Person, Term, Unit
 from projects.models import Project, ProjectImage
 from tests.builders import (

@@ -104,6 +104,12 @@ PAGES = [
         lambda site: reverse("projects:preview", args=[site["draft_project"].pk]),
     ),
     Page("media", lambda site: site["media_path"]),
+    Page("data", lambda site: reverse("data")),
+    Page("data-dictionary", lambda site: reverse("data-dictionary", args=["roster"])),
+    Page("data-package", lambda site: reverse("data-package", args=["roster"])),
+    Page(
+        "data-file", lambda site: reverse("data-file", args=["roster", "roster", "csv"])
+    ),
 ]
 PAGES_BY_KEY = {page.key: page for page in PAGES}
 
@@ -118,6 +124,9 @@ ID_URLS = {
 SLUG_URLS = {
     "articles:channel": "/channels/{}/",
     "channel-feed": "/feeds/channels/{}/",
+    "data-dictionary": "/data/{}/",
+    "data-package": "/data/{}/datapackage.json",
+    "data-file": "/data/{}/roster.csv",
 }
 
 
