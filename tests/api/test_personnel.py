@@ -355,7 +355,11 @@ def test_a_unit_walk_gives_every_unit(client, roster):
 
 
 def test_batches_with_terms_and_dates(client, roster):
-    make_term(make_batch(10), "二期")
+    make_assignment(batch=make_batch(10), term="二期")
+    # Terms no public person served in are named nowhere: one only a draft
+    # served in, and one nobody did.
+    make_assignment(is_public=False, batch=make_batch(10), term="三期")
+    make_term(make_batch(10), "四期")
     make_batch(11)  # no public person: not on the roster
 
     response = get(client, "batches")
