@@ -62,7 +62,8 @@ def not_found(request, error):
 
 
 def index(request, **kwargs):
-    """/api/v1/ itself: where the schema and each list are."""
+    """/api/v1/ itself: where the schema, the docs page, each list and the
+    bulk downloads (/data/) are."""
     lists = {
         name: reverse(f"api:{name}")
         for name in (
@@ -80,6 +81,7 @@ def index(request, **kwargs):
         "openapi": reverse("api:openapi-json"),
         "docs": reverse("api:docs"),
         **lists,
+        "data": reverse("data"),
     }
     return JsonResponse(
         {name: request.build_absolute_uri(url) for name, url in addresses.items()},

@@ -47,6 +47,8 @@ def test_the_index_names_the_lists(client):
     for name in ("channels", "articles", "projects", "stats"):
         assert body[name] == f"http://testserver/api/v1/{name}/"
         assert client.get(body[name]).status_code == 200
+    # The bulk downloads, for whoever wants every row at once.
+    assert body["data"] == "http://testserver/data/"
 
 
 def test_an_answer_is_public_and_revalidated_by_the_site_version(client, row):
