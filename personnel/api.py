@@ -146,7 +146,7 @@ class BatchOut(BatchBrief):
     start_latest: date | None = Field(description="开始日期的最晚可能值；不详时为空。")
     end_earliest: date | None = Field(description="结束日期的最早可能值；不详时为空。")
     end_latest: date | None = Field(description="结束日期的最晚可能值；不详时为空。")
-    terms: list[TermOut] = Field(description="本批次的各期，按设立先后。")
+    terms: list[TermOut] = Field(description="本批次有公开人员的各期，按设立先后。")
 
 
 AssignmentPage = page_schema(AssignmentOut, "AssignmentPage")
@@ -311,7 +311,7 @@ def unit(request: HttpRequest, id: Id):
 
 def batches_with_terms():
     return Batch.objects.published().prefetch_related(
-        Prefetch("terms", queryset=Term.objects.order_by("id"))
+        Prefetch("terms", queryset=Term.objects.published().order_by("id"))
     )
 
 

@@ -309,6 +309,14 @@ class Batch(OrderKeySource, Content, Guarded, Period):
         return f"{start}年" if start else ""
 
 
+class TermQuerySet(models.QuerySet):
+    def published(self):
+        """Terms the public roster shows: with a public person (a term only
+        hidden people have, or none yet, is not shown)."""
+        public = Assignment.objects.published()
+        return self.filter(Exists(public.filter(term=OuterRef("pk"))))
+
+
 class Term(Content, Period):
     """A term of a batch (首期, 二期 …): its people came and went together.
     Its start and end are the dates of its assignments that have none of
@@ -320,6 +328,7 @@ class Term(Content, Period):
     name = models.CharField(_("期"), max_length=20, help_text=_("例如：首期、二期。"))
 
     history = HistoricalRecords()
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         ordering = ["batch", "id"]

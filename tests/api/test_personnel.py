@@ -341,7 +341,8 @@ def test_a_unit_walk_gives_every_unit(client, roster):
 
 
 def test_batches_with_terms_and_dates(client, roster):
-    make_term(make_batch(10), "二期")
+    make_assignment(batch=make_batch(10), term="二期")
+    make_term(make_batch(10), "三期")  # no one yet: not on the roster
     make_batch(11)  # no public person: not on the roster
 
     response = get(client, "batches")
@@ -351,6 +352,15 @@ def test_batches_with_terms_and_dates(client, roster):
     assert [t["name"] for t in batches[1]["terms"]] == ["首期", "二期"]
     assert {"start_earliest", "end_latest", "years"} <= set(batches[1])
     assert get(client, "batch", id=batches[1]["id"]).json() == batches[1]
+
+
+def test_a_term_only_hidden_people_have_is_not_listed(client, roster):
+    make_assignment(name="隐藏者", is_public=False, batch=make_batch(10), term="二期")
+
+    batch = get(client, "batches").json()["results"][1]
+
+    assert [t["name"] for t in batch["terms"]] == ["首期"]
+    assert get(client, "batch", id=batch["id"]).json()["terms"] == batch["terms"]
 
 
 @pytest.mark.parametrize("rows", [1, 12])
