@@ -11,6 +11,7 @@ import logging
 import os
 import time
 from collections import Counter
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -112,21 +113,27 @@ def rows(db):
     )
 
 
-@pytest.fixture
-def application():
-    """The WSGI application, called as the test client calls it: a request's
+@contextmanager
+def connection_kept():
+    """WSGI requests as the test client makes them: a request's start and
     end must not close the test's connection (its transaction holds the
-    rows), so close_old_connections is off while the test runs."""
+    rows; PostgreSQL's would be gone). The test client connects the signal
+    again after each of its requests: this is entered after any."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield WSGIHandler()
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
-def api_schema(application):
-    return schemathesis.openapi.from_wsgi(reverse("api:openapi-json"), application)
+def api_schema(db):
+    with connection_kept():
+        return schemathesis.openapi.from_wsgi(
+            reverse("api:openapi-json"), WSGIHandler()
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -164,7 +171,8 @@ def fuzz(operation, client):
         response = case.call_and_validate(headers=HEADERS, checks=checks)
         statuses[response.status_code] += 1
 
-    run()
+    with connection_kept():
+        run()
     return statuses
 
 
