@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from aidportal.api import error_page, is_api_request
 from aidportal.forms import SearchForm
 from aidportal.inspection import BASIS, site_inspect
 from aidportal.kernel.caching import cached_block
@@ -216,6 +215,8 @@ def healthz(request):
 
 def bad_request(request, exception):
     """The 400 page; the API's error in JSON under the API."""
+    from aidportal.api import error_page, is_api_request  # the API uses views
+
     if is_api_request(request):
         return error_page(request, 400)
     return defaults.bad_request(request, exception)
@@ -226,6 +227,8 @@ def page_not_found(request, exception):
     nothing of the query it was asked, so the id of a unit only hidden
     people have and an id of none answer the very same page. Under the API,
     the API's error in JSON."""
+    from aidportal.api import error_page, is_api_request  # the API uses views
+
     if is_api_request(request):
         return error_page(request, 404)
     context = {"alternates": alternates(request, query=False)}
