@@ -187,7 +187,9 @@ def test_generated_requests_are_answered_as_the_schema_says(
 
     statuses = fuzz(operation, client)
 
-    assert sum(statuses.values()) >= EXAMPLES
+    # An operation of no parameters has one request to make.
+    varied = bool(operations_by_path()[path].spec.get("parameters"))
+    assert sum(statuses.values()) >= (EXAMPLES if varied else 1)
     # Some requests reached rows: the 200 answers' bodies were checked.
     assert statuses[200] > 0, statuses
     with capsys.disabled():
