@@ -126,16 +126,29 @@ def _api_path(operation):
     return path
 
 
-API_PAGES = [
-    Page("api:api-root", lambda site: reverse("api:api-root"), api=True),
-    Page("api:openapi-json", lambda site: reverse("api:openapi-json"), api=True),
-    *(
+def _api_other_pages(operation_names):
+    """The API's addresses that are no operation of its schema (its index,
+    the schema itself, a docs page …), swept as the site's pages are."""
+    (api,) = [
+        pattern
+        for pattern in get_resolver().url_patterns
+        if isinstance(pattern, URLResolver) and pattern.namespace == "api"
+    ]
+    return [
         Page(
-            operation.url_name(), _api_path(operation), operation.query_params, api=True
+            f"api:{pattern.name}",
+            lambda site, name=pattern.name: reverse(f"api:{name}"),
         )
-        for operation in operations()
-    ),
+        for pattern in api.url_patterns
+        if f"api:{pattern.name}" not in operation_names
+    ]
+
+
+_OPERATION_PAGES = [
+    Page(operation.url_name(), _api_path(operation), operation.query_params, api=True)
+    for operation in operations()
 ]
+API_PAGES = _OPERATION_PAGES + _api_other_pages({p.key for p in _OPERATION_PAGES})
 PAGES += API_PAGES
 PAGES_BY_KEY = {page.key: page for page in PAGES}
 
