@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from aidportal.kernel.api import (
+    BAD_REQUEST,
     NOT_FOUND,
     ApiError,
     ReadableJSONRenderer,
@@ -59,6 +60,17 @@ def bad_parameter(request, error):
 @api.exception_handler(Http404)
 def not_found(request, error):
     return error_response(api, request, ApiError(404, NOT_FOUND))
+
+
+def is_api_request(request) -> bool:
+    return request.path.startswith(reverse("api:api-root"))
+
+
+def error_page(request, status: int):
+    """The API's answer where Django answers an error before any of its
+    views (an address it has no route for, too many parameters): JSON."""
+    detail = {400: BAD_REQUEST, 404: NOT_FOUND}[status]
+    return error_response(api, request, ApiError(status, detail))
 
 
 def index(request, **kwargs):

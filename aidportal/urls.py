@@ -15,6 +15,7 @@ from articles.feeds import ChannelFeed, LatestArticlesFeed
 admin.site.site_header = f"{settings.SITE_NAME} · 管理后台"
 admin.site.site_title = f"{settings.SITE_NAME} · 管理"
 admin.site.index_title = "内容管理"
+handler400 = "aidportal.views.bad_request"
 handler404 = "aidportal.views.page_not_found"
 handler500 = "aidportal.views.server_error"
 

@@ -20,6 +20,7 @@ from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -317,10 +318,24 @@ def healthz(request):
     return JsonResponse(report, status=status)
 
 
+def bad_request(request, exception):
+    """The 400 page; the API's error in JSON under the API."""
+    from aidportal.api import error_page, is_api_request  # the API uses views
+
+    if is_api_request(request):
+        return error_page(request, 400)
+    return defaults.bad_request(request, exception)
+
+
 def page_not_found(request, exception):
     """The 404 page. Its 简体/繁體 links name the path alone: a 404 repeats
     nothing of the query it was asked, so the id of a unit only hidden
-    people have and an id of none answer the very same page."""
+    people have and an id of none answer the very same page. Under the API,
+    the API's error in JSON."""
+    from aidportal.api import error_page, is_api_request  # the API uses views
+
+    if is_api_request(request):
+        return error_page(request, 404)
     context = {"alternates": alternates(request, query=False)}
     return render(request, "404.html", context, status=404)
 

@@ -61,6 +61,8 @@ class ErrorOut(Schema):
 
 
 NOT_FOUND = "没有这一项。"
+BAD_REQUEST = "请求无效：参数过多或无法识别。"
+NOT_ALLOWED = "只支持 GET、HEAD 和 OPTIONS 请求：接口只读。"
 ERROR_RESPONSES = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 
 # The id in a detail's path.
@@ -333,7 +335,15 @@ def public_answer(view: Callable) -> Callable:
         if wait := rate_limit_wait(request):
             return with_cors(too_many_requests(wait))
         if request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
+            # Nothing here writes: refused before any view (the index and the
+            # schema's would answer), in JSON as every error of the API.
+            response = JsonResponse(
+                {"detail": NOT_ALLOWED, "field": None},
+                status=405,
+                json_dumps_params={"ensure_ascii": False},
+            )
+            response["Allow"] = CORS_METHODS
+            return response
         version, _next_change = current_site_version()
         # Answers hold absolute links: each host has its own validators.
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"

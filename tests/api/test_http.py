@@ -124,3 +124,39 @@ def test_nothing_writes(client, row, method):
 
     assert response.status_code == 405
     assert "Access-Control-Allow-Origin" not in response
+
+
+@pytest.mark.parametrize("name", ["api-root", "openapi-json", "assignments"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "trace"])
+def test_an_unsafe_method_is_405_in_json_on_every_address(client, name, method):
+    response = getattr(client, method)(reverse(f"api:{name}"))
+
+    assert response.status_code == 405
+    assert response.json()["detail"] == "只支持 GET、HEAD 和 OPTIONS 请求：接口只读。"
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_an_address_the_api_has_no_route_for_is_404_in_json(client):
+    for path in ("/api/v1/nope/", "/api/v1/people/1/2/", "/api/v1/people/..%2f/"):
+        response = client.get(path)
+
+        assert response.status_code == 404, path
+        assert response.json() == {"detail": "没有这一项。", "field": None}
+
+
+def test_too_many_parameters_is_400_in_json(client):
+    query = "&".join(f"f{i}={i}" for i in range(2001))
+
+    response = client.get(reverse("api:assignments"), QUERY_STRING=query)
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == "请求无效：参数过多或无法识别。"
+
+
+def test_an_error_page_outside_the_api_is_still_html(client):
+    query = "&".join(f"f{i}={i}" for i in range(2001))
+
+    assert "text/html" in client.get("/nope/")["Content-Type"]
+    response = client.get(reverse("personnel:list"), QUERY_STRING=query)
+    assert response.status_code == 400
+    assert "text/html" in response["Content-Type"]

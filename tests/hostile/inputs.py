@@ -1,10 +1,16 @@
 """Hostile inputs, the statuses a public URL may answer with, and a tally of
 the requests made (printed at the end of the run)."""
 
+import json
+import re
 from collections import Counter
 from urllib.parse import quote
 
-ALLOWED_STATUSES = {200, 301, 302, 304, 400, 404, 405}
+# 204: the API's answer to a CORS preflight (OPTIONS).
+ALLOWED_STATUSES = {200, 204, 301, 302, 304, 400, 404, 405}
+# The open-data API answers a GET with JSON: its rows, or why not.
+API_STATUSES = {200, 400, 404}
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 SIXTY_KB = 60 * 1024
 
 # Values as the client means them; they are percent-encoded (UTF-8) when sent.
@@ -167,3 +173,26 @@ def answer(client, method, path, **extra):
     except Exception as error:  # any exception is the finding
         return f"{type(error).__name__}: {str(error)[:200]}"
     return response.status_code
+
+
+def api_answer(client, path, **extra):
+    """The status of a GET to the API when its answer is JSON, and a 400 or
+    404 an object with a Chinese ``detail``; else what is wrong with it."""
+    tally["requests"] += 1
+    try:
+        response = client.get(path, **extra)
+        body = read(response)
+    except Exception as error:  # any exception is the finding
+        return f"{type(error).__name__}: {str(error)[:200]}"
+    status, kind = response.status_code, response.get("Content-Type", "")
+    if not kind.startswith("application/json"):
+        return f"{status} {kind}: {body[:80]!r}"
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return f"{status} not JSON: {body[:80]!r}"
+    if status >= 400:
+        detail = data.get("detail") if isinstance(data, dict) else None
+        if not isinstance(detail, str) or not CHINESE.search(detail):
+            return f"{status} without a Chinese detail: {body[:80]!r}"
+    return status

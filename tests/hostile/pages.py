@@ -3,11 +3,14 @@ each one reads.
 
 Parameters are read from the real forms and filtersets, so a new filter is
 swept and fuzzed without touching these tests; ``url_keys()`` lets a test
-fail when a URL is added that is not listed here.
+fail when a URL is added that is not listed here. The open-data API's
+operations and their query parameters are read from its OpenAPI schema, so
+an operation an app adds is swept too.
 """
 
 from dataclasses import dataclass
 
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from aidportal.forms import SearchForm
@@ -17,6 +20,7 @@ from personnel.filters import RosterFilter
 from personnel.models import Assignment
 from projects.filters import ProjectFilter
 from projects.models import Project
+from tests.api.schema import listed, operations
 
 # A parameter that no view reads: URLs without parameters are swept with it.
 UNREAD = "x"
@@ -28,6 +32,7 @@ class Page:
     path: object  # site -> path
     params: tuple = ()
     form: object = None  # site -> the form that reads the parameters
+    api: bool = False  # answers JSON, errors included
 
     @property
     def swept_params(self):
@@ -111,6 +116,46 @@ PAGES = [
         "data-file", lambda site: reverse("data-file", args=["roster", "roster", "csv"])
     ),
 ]
+
+
+def _api_path(operation):
+    """A real row's address for a detail (the first its list shows), the
+    operation's path for a list."""
+
+    def path(site):
+        if not operation.path_params:
+            return operation.url()
+        values = listed(Client(), operation) if operation.collection else []
+        (name,) = operation.path_params
+        return operation.url(**{name: values[0] if values else 1})
+
+    return path
+
+
+def _api_other_pages(operation_names):
+    """The API's addresses that are no operation of its schema (its index,
+    the schema itself, a docs page …), swept as the site's pages are."""
+    (api,) = [
+        pattern
+        for pattern in get_resolver().url_patterns
+        if isinstance(pattern, URLResolver) and pattern.namespace == "api"
+    ]
+    return [
+        Page(
+            f"api:{pattern.name}",
+            lambda site, name=pattern.name: reverse(f"api:{name}"),
+        )
+        for pattern in api.url_patterns
+        if f"api:{pattern.name}" not in operation_names
+    ]
+
+
+_OPERATION_PAGES = [
+    Page(operation.url_name(), _api_path(operation), operation.query_params, api=True)
+    for operation in operations()
+]
+API_PAGES = _OPERATION_PAGES + _api_other_pages({p.key for p in _OPERATION_PAGES})
+PAGES += API_PAGES
 PAGES_BY_KEY = {page.key: page for page in PAGES}
 
 # Path segments a hostile client puts where the URL expects an ID or a slug.
@@ -136,11 +181,6 @@ def url_keys(patterns=None, namespace=""):
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
             if pattern.app_name == "admin":
-                continue
-            if pattern.namespace == "api":
-                # The open-data API answers JSON with its own parameter
-                # checks, tried in tests/api (bad values, unknown names,
-                # forged cursors); its schema-driven fuzzing is issue 20's.
                 continue
             prefix = f"{pattern.namespace}:" if pattern.namespace else namespace
             keys |= url_keys(pattern.url_patterns, prefix)

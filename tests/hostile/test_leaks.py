@@ -27,8 +27,9 @@ from aidportal.kernel.pictures import BodyPicture
 from aidportal.kernel.traditional import to_traditional
 from aidportal.kernel.workflow import ReviewComment, Submission
 from articles.models import Article, Channel
-from personnel.models import Category
+from personnel.models import Category, Person
 from projects.models import Project
+from tests.api.schema import details, listed, lists, walk
 from tests.builders import (
     REPORTER,
     article_post,
@@ -140,8 +141,24 @@ def content(db, sentinel):
         receiving_unit=hospital,
         position=f"二期{s}",
     )
+    # A unit and a batch only the hidden person has: not public either.
+    hidden_unit = make_unit(f"单位{s}", short_name=f"简称{s}", aliases=f"别名{s}")
+    hidden_batch = make_batch(12)
+    make_assignment(
+        person=hidden_person,
+        batch=hidden_batch,
+        sending_unit=hidden_unit,
+        receiving_unit=hospital,
+        position=f"三期{s}",
+    )
 
-    hidden = {"articles": [], "projects": [], "people": [hidden_person]}
+    hidden = {
+        "articles": [],
+        "projects": [],
+        "people": [hidden_person],
+        "units": [hidden_unit],
+        "batches": [hidden_batch],
+    }
     for label, fields in hidden_statuses():
         # A picture uploaded from the editor into the hidden body.
         upload = BodyPicture.objects.create(
@@ -274,15 +291,19 @@ def same_site_links(page_url, text, *, traditional=False):
         yield url.path + (f"?{url.query}" if url.query else "")
 
 
-def probes(sentinel):
-    """(URL, query the page may echo): searches and exports for the
-    sentinel and for its parts."""
+def probe_queries(sentinel):
+    """The sentinel, its parts, and queries that find public rows."""
     prefix = prefix_of(sentinel)
     token = sentinel.removeprefix(prefix)
     halves = [prefix[:2], prefix[2:]]
-    queries = [sentinel, prefix, *halves, token, token[:4], "jc", "季成"]
+    return [sentinel, prefix, *halves, token, token[:4], "jc", "季成"]
+
+
+def probes(sentinel):
+    """(URL, query the page may echo): searches and exports for the
+    sentinel and for its parts."""
     urls = []
-    for q in queries:
+    for q in probe_queries(sentinel):
         encoded = quote(q)
         urls += [(f"/search/?q={encoded}", q)]
         urls += [
@@ -361,6 +382,67 @@ def crawl(client, sentinel, *, seeds=SEEDS, traditional=False):
                     shapes[shape(link)] += 1
                 # A followed link keeps the query it carries: strip its echo too.
                 queue.append((link, query if query and quote(query) in link else ""))
+    return pages, leaks, failures
+
+
+def api_seeds(sentinel):
+    """(URL, query the answer may echo): each list of the API as it is, a
+    row a page (every cursor), and searched for the sentinel's parts."""
+    urls = []
+    for operation in lists():
+        urls.append((operation.url(), ""))
+        if (least := operation.minimum("limit")) is not None:
+            urls.append((f"{operation.url()}?limit={least}", ""))
+        if "q" in operation.query_params:
+            urls += [
+                (f"{operation.url()}?q={quote(q)}", q) for q in probe_queries(sentinel)
+            ]
+    return urls
+
+
+def relative(url):
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def hidden_api_urls(hidden):
+    """The API's detail address of every hidden row whose kind (the list's
+    last segment: people, units …) the API has."""
+    urls = []
+    for operation in details():
+        kind = operation.collection.rstrip("/").rpartition("/")[2]
+        (name,) = operation.path_params
+        urls += [
+            operation.url(**{name: getattr(row, name)}) for row in hidden.get(kind, [])
+        ]
+    return urls
+
+
+def crawl_api(client, sentinel, hidden=None):
+    """Read every list of the API through all its pages, then the detail of
+    every row listed, then (given ``hidden``) the hidden rows' details,
+    which must be 404; return (answers read, {url: markers found},
+    {url: status} of failures)."""
+    leaks, failures, pages = {}, {}, 0
+
+    def read(url, response, query="", status=200):
+        nonlocal pages
+        pages += 1
+        if response.status_code != status:
+            failures[relative(url)] = response.status_code
+        if hits := found(response.content.decode(), sentinel, query):
+            leaks[relative(url)] = hits
+
+    for url, query in api_seeds(sentinel):
+        for page_url, response in walk(client, url):
+            read(page_url, response, query)
+    for operation in details():
+        (name,) = operation.path_params
+        for value in listed(client, operation):
+            url = operation.url(**{name: value})
+            read(url, client.get(url))
+    for url in hidden_api_urls(hidden or {}):
+        read(url, client.get(url), status=404)
     return pages, leaks, failures
 
 
@@ -567,6 +649,28 @@ def test_no_public_page_shows_hidden_content(
         )
 
 
+def test_no_api_answer_shows_hidden_content(content, sentinel, page_cache, capsys):
+    anonymous = Client()
+    pages, leaks, failures = crawl_api(anonymous, sentinel, content)
+    # Again: now the answers come from the cache.
+    cached_pages, cached_leaks, cached_failures = crawl_api(
+        anonymous, sentinel, content
+    )
+
+    assert leaks == {}
+    assert cached_leaks == {}
+    assert {**failures, **cached_failures} == {}
+    assert pages == cached_pages > len(api_seeds(sentinel))
+    # Every kind of hidden row the API has a detail for was tried.
+    tried = hidden_api_urls(content)
+    assert len(tried) >= len(content["people"] + content["units"] + content["batches"])
+    with capsys.disabled():
+        print(
+            f"\napi leak crawl: {pages} answers anonymous, {cached_pages} from the "
+            f"cache, {len(tried)} hidden details 404"
+        )
+
+
 def test_no_traditional_page_shows_hidden_content(content, sentinel, page_cache):
     """The 繁體 pages are the simplified ones converted: crawled anonymously
     from /zh-hant/, with the sentinel looked for in both scripts."""
@@ -589,6 +693,17 @@ def test_the_crawler_finds_the_sentinel_once_it_is_published(content, sentinel):
     _, leaks, _ = crawl(Client(), sentinel, traditional=True)
     assert f"/zh-hant/articles/{article.pk}/" in leaks
     assert "/zh-hant/feeds/articles/" in leaks
+
+    # Through the API: publish the hidden person, and its answers show them.
+    person = content["people"][0]
+    person.status = Person.Status.PUBLISHED
+    person.save()
+    _, leaks, failures = crawl_api(Client(), sentinel)
+    assert failures == {}
+    people = next(o for o in details() if o.collection.endswith("/people/"))
+    assert people.url(id=person.pk) in leaks
+    assert people.collection in leaks
+    assert any("?q=" in url for url in leaks)
 
 
 @pytest.mark.parametrize("role", ["anonymous", "reporter"])

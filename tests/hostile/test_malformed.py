@@ -6,10 +6,13 @@ and forged Host headers. Every answer is one of ALLOWED_STATUSES; none is a
 import pytest
 from django.core.cache import cache
 
+from tests.api.schema import operations
 from tests.hostile.inputs import (
     ALLOWED_STATUSES,
+    API_STATUSES,
     SIXTY_KB,
     answer,
+    api_answer,
     hostile_queries,
     read,
     tally,
@@ -23,11 +26,21 @@ MIN_VALUES_PER_PARAMETER = 60
 SWEPT = [(page.key, param) for page in PAGES for param in page.swept_params]
 
 
-def refused(results):
+def refused(results, allowed=ALLOWED_STATUSES):
     """The inputs whose answer is not an allowed status."""
-    return {
-        label: status for label, status in results if status not in ALLOWED_STATUSES
-    }
+    return {label: status for label, status in results if status not in allowed}
+
+
+def getter(client, page):
+    """GET query string -> verdict, and the verdicts allowed: the API's
+    answers must also be JSON, with a Chinese ``detail`` when an error."""
+    if page.api:
+        return (lambda path, query: api_answer(client, path, QUERY_STRING=query)), (
+            API_STATUSES
+        )
+    return (lambda path, query: answer(client, "get", path, QUERY_STRING=query)), (
+        ALLOWED_STATUSES
+    )
 
 
 def test_every_url_outside_the_admin_is_swept():
@@ -38,26 +51,24 @@ def test_every_url_outside_the_admin_is_swept():
 def test_hostile_values_of_every_parameter_get_no_5xx(client, site, key, param):
     page = PAGES_BY_KEY[key]
     path = page.path(site)
+    get, allowed = getter(client, page)
     queries = hostile_queries(param)
     assert len(queries) >= MIN_VALUES_PER_PARAMETER
-    results = [
-        (label, answer(client, "get", path, QUERY_STRING=query))
-        for label, query in queries
-    ]
+    results = [(label, get(path, query)) for label, query in queries]
     tally["sweep parameters"] += 1
     tally["sweep values"] += len(queries)
-    assert refused(results) == {}
+    assert refused(results, allowed) == {}
 
 
 @pytest.mark.parametrize("key", list(PAGES_BY_KEY))
 def test_hostile_query_strings_get_no_5xx(client, site, key):
     page = PAGES_BY_KEY[key]
     path = page.path(site)
+    get, allowed = getter(client, page)
     results = [
-        (label, answer(client, "get", path, QUERY_STRING=query))
-        for label, query in whole_queries(page.swept_params)
+        (label, get(path, query)) for label, query in whole_queries(page.swept_params)
     ]
-    assert refused(results) == {}
+    assert refused(results, allowed) == {}
     if page.params:
         # Over DATA_UPLOAD_MAX_NUMBER_FIELDS, for a view that reads the query.
         assert dict(results)["2001 parameters"] == 400
@@ -97,6 +108,29 @@ def test_hostile_ids_in_the_path_get_no_5xx(client, site, key):
     # Too long for a 64-bit column: not a URL of ours.
     assert client.get(ID_URLS[key].format(2**63)).status_code == 404
     assert client.get(ID_URLS[key].format(10**30)).status_code == 404
+
+
+API_DETAILS = [operation for operation in operations() if operation.path_params]
+
+
+@pytest.mark.parametrize(
+    "path", [o.path for o in API_DETAILS], ids=[o.label for o in API_DETAILS]
+)
+def test_hostile_values_in_an_api_path_get_json_and_no_5xx(client, site, path):
+    (operation,) = [o for o in API_DETAILS if o.path == path]
+    values = HOSTILE_IDS + HOSTILE_SLUGS
+    results = [
+        (
+            value[:20],
+            api_answer(
+                client, operation.url(**dict.fromkeys(operation.path_params, value))
+            ),
+        )
+        for value in values
+    ]
+    tally["sweep path values"] += len(results)
+    # 200 only where the value names a row: 00…01 and “1 ” are row 1.
+    assert refused(results, API_STATUSES) == {}
 
 
 HOSTILE_SLUGS = [
