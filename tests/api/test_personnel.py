@@ -373,7 +373,7 @@ def test_batches_with_terms_and_dates(client, roster):
 
 @pytest.mark.parametrize("rows", [1, 12])
 def test_units_and_batches_cost_three_queries(
-    client, django_assert_max_num_queries, rows
+    client, django_assert_max_num_queries, django_assert_num_queries, rows
 ):
     for n in range(rows):
         make_assignment(batch=make_batch(n + 1), term="首期")
@@ -384,6 +384,12 @@ def test_units_and_batches_cost_three_queries(
         batches = get(client, "batches", {"limit": 100})
     assert len(batches.json()["results"]) == rows
     assert len(units.json()["results"]) == rows + 1
+    # One of each by id: the row (and a batch's terms).
+    with django_assert_num_queries(1):
+        unit = get(client, "unit", id=units.json()["results"][-1]["id"])
+    with django_assert_num_queries(2):
+        batch = get(client, "batch", id=batches.json()["results"][-1]["id"])
+    assert unit.status_code == batch.status_code == 200
 
 
 def test_traditional_queries_are_folded_to_simplified(client, roster):
