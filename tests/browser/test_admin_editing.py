@@ -33,7 +33,9 @@ def type_at_end_of_body(page, text):
 
 
 def save_and_continue(page):
-    with page.expect_navigation():
+    # A save renders the change form again: under a second test process's
+    # load (make test runs two) it has taken more than the usual 15 s.
+    with page.expect_navigation(timeout=30_000):
         page.locator("input[name=_continue]").click()
 
 
