@@ -1,8 +1,6 @@
 """/api/v1/stats/: the figures the home page and the project page show, by
 the functions those pages use, so the numbers agree."""
 
-from decimal import Decimal
-
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
@@ -15,22 +13,14 @@ from projects.views import year_label
 router = Router(tags=["统计"])
 
 
-class FigureRow(Schema):
+class FigureRow(TotalsOut):
+    """One group's totals (a type, a year, a sector, a stage): the fields of
+    the totals, for the group's projects."""
+
     value: str | int | None = Field(
         description="分组的代码（援助类型、领域、建设状态）或年份；年份不详的一组为空。"
     )
     label: str = Field(description="分组的中文名称，如“项目援助”“2021年”“年份未注明”。")
-    count: int = Field(description="这一组的项目个数。")
-    investment: Decimal | None = Field(
-        description="这一组的总投资（万元），公布了投资的项目之和；都未公布时为空。"
-    )
-    investment_count: int = Field(description="这一组中公布了投资的项目个数。")
-    floor_area: Decimal | None = Field(
-        description="这一组的总建筑面积（平方米）；都未公布时为空。"
-    )
-    floor_area_count: int = Field(description="这一组中公布了建筑面积的项目个数。")
-    jobs: int | None = Field(description="这一组带动就业的总人数；都未公布时为空。")
-    jobs_count: int = Field(description="这一组中公布了带动就业人数的项目个数。")
 
 
 class ProjectFigures(Schema):
