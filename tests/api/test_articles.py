@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.search import search_articles
+from tests.api.calls import get, ids, walk
 from tests.builders import (
     NOT_PUBLIC,
     image_file,
@@ -16,26 +17,6 @@ from tests.builders import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def get(client, name, params=None, **kwargs):
-    return client.get(reverse(f"api:{name}", kwargs=kwargs or None), params or {})
-
-
-def ids(response):
-    assert response.status_code == 200, response.json()
-    return [row["id"] for row in response.json()["results"]]
-
-
-def walk(client, name, params):
-    """Every row of a list, following ``next`` to the end."""
-    response = get(client, name, params)
-    rows = []
-    while True:
-        rows += ids(response)
-        if not (url := response.json()["next"]):
-            return rows
-        response = client.get(url)
 
 
 def page_ids(client, url, params=None):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from personnel.models import Category
+from tests.api.calls import get
 from tests.builders import (
     make_assignment,
     make_batch,
@@ -13,10 +14,6 @@ from tests.builders import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def get(client, name, params=None, **kwargs):
-    return client.get(reverse(f"api:{name}", kwargs=kwargs or None), params or {})
 
 
 def ids(response):
