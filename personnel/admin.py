@@ -30,7 +30,7 @@ from aidportal.kernel.admin import (
     ReviewMixin,
     RowThumbnailsMixin,
     SignedImportMixin,
-    thumbnail,
+    row_thumbnail,
 )
 from aidportal.kernel.chinese import normalize, search_key
 from aidportal.kernel.forms import NameField
@@ -422,7 +422,7 @@ class PersonAdmin(
 
     @admin.display(description=_("照片"))
     def photo_thumbnail(self, obj):
-        return thumbnail(obj.photo)
+        return row_thumbnail(obj.photo)
 
     @admin.display(description=_("任职"))
     def assignment_summary(self, person):

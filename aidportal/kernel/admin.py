@@ -46,9 +46,9 @@ from aidportal.kernel.images import (
     PictureField,
     PictureNotStored,
     pictures_undone_on_error,
-    stored_thumbnail_url,
-    stored_thumbnail_urls,
-    thumbnail_url,
+    stored_thumbnail,
+    stored_thumbnails,
+    thumbnail,
 )
 from aidportal.kernel.pictures import BodyPicture, file_reference
 from aidportal.kernel.policy import (
@@ -85,7 +85,10 @@ class PictureInput(AdminFileWidget):
         # Looked up, never made: a picture not stored (shown again after the
         # storage refused it) has no rendition, so no thumbnail.
         if context["widget"]["is_initial"]:
-            context["widget"]["thumbnail_url"] = stored_thumbnail_url(value)
+            shown = stored_thumbnail(value)
+            context["widget"]["thumbnail"] = shown and shown.img(
+                120, css_class="picture-thumbnail"
+            )
         return context
 
 
@@ -93,16 +96,12 @@ class PictureInput(AdminFileWidget):
 PICTURE_WIDGETS = {PictureField: {"widget": PictureInput}}
 
 
-def thumbnail(file, *, width: int = 60) -> str:
+def row_thumbnail(file) -> str:
     """A list row's thumbnail: small, lazy, and silent for screen readers
     (alt="", the row names what it shows)."""
     if not file:
         return "—"
-    return format_html(
-        '<img class="row-thumbnail" src="{}" alt="" width="{}" loading="lazy">',
-        thumbnail_url(file),
-        width,
-    )
+    return thumbnail(file).img(60, css_class="row-thumbnail")
 
 
 class RowThumbnailsMixin:
@@ -113,7 +112,7 @@ class RowThumbnailsMixin:
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
-        stored_thumbnail_urls(
+        stored_thumbnails(
             getattr(row, field)
             for row in changelist.result_list
             for field in self.thumbnail_fields
@@ -732,7 +731,7 @@ class BodyPicturesMixin:
             (_("本篇组图"), self.gallery_pictures(request, owner_pk)),
             (_("已上传的图片"), list(BodyPicture.objects.all()[: self.pictures_shown])),
         ]
-        stored_thumbnail_urls(row.image for _label, rows in choices for row in rows)
+        stored_thumbnails(row.image for _label, rows in choices for row in rows)
         return TemplateResponse(
             request,
             "admin/pictures/picker.html",
@@ -756,7 +755,7 @@ def picker_choice(row) -> dict:
     file = row.image
     return {
         "url": file.url,
-        "thumbnail": thumbnail_url(file),
+        "thumbnail": thumbnail(file).img(120),
         "reference": file_reference(row),
         "alt": row.alt,
         "decorative": row.decorative,
@@ -1198,7 +1197,7 @@ class PublishableAdmin(
 
     @admin.display(description=_("题图"))
     def cover_thumbnail(self, obj):
-        return thumbnail(obj.cover)
+        return row_thumbnail(obj.cover)
 
     def save_model(self, request, obj, form, change):
         if not change:

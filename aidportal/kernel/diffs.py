@@ -18,7 +18,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django_prose_editor.fields import ProseEditorField
 
-from aidportal.kernel.images import thumbnail_url
+from aidportal.kernel.images import thumbnail
 
 # Where a paragraph ends in rich text: a reader sees a line break there.
 BLOCK_END = re.compile(r"</(p|h[2-6]|li|blockquote|figcaption)>|<br\s*/?>", re.I)
@@ -63,11 +63,11 @@ def _shown(obj: models.Model, field: models.Field) -> SafeString:
     if isinstance(field, models.FileField):
         if not value:
             return mark_safe(_("（无）"))
-        return format_html(
-            '<img class="review-picture" src="{}" alt="{}" width="160">',
-            thumbnail_url(value),
-            _("%(field)s：%(name)s")
+        return thumbnail(value).img(
+            160,
+            alt=_("%(field)s：%(name)s")
             % {"field": field.verbose_name, "name": value.name},
+            css_class="review-picture",
         )
     if isinstance(field, models.BooleanField):
         return mark_safe(_("是") if value else _("否"))

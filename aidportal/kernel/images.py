@@ -23,6 +23,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import NamedTuple
 
 from boto3.exceptions import Boto3Error
 from botocore.exceptions import ClientError
@@ -34,6 +35,8 @@ from django.core.files.storage import Storage
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, ImageSequence
 from sorl.thumbnail import default as sorl_default
@@ -267,17 +270,48 @@ def _stored_renditions(files: dict[str, ImageFile]) -> dict[str, ImageFile]:
     }
 
 
-def stored_thumbnail_urls(files: Iterable[File]) -> dict[str, str]:
-    """{picture name: URL of its admin thumbnail} of the pictures whose
-    rendition is stored, with one query for all of them at most.
+class Thumbnail(NamedTuple):
+    """A picture's admin thumbnail: the URL of its smallest rendition and
+    that rendition's size in pixels (none when the rendition is gone and the
+    upload itself is shown)."""
+
+    url: str
+    width: int | None = None
+    height: int | None = None
+
+    def img(self, width: int, *, alt: str = "", css_class: str = "") -> SafeString:
+        """The ``<img>`` showing it ``width`` pixels wide, lazily, with the
+        height it will take: the page keeps its place before it arrives, so
+        nothing moves under a pointer on its way to a button below."""
+        height = (
+            f' height="{round(width * self.height / self.width)}"'
+            if self.width and self.height
+            else ""
+        )
+        return format_html(
+            '<img{} src="{}" alt="{}" width="{}"{} loading="lazy">',
+            format_html(' class="{}"', css_class) if css_class else "",
+            self.url,
+            alt,
+            width,
+            mark_safe(height),
+        )
+
+
+def stored_thumbnails(files: Iterable[File]) -> dict[str, Thumbnail]:
+    """{picture name: its admin thumbnail} of the pictures whose rendition is
+    stored, with one query for all of them at most.
 
     A rendition is only looked up, never made: the admin shows pages while a
     storage refuses writes, and a picture not stored (a form shown again after
     its upload was refused) has none. The lookups land in the key-value
-    store's cache, where ``stored_thumbnail_url`` finds them."""
+    store's cache, where ``stored_thumbnail`` finds them."""
     try:
         pictures = {file.name: _admin_thumbnail(file) for file in files if file}
-        return {name: image.url for name, image in _stored_renditions(pictures).items()}
+        return {
+            name: Thumbnail(image.url, image.width, image.height)
+            for name, image in _stored_renditions(pictures).items()
+        }
     except Exception:  # the thumbnails are not worth a failed page
         logger.exception("Admin thumbnails not looked up")
         return {}
@@ -315,16 +349,16 @@ def stored_renditions(
     return result
 
 
-def stored_thumbnail_url(file: File) -> str | None:
-    """The URL of a picture's admin thumbnail if its rendition is stored."""
-    return stored_thumbnail_urls([file]).get(file.name)
+def stored_thumbnail(file: File) -> Thumbnail | None:
+    """A picture's admin thumbnail if its rendition is stored."""
+    return stored_thumbnails([file]).get(file.name)
 
 
-def thumbnail_url(file: File) -> str:
-    """The URL of a stored picture's smallest rendition (made at save time),
-    for the admin's thumbnails: never the full upload in a list of fifty
-    rows, unless its rendition is gone."""
-    return stored_thumbnail_url(file) or file.url
+def thumbnail(file: File) -> Thumbnail:
+    """A stored picture's smallest rendition (made at save time), for the
+    admin's thumbnails: never the full upload in a list of fifty rows, unless
+    its rendition is gone."""
+    return stored_thumbnail(file) or Thumbnail(file.url)
 
 
 # How a storage error (``storage.STORAGE_ERRORS``) is told to staff.

@@ -93,6 +93,35 @@ def test_leaving_a_changed_form_asks_first(demo, staff, open_page, log_in):
     assert article.subtitle.endswith("（修订）")
 
 
+def test_the_save_button_stays_put_while_the_pictures_load(
+    demo, staff, open_page, log_in
+):
+    """The form's thumbnails (cover, gallery) load lazily, as staff scroll to
+    them: the place each takes is known beforehand, so nothing moves under
+    the pointer on its way to 保存. (Without it, a click aimed at the button
+    landed on the form around it, and the save never happened.)"""
+    article = Article.objects.filter(images__isnull=False).exclude(cover="").first()
+    held = []
+    page = open_page(DESKTOP)
+    log_in(page, staff("发布", "fabu"))
+    page.route("**/media/**", lambda route: held.append(route))
+    page.goto(change_url(article), wait_until="domcontentloaded")
+    page.locator(EDITOR).wait_for()
+    button = page.locator("input[name=_continue]")
+    button.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)  # the lazy pictures now in view are asked for
+    before = button.bounding_box()
+    pictures = len(held)
+    for route in held:
+        route.continue_()
+    page.unroute("**/media/**")
+    page.wait_for_function(
+        "() => [...document.images].every((image) => image.complete)"
+    )
+    assert pictures >= 2  # the cover's and the gallery's thumbnails at least
+    assert button.bounding_box() == before
+
+
 def test_a_save_after_the_session_expired_keeps_the_text(
     demo, staff, open_page, log_in
 ):

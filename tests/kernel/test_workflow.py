@@ -1,6 +1,7 @@
 """Review before publishing: an editor's edit of live content waits for a
 publisher's approval; drafts go 草稿 → 待审核 → 已发布 (aidportal.kernel.workflow)."""
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -460,6 +461,14 @@ def test_approval_applies_every_edited_field_with_relations_and_cover(login):
     assert response.status_code == 302, form_errors(response)
     live.refresh_from_db()
     assert not live.cover
+    # The review shows the new cover in the place it will take (64 × 48 shown
+    # 160 wide), before it arrives.
+    review = login("publisher").get(review_url(live)).content.decode()
+    assert re.search(
+        r'<img class="review-picture" src="/media/renditions/[^"]+" alt="[^"]+" '
+        r'width="160" height="120" loading="lazy">',
+        review,
+    )
     done = approve(login("publisher"), live)
     assert done.status_code == 302
     live.refresh_from_db()
