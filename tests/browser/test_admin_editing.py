@@ -93,32 +93,47 @@ def test_leaving_a_changed_form_asks_first(demo, staff, open_page, log_in):
     assert article.subtitle.endswith("（修订）")
 
 
-def test_the_save_button_stays_put_while_the_pictures_load(
+def test_the_save_button_stays_put_while_pictures_and_icons_load(
     demo, staff, open_page, log_in
 ):
     """The form's thumbnails (cover, gallery) load lazily, as staff scroll to
-    them: the place each takes is known beforehand, so nothing moves under
-    the pointer on its way to 保存. (Without it, a click aimed at the button
-    landed on the form around it, and the save never happened.)"""
+    them, and the editor's toolbar icons come in a font: the place each takes
+    is known beforehand, so nothing moves under the pointer on its way to 保存.
+    (Without it, a click aimed at the button landed on the form around it, and
+    the save never happened.)"""
     article = Article.objects.filter(images__isnull=False).exclude(cover="").first()
-    held = []
+    held = {"pictures": [], "icons": []}
     page = open_page(DESKTOP)
     log_in(page, staff("发布", "fabu"))
-    page.route("**/media/**", lambda route: held.append(route))
+    page.route("**/media/**", lambda route: held["pictures"].append(route))
+    page.route("**/*.woff2", lambda route: held["icons"].append(route))
     page.goto(change_url(article), wait_until="domcontentloaded")
-    page.locator(EDITOR).wait_for()
+    editor = page.locator(EDITOR)
+    editor.wait_for()
+
+    # At the top of the page (where the browser does not scroll to keep the
+    # text in view), the icons' font arriving leaves the text where it was.
+    before = editor.bounding_box()
+    assert len(held["icons"]) == 1
+    for route in held["icons"]:
+        route.continue_()
+    page.wait_for_function(
+        "async () => (await document.fonts.ready).check('24px \"Material Icons\"')"
+    )
+    assert editor.bounding_box() == before
+
+    # Further down, the pictures arriving leave the button where it was.
     button = page.locator("input[name=_continue]")
     button.scroll_into_view_if_needed()
     page.wait_for_timeout(300)  # the lazy pictures now in view are asked for
     before = button.bounding_box()
-    pictures = len(held)
-    for route in held:
+    assert len(held["pictures"]) >= 2  # the cover's and the gallery's at least
+    for route in held["pictures"]:
         route.continue_()
-    page.unroute("**/media/**")
+    page.unroute_all()
     page.wait_for_function(
         "() => [...document.images].every((image) => image.complete)"
     )
-    assert pictures >= 2  # the cover's and the gallery's thumbnails at least
     assert button.bounding_box() == before
 
 
