@@ -1,6 +1,7 @@
 """Admin forms that fit: no change form scrolls sideways at 1,280 px or on a
 phone, headlines get the form's whole width, list titles show at least 20
-characters, and the roster lists people by pinyin with a search hint."""
+characters, the roster lists people by pinyin with a search hint, and a page
+does not jump sideways as it opens."""
 
 import pytest
 
@@ -106,3 +107,47 @@ def test_people_listed_by_pinyin_with_a_search_hint(demo, staff, open_page, log_
 
     page.goto("/admin/personnel/assignment/")
     assert "姓名、拼音、首字母" in page.locator("#searchbar_helptext").inner_text()
+
+
+# How far the page moved since it began (Chrome's layout shifts, summed: its
+# "cumulative layout shift"), and what moved: by now the page has loaded and
+# its deferred scripts have run. A glyph settling moves it by 0.0001 or so;
+# the sidebar appearing late moved it by 0.19 to 0.65.
+LAYOUT_SHIFT = """() => new Promise((resolve) => {
+  const shift = {total: 0, moved: []};
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      shift.total += entry.value;
+      for (const source of entry.sources) {
+        if (source.node && source.node.nodeType === 1) {
+          shift.moved.push(source.node.outerHTML.slice(0, 60));
+        }
+      }
+    }
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(shift), 200);
+})"""
+STILL = 0.01
+
+
+@pytest.mark.parametrize("model", [Article, Project, Person])
+def test_admin_pages_open_with_the_sidebar_already_in_place(
+    demo, staff, open_page, log_in, model
+):
+    """The sidebar is drawn open (or closed, as staff left it) from the first
+    paint: the page under it no longer jumps 276 px to the right once the
+    scripts run, moving the row staff were about to click."""
+    page = open_page(DESKTOP)
+    log_in(page, staff("发布", "fabu"))
+    meta = model._meta
+    page.goto(f"/admin/{meta.app_label}/{meta.model_name}/")
+    shift = page.evaluate(LAYOUT_SHIFT)
+    assert shift["total"] < STILL, shift
+    assert page.locator("#nav-sidebar").is_visible()
+
+    # Closed by staff, it stays closed, again without a jump.
+    page.locator("#toggle-nav-sidebar").click()
+    page.reload()
+    shift = page.evaluate(LAYOUT_SHIFT)
+    assert shift["total"] < STILL, shift
+    assert not page.locator("#nav-sidebar").is_visible()
