@@ -18,6 +18,7 @@ from aidportal.kernel.api import (
     PictureOut,
     accepts,
     cover,
+    cover_and_gallery,
     cursor_page,
     filter_error,
     found,
@@ -235,5 +236,4 @@ def articles(
 @accepts()
 def article(request: HttpRequest, id: Id):
     row = found(articles_for_api().prefetch_related("images"), id)
-    files = [row.cover, *(image.image for image in row.images.all())]
-    return with_renditions([row], lambda _row: files)[0]
+    return with_renditions([row], cover_and_gallery)[0]

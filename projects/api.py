@@ -16,6 +16,7 @@ from aidportal.kernel.api import (
     PictureOut,
     accepts,
     cover,
+    cover_and_gallery,
     cursor_page,
     filter_error,
     found,
@@ -155,10 +156,6 @@ class ProjectQuery(Schema):
 # Operations
 
 
-def pictures(project):
-    return [project.cover, *(image.image for image in project.images.all())]
-
-
 def projects_for_api():
     return Project.objects.published().for_listing().prefetch_related("images")
 
@@ -184,7 +181,7 @@ def projects(
     order = PROJECT_ORDERS[filters.ordering or DEFAULT_ORDER]
     rows = chosen.qs.order_by(*keyset_order(Project, order))
     answer = cursor_page(request, rows, order, page)
-    with_renditions(answer["results"], pictures)
+    with_renditions(answer["results"], cover_and_gallery)
     # The page's totals, by the page's function.
     return {**answer, "totals": chosen.qs.statistics()["overall"]}
 
@@ -200,4 +197,4 @@ def projects(
 )
 @accepts()
 def project(request: HttpRequest, id: Id):
-    return with_renditions([found(projects_for_api(), id)], pictures)[0]
+    return with_renditions([found(projects_for_api(), id)], cover_and_gallery)[0]

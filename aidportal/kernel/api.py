@@ -162,6 +162,12 @@ def gallery(images, renditions: dict) -> list:
     ]
 
 
+def cover_and_gallery(row) -> list:
+    """The pictures of a row with a cover and a gallery (``images``, to be
+    prefetched): what its detail shows the renditions of."""
+    return [row.cover, *(image.image for image in row.images.all())]
+
+
 def with_renditions(rows: list, files_of: Callable) -> list:
     """``rows``, each with ``renditions``: the stored renditions of every
     picture of the list (``files_of(row)`` gives a row's), one query at most
