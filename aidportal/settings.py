@@ -289,7 +289,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Absolute: a relative one would take the script prefix of the 繁體 pages (/zh-hant/).
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes (nginx serves it): staticfiles/ unless the
+# environment says otherwise (a test's gunicorn collects into its own folder).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))

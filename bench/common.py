@@ -146,10 +146,10 @@ def listening(port, server, name, *, log=None):
 
 
 @contextmanager
-def nginx(port, upstream_port, *, media_root=None, log=None):
+def nginx(port, upstream_port, *, media_root=None, static_root=None, log=None):
     """Debian's nginx on 127.0.0.1:``port`` in front of the app on
     ``upstream_port``, with the repository's configuration (deploy/nginx/):
-    static files from STATIC_ROOT, anonymous pages from its proxy cache
+    static files from ``static_root`` (STATIC_ROOT), anonymous pages from its proxy cache
     (``X-Cache-Status: HIT``), pictures from ``media_root`` when the app
     hands them over (MEDIA_ACCEL_REDIRECT=/protected-media/). It runs as the
     current user, its files in a temporary folder; access log off unless
@@ -167,7 +167,8 @@ def nginx(port, upstream_port, *, media_root=None, log=None):
             Path(prefix),
             listen=f"127.0.0.1:{port}",
             upstreams=[f"127.0.0.1:{upstream_port}"],
-            static_root=ROOT / "staticfiles",
+            static_root=static_root
+            or os.environ.get("STATIC_ROOT", ROOT / "staticfiles"),
             media_root=media_root or os.environ.get("MEDIA_ROOT", ROOT / "media"),
             access_log=f"{log} cache" if log else "off",
         )

@@ -69,6 +69,9 @@ class Site:
             "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
             "REDIS_URL": redis_url,
             "MEDIA_ROOT": str(folder / "media"),
+            # Its own: another test process's WhiteNoise reads staticfiles/
+            # while this one's collectstatic would rewrite it.
+            "STATIC_ROOT": str(folder / "staticfiles"),
             "PRIVATE_ROOT": str(folder / "private"),
             "PAGE_MAX_AGE": str(MAX_AGE),
             "TRUSTED_PROXY_COUNT": "1",
@@ -114,18 +117,24 @@ def site(tmp_path_factory):
         site.preview = f"/articles/{draft}/preview/"
         with (
             gunicorn(site.app_port, site.env),
-            nginx(site.port, site.app_port, media_root=folder / "media"),
+            nginx(
+                site.port,
+                site.app_port,
+                media_root=folder / "media",
+                static_root=folder / "staticfiles",
+            ),
         ):
             yield site
 
 
 def test_static_files_come_from_nginx_compressed_and_kept(site):
-    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
+    static_root = site.folder / "staticfiles"
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
     hashed = "/static/" + manifest["paths"]["css/site.css"]
     response = get(site.port, hashed, gzip=True)
     assert response.status == 200
     assert response.headers["Content-Encoding"] == "gzip"
-    on_disk = ROOT / "staticfiles" / manifest["paths"]["css/site.css"]
+    on_disk = static_root / manifest["paths"]["css/site.css"]
     assert gzip.decompress(response.body) == on_disk.read_bytes()
     assert response.headers["Cache-Control"] == ("public, max-age=315360000, immutable")
     assert "Accept-Encoding" in response.headers["Vary"]
